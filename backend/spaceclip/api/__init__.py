@@ -1,0 +1,1 @@
+"""HTTP routes. Handlers are short; the work lives in :mod:`spaceclip.services`."""

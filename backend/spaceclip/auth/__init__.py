@@ -1,0 +1,1 @@
+"""Sign-in: opaque, database-backed sessions (see docs/AUTH_SYSTEM.md)."""

@@ -1,0 +1,78 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.staticfiles import StaticFiles
+
+from spaceclip import __version__
+from spaceclip.api import health
+from spaceclip.api.errors import install_error_handlers
+from spaceclip.config import Settings, get_settings
+from spaceclip.db import Database
+from spaceclip.tasks.queue import JobQueue
+
+log = logging.getLogger(__name__)
+
+DESCRIPTION = """
+SpaceClip turns long podcasts, videos and X Spaces into short, platform-ready clips, on your own
+machine.
+
+**Sign-in** uses opaque, database-backed sessions: `POST /api/auth/login` sets an HttpOnly cookie and
+also returns the token for API clients, who send it as `Authorization: Bearer <token>`. Writes
+authenticated by cookie must carry a same-origin `Origin` header.
+
+Long work (probing, analysis, rendering) runs as **jobs**: follow them with `GET /api/jobs/{id}` or the
+server-sent-events stream `GET /api/jobs/{id}/events`.
+"""
+
+
+def create_app(settings: Settings | None = None, *, queue: JobQueue | None = None) -> FastAPI:
+    """Build the app. Migrations are applied by the CLI (``spaceclip serve`` / ``db upgrade``)."""
+    settings = settings or get_settings()
+    settings.ensure_dirs()
+    database = Database.from_url(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        database.dispose()
+
+    app = FastAPI(
+        title="SpaceClip API",
+        version=__version__,
+        description=DESCRIPTION,
+        docs_url="/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.db = database
+    app.state.queue = queue or JobQueue(settings)
+
+    install_error_handlers(app)
+
+    @app.middleware("http")
+    async def no_store(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        response = await call_next(request)
+        if request.url.path.startswith("/api/"):
+            response.headers.setdefault("Cache-Control", "no-store")
+            response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        return response
+
+    for router in _routers():
+        app.include_router(router)
+
+    if settings.frontend_dir and settings.frontend_dir.is_dir():
+        app.mount("/", StaticFiles(directory=settings.frontend_dir, html=True), name="ui")
+    return app
+
+
+def _routers() -> list[APIRouter]:
+    from spaceclip.api import auth, jobs, projects
+
+    return [health.router, auth.router, projects.router, jobs.router]
