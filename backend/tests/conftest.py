@@ -21,6 +21,23 @@ from tests.factories import TEST_ORIGIN, UserFactory
 TEST_DB_ENV = "SPACECLIP_TEST_DATABASE_URL"
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On the PostgreSQL run, keep only the tests that use the database.
+
+    Tests that never touch the database (pure functions, media, speech) already ran on the SQLite
+    run; running them again against PostgreSQL would only repeat the same computation.
+    """
+    import os
+
+    if not os.environ.get(TEST_DB_ENV):
+        return
+    keep = [item for item in items if "database" in getattr(item, "fixturenames", ())]
+    dropped = [item for item in items if item not in keep]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
+
+
 def _test_database_url(tmp_path: Path) -> str:
     import os
 

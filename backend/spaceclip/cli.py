@@ -1,0 +1,165 @@
+"""The ``spaceclip`` command: serve, worker, user, db, doctor."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.logging import RichHandler
+from rich.table import Table
+
+from spaceclip.config import Settings, get_settings
+
+app = typer.Typer(
+    help="SpaceClip: local-first clips from long podcasts, videos and X Spaces.", no_args_is_help=True
+)
+user_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
+db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+app.add_typer(db_app, name="db")
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def _setup(verbose: bool = False) -> Settings:
+    try:
+        settings = get_settings()
+    except Exception as exc:  # pydantic's ValidationError: a bad setting must stop startup clearly
+        err_console.print(f"[red]Bad setting:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    level = logging.DEBUG if verbose else getattr(logging, settings.log_level.upper(), logging.INFO)
+    logging.basicConfig(
+        level=level,
+        format="%(name)s: %(message)s",
+        handlers=[RichHandler(console=err_console, show_path=False)],
+    )
+    return settings
+
+
+def _migrate(settings: Settings) -> None:
+    from spaceclip.migrate import upgrade
+
+    upgrade(settings)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on (SPACECLIP_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (SPACECLIP_PORT).")] = None,
+    workers: Annotated[bool, typer.Option(help="Also run the job workers in this command.")] = True,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+) -> None:
+    """Run the API (and, by default, the job workers) in one command."""
+    import uvicorn
+
+    settings = _setup(verbose)
+    _migrate(settings)
+    from spaceclip.main import create_app
+
+    worker_proc: subprocess.Popen[bytes] | None = None
+    if workers:
+        # The workers run as a child process group so a crash in one never takes the API down,
+        # and stopping `serve` stops them too.
+        worker_proc = subprocess.Popen(
+            [sys.executable, "-m", "spaceclip.cli", "worker", "--no-migrate"], start_new_session=True
+        )
+    try:
+        uvicorn.run(
+            create_app(settings),
+            host=host or settings.host,
+            port=port or settings.port,
+            log_level="debug" if verbose else "info",
+            proxy_headers=False,
+        )
+    finally:
+        if worker_proc is not None and worker_proc.poll() is None:
+            os.killpg(worker_proc.pid, signal.SIGTERM)
+            try:
+                worker_proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(worker_proc.pid, signal.SIGKILL)
+
+
+@app.command()
+def worker(
+    migrate: Annotated[bool, typer.Option(help="Apply database migrations first.")] = True,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+) -> None:
+    """Run job workers only (start any number, on any machine sharing the DB, queue and storage)."""
+    settings = _setup(verbose)
+    if migrate:
+        _migrate(settings)
+    from spaceclip.tasks.worker import run_worker
+
+    run_worker(settings)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply database migrations up to the newest."""
+    settings = _setup()
+    _migrate(settings)
+    console.print("[green]Database is up to date.[/green]")
+
+
+@user_app.command("create")
+def user_create(
+    email: Annotated[str, typer.Argument(help="The new user's email address.")],
+    password: Annotated[
+        str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True, help="8 to 256 characters.")
+    ],
+    name: Annotated[str, typer.Option(help="Display name.")] = "",
+) -> None:
+    """Create a user account (works even when sign-up is turned off)."""
+    from spaceclip.auth.users import create_user
+    from spaceclip.db import Database
+    from spaceclip.errors import UserError
+
+    settings = _setup()
+    _migrate(settings)
+    database = Database.from_url(settings.database_url)
+    try:
+        with database.session() as db:
+            user = create_user(db, email, password, name)
+            user_id = user.id
+    except UserError as exc:
+        err_console.print(f"[red]{exc.user_message}[/red]")
+        raise typer.Exit(1) from exc
+    finally:
+        database.dispose()
+    console.print(f"[green]Created user {email}[/green] (id {user_id})")
+
+
+@app.command()
+def doctor() -> None:
+    """Check ffmpeg, the Whisper model, the database, the queue and Ollama; say what to fix."""
+    from spaceclip.doctor import run_checks
+
+    settings = _setup()
+    checks = run_checks(settings)
+    table = Table(title="SpaceClip doctor")
+    table.add_column("check")
+    table.add_column("status")
+    table.add_column("details / what to do")
+    for check in checks:
+        if check.ok:
+            status = "[green]OK[/green]"
+        elif check.required:
+            status = "[red]FAIL[/red]"
+        else:
+            status = "[yellow]WARN[/yellow]"
+        table.add_row(check.name, status, check.detail)
+    console.print(table)
+    if any(not c.ok and c.required for c in checks):
+        raise typer.Exit(1)
+
+
+if __name__ == "__main__":
+    app()
