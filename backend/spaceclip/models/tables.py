@@ -173,3 +173,52 @@ class Job(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     project: Mapped[Project] = relationship(back_populates="jobs")
+
+
+class Transcript(Base):
+    """What Whisper heard in a project's audio; one per project, replaced by re-analysis."""
+
+    __tablename__ = "transcripts"
+
+    project_id: Mapped[str] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True)
+    language: Mapped[str] = mapped_column(String(16), default="en")
+    duration: Mapped[float] = mapped_column(Float, default=0.0)
+    model: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Speaker(Base):
+    """A voice found in a project (``Speaker 1..n``); ``name`` is the creator's renaming."""
+
+    __tablename__ = "speakers"
+    __table_args__ = (Index("ix_speakers_project_label", "project_id", "label", unique=True),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    project_id: Mapped[str] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str | None] = mapped_column(String(200), default=None)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.label
+
+
+class Segment(Base):
+    """A transcript segment with its words (JSON list of {start, end, word, probability, speaker})."""
+
+    __tablename__ = "segments"
+    __table_args__ = (Index("ix_segments_project_idx", "project_id", "idx", unique=True),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    project_id: Mapped[str] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    idx: Mapped[int] = mapped_column(Integer)
+    start: Mapped[float] = mapped_column(Float)
+    end: Mapped[float] = mapped_column(Float)
+    speaker_label: Mapped[str] = mapped_column(String(64), default="Speaker 1")
+    text: Mapped[str] = mapped_column(Text, default="")
+    words: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    edited: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
