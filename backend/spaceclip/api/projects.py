@@ -1,7 +1,113 @@
-"""Routes: projects (to be filled in)."""
+"""Routes: projects (upload or URL import, list, read, rename, delete, jobs)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from spaceclip.api.deps import DbSession, QueueDep, SettingsDep
+from spaceclip.auth.deps import CurrentUser
+from spaceclip.models.schemas import (
+    JobPublic,
+    ProjectCreated,
+    ProjectList,
+    ProjectPublic,
+    ProjectUpdate,
+    ProjectUrlCreate,
+)
+from spaceclip.services import ingest, projects
+from spaceclip.services.storage import Storage
 
 router = APIRouter(prefix="/api/projects", tags=["projects"])
+
+# The upload route reads the body itself (as a stream), so FastAPI cannot infer it; describe it here
+# so /docs shows a file picker and clients can be generated.
+CREATE_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {
+                        "file": {"type": "string", "format": "binary", "description": "Audio or video file."},
+                        "name": {"type": "string", "maxLength": 300, "description": "Project name."},
+                    },
+                }
+            },
+            "application/json": {"schema": ProjectUrlCreate.model_json_schema()},
+        },
+    }
+}
+
+
+@router.post(
+    "",
+    status_code=202,
+    response_model=ProjectCreated,
+    openapi_extra=CREATE_BODY,
+    responses={413: {"description": "The file is over SPACECLIP_MAX_UPLOAD_MB."}},
+)
+async def create_project(
+    request: Request, user: CurrentUser, db: DbSession, settings: SettingsDep, queue: QueueDep
+) -> ProjectCreated:
+    """Upload a media file (multipart, field `file`) or import a URL (JSON); starts its probe job."""
+    if ingest.request_kind(request.headers.get("content-type")) == "url":
+        url_request = await ingest.read_url_request(request.stream())
+        project, job = await run_in_threadpool(ingest.create_url_project, db, user.id, url_request, settings)
+    else:
+        ingest.check_content_length(request.headers.get("content-length"), settings)
+        storage = Storage(settings)
+        content_type = request.headers["content-type"]
+        upload = await ingest.receive_upload(request.stream(), content_type, settings, storage)
+        project, job = await run_in_threadpool(ingest.create_upload_project, db, user.id, upload, settings, storage)
+    await run_in_threadpool(queue.enqueue, job.id)
+    return ProjectCreated(project=ProjectPublic.model_validate(project), job=JobPublic.model_validate(job))
+
+
+@router.get("", response_model=ProjectList)
+def list_projects(
+    user: CurrentUser,
+    db: DbSession,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> ProjectList:
+    """List your projects, newest first, each with its latest job."""
+    rows = projects.list_projects(db, user.id, limit=limit, offset=offset)
+    latest = projects.latest_jobs(db, user.id, [p.id for p in rows])
+    items = []
+    for row in rows:
+        item = ProjectPublic.model_validate(row)
+        job = latest.get(row.id)
+        item.latest_job = JobPublic.model_validate(job) if job else None
+        items.append(item)
+    return ProjectList(items=items)
+
+
+@router.get("/{project_id}", response_model=ProjectPublic)
+def get_project(project_id: str, user: CurrentUser, db: DbSession) -> ProjectPublic:
+    """Get one of your projects."""
+    return ProjectPublic.model_validate(projects.get_project(db, user.id, project_id))
+
+
+@router.patch("/{project_id}", response_model=ProjectPublic)
+def update_project(project_id: str, body: ProjectUpdate, user: CurrentUser, db: DbSession) -> ProjectPublic:
+    """Rename a project; send the `version` you edited to get 409 if it changed meanwhile."""
+    project = projects.rename_project(db, user.id, project_id, body.name, body.version)
+    return ProjectPublic.model_validate(project)
+
+
+@router.delete("/{project_id}", status_code=204, response_class=Response)
+def delete_project(project_id: str, user: CurrentUser, db: DbSession, settings: SettingsDep) -> Response:
+    """Delete a project: cancel its running jobs, remove its rows and files."""
+    projects.delete_project(db, user.id, project_id, settings)
+    return Response(status_code=204)
+
+
+@router.get("/{project_id}/jobs", response_model=list[JobPublic])
+def list_project_jobs(project_id: str, user: CurrentUser, db: DbSession) -> list[JobPublic]:
+    """List a project's jobs, newest first."""
+    return [JobPublic.model_validate(job) for job in projects.list_jobs(db, user.id, project_id)]

@@ -59,6 +59,16 @@ class ProjectPublic(ORMModel):
     created_at: datetime
     updated_at: datetime
     version: int
+    latest_job: JobPublic | None = Field(
+        default=None, description="The project's newest job (filled in project lists)."
+    )
+
+
+class ProjectUrlCreate(BaseModel):
+    """JSON body of ``POST /api/projects`` to import from a URL instead of uploading."""
+
+    url: str = Field(min_length=1, max_length=2048, description="http(s) link to a video, audio or X Space.")
+    name: str | None = Field(default=None, max_length=300)
 
 
 class ProjectCreated(BaseModel):
