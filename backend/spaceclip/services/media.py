@@ -1,0 +1,386 @@
+"""Media probing, validation and audio extraction.
+
+A file is probed once (:func:`probe_media`) into frozen dataclasses (:class:`MediaInfo`,
+:class:`VideoStream`, :class:`AudioStream`) that are passed on and stored as ``projects.media_info``
+(:meth:`MediaInfo.to_dict`). :func:`validate_media` accepts only allow-listed containers, as detected
+by ffprobe (never by extension), with an audio track and within the configured limits.
+:func:`extract_audio` decodes the first audio track to 16 kHz mono WAV; the full decode doubles as the
+integrity check that catches truncated files whose header still probes fine.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import uuid
+import wave
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from spaceclip.config import Settings
+from spaceclip.errors import UnsupportedMedia
+from spaceclip.services.process import (
+    ToolFailed,
+    ffmpeg_args,
+    ffprobe_args,
+    media_input_args,
+    progress_reporter,
+    run_process,
+)
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "ACCEPTED_FORMATS",
+    "AUDIO_SAMPLE_RATE",
+    "AudioStream",
+    "ExtractedAudio",
+    "MediaInfo",
+    "VideoStream",
+    "extract_audio",
+    "inspect_media",
+    "probe_media",
+    "validate_media",
+]
+
+#: Container families accepted, as ffprobe's ``format_name`` names them (any one token suffices).
+ACCEPTED_FORMATS = frozenset(
+    {
+        "mov", "mp4", "m4a", "3gp", "3g2", "mj2", "matroska", "webm", "mp3", "wav", "ogg", "flac",
+        "aac", "avi", "mpegts", "flv", "aiff",
+    }
+)  # fmt: skip
+#: Never opened, whatever else a format string says: playlists and file lists can read other files.
+FORBIDDEN_FORMATS = frozenset({"hls", "applehttp", "concat", "ffconcat", "dash", "image2", "tty", "lavfi"})
+AUDIO_SAMPLE_RATE = 16_000
+SUPPORTED_HINT = "SpaceClip reads MP4, MOV, M4A, MKV, WebM, MP3, WAV, OGG/Opus, FLAC, AAC, AVI and MPEG-TS"
+DAMAGED_HINT = "the file seems truncated or damaged — re-export or re-download it and upload it again"
+# A decode this much shorter than the probed length means the data ends early.
+TRUNCATION_RATIO = 0.9
+TRUNCATION_SLACK_S = 0.5
+
+
+@dataclass(frozen=True)
+class VideoStream:
+    index: int
+    codec: str
+    width: int
+    height: int
+    fps: float | None = None
+    duration_s: float | None = None
+    rotation: int = 0
+    is_cover: bool = False  # an attached picture (album art), not a moving picture
+
+    @property
+    def display_size(self) -> tuple[int, int]:
+        """Width and height as shown, after the rotation phones record."""
+        if self.rotation % 180 == 90:
+            return self.height, self.width
+        return self.width, self.height
+
+
+@dataclass(frozen=True)
+class AudioStream:
+    index: int
+    codec: str
+    sample_rate: int
+    channels: int
+    duration_s: float | None = None
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class MediaInfo:
+    format_name: str
+    format_long_name: str
+    duration_s: float
+    size_bytes: int
+    bit_rate: int | None = None
+    video: tuple[VideoStream, ...] = field(default_factory=tuple)
+    audio: tuple[AudioStream, ...] = field(default_factory=tuple)
+    stream_count: int = 0
+
+    @property
+    def primary_audio(self) -> AudioStream | None:
+        return self.audio[0] if self.audio else None
+
+    @property
+    def primary_video(self) -> VideoStream | None:
+        """The first moving-picture stream; album art does not count."""
+        return next((v for v in self.video if not v.is_cover), None)
+
+    @property
+    def has_video(self) -> bool:
+        return self.primary_video is not None
+
+    @property
+    def format_tokens(self) -> frozenset[str]:
+        return frozenset(t.strip() for t in self.format_name.split(",") if t.strip())
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (stored in ``projects.media_info``)."""
+        data = asdict(self)
+        data["has_video"] = self.has_video
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> MediaInfo:
+        return cls(
+            format_name=data["format_name"],
+            format_long_name=data.get("format_long_name", ""),
+            duration_s=float(data["duration_s"]),
+            size_bytes=int(data.get("size_bytes", 0)),
+            bit_rate=data.get("bit_rate"),
+            video=tuple(VideoStream(**v) for v in data.get("video", ())),
+            audio=tuple(AudioStream(**a) for a in data.get("audio", ())),
+            stream_count=int(data.get("stream_count", 0)),
+        )
+
+
+@dataclass(frozen=True)
+class ExtractedAudio:
+    path: Path
+    duration_s: float
+    sample_rate: int = AUDIO_SAMPLE_RATE
+
+
+# --- probing -------------------------------------------------------------------------------------
+
+
+def _float(value: object) -> float | None:
+    try:
+        result = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return result if result == result and result >= 0 else None  # NaN check
+
+
+def _int(value: object, default: int = 0) -> int:
+    try:
+        return int(value)  # type: ignore[call-overload, no-any-return]
+    except (TypeError, ValueError):
+        return default
+
+
+def _fps(rate: object) -> float | None:
+    num, _, den = str(rate or "").partition("/")
+    n, d = _float(num), _float(den or "1")
+    if not n or not d:
+        return None
+    return round(n / d, 3)
+
+
+def _rotation(stream: dict[str, Any]) -> int:
+    for side in stream.get("side_data_list") or ():
+        if "rotation" in side:
+            return _int(side["rotation"]) % 360
+    return _int((stream.get("tags") or {}).get("rotate")) % 360
+
+
+def parse_ffprobe_json(data: dict[str, Any], size_bytes: int) -> MediaInfo:
+    """Build a :class:`MediaInfo` from ``ffprobe -show_format -show_streams -of json`` output."""
+    fmt = data.get("format") or {}
+    streams = data.get("streams") or []
+    video: list[VideoStream] = []
+    audio: list[AudioStream] = []
+    for s in streams:
+        kind = s.get("codec_type")
+        if kind == "video":
+            video.append(
+                VideoStream(
+                    index=_int(s.get("index")),
+                    codec=str(s.get("codec_name") or "unknown"),
+                    width=_int(s.get("width")),
+                    height=_int(s.get("height")),
+                    fps=_fps(s.get("avg_frame_rate")) or _fps(s.get("r_frame_rate")),
+                    duration_s=_float(s.get("duration")),
+                    rotation=_rotation(s),
+                    is_cover=bool((s.get("disposition") or {}).get("attached_pic")),
+                )
+            )
+        elif kind == "audio":
+            audio.append(
+                AudioStream(
+                    index=_int(s.get("index")),
+                    codec=str(s.get("codec_name") or "unknown"),
+                    sample_rate=_int(s.get("sample_rate")),
+                    channels=_int(s.get("channels")),
+                    duration_s=_float(s.get("duration")),
+                    language=(s.get("tags") or {}).get("language"),
+                )
+            )
+    durations = [d for d in (_float(fmt.get("duration")), *(a.duration_s for a in audio)) if d]
+    return MediaInfo(
+        format_name=str(fmt.get("format_name") or ""),
+        format_long_name=str(fmt.get("format_long_name") or ""),
+        duration_s=round(durations[0], 3) if durations else 0.0,
+        size_bytes=size_bytes,
+        bit_rate=_int(fmt.get("bit_rate"), 0) or None,
+        video=tuple(video),
+        audio=tuple(audio),
+        stream_count=len(streams),
+    )
+
+
+def _probe_failure_message(tail: tuple[str, ...]) -> str:
+    text = " ".join(tail).lower()
+    if "not on whitelist" in text:
+        return (
+            "This file is a playlist or file list, not a media file, so SpaceClip will not open it. "
+            f"Upload the audio or video file itself ({SUPPORTED_HINT})."
+        )
+    if "moov atom not found" in text or "partial file" in text or "truncat" in text:
+        return f"SpaceClip could not read this file: {DAMAGED_HINT}."
+    return (
+        "This file is not an audio or video file SpaceClip can read (or it is damaged). "
+        f"{SUPPORTED_HINT}; convert or re-export it to one of those and upload it again."
+    )
+
+
+def probe_media(path: Path, settings: Settings, *, cancel: Callable[[], bool] | None = None) -> MediaInfo:
+    """Probe ``path`` once with ffprobe; raises UnsupportedMedia when it is not readable media."""
+    argv = ffprobe_args(path, "-show_format", "-show_streams", "-of", "json")
+    try:
+        result = run_process(argv, timeout_s=min(settings.process_timeout_s, 300.0), cancel=cancel)
+    except ToolFailed as exc:
+        if exc.returncode < 0:
+            raise  # killed by a signal: not the file's fault
+        log.info("ffprobe rejected %s: %s", path.name, " | ".join(exc.stderr_tail))
+        raise UnsupportedMedia(_probe_failure_message(exc.stderr_tail)) from exc
+    try:
+        data = json.loads(result.stdout_text or "{}")
+    except json.JSONDecodeError as exc:
+        raise UnsupportedMedia(_probe_failure_message(())) from exc
+    return parse_ffprobe_json(data, size_bytes=path.stat().st_size)
+
+
+def _minutes(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.0f} seconds"
+    return f"{seconds / 60:.0f} minutes"
+
+
+def validate_media(info: MediaInfo, settings: Settings) -> None:
+    """Raise UnsupportedMedia unless ``info`` is allow-listed media with speech audio within limits."""
+    tokens = info.format_tokens
+    if tokens & FORBIDDEN_FORMATS or not tokens & ACCEPTED_FORMATS:
+        raise UnsupportedMedia(
+            f"SpaceClip does not accept this kind of file ({info.format_long_name or info.format_name or 'unknown'}). "
+            f"{SUPPORTED_HINT}; convert it to one of those and upload it again."
+        )
+    if info.stream_count > settings.max_streams:
+        raise UnsupportedMedia(
+            f"This file has {info.stream_count} streams; SpaceClip accepts at most {settings.max_streams}. "
+            "Export it again with just the main video and audio tracks."
+        )
+    audio = info.primary_audio
+    if audio is None:
+        raise UnsupportedMedia(
+            "This file has no audio track. SpaceClip finds clips by listening to the speech, so it "
+            "needs a file with sound; export it again with audio included."
+        )
+    if audio.sample_rate <= 0 or audio.channels <= 0:
+        raise UnsupportedMedia(f"The audio track could not be read: {DAMAGED_HINT}.")
+    if info.duration_s <= 0:
+        raise UnsupportedMedia(f"SpaceClip could not tell how long this file is: {DAMAGED_HINT}.")
+    if info.duration_s > settings.max_duration_s:
+        raise UnsupportedMedia(
+            f"This file is {_minutes(info.duration_s)} long; the limit is "
+            f"{_minutes(settings.max_duration_s)}. Trim it (or split it into parts) and upload it again; "
+            "the server's owner can raise SPACECLIP_MAX_DURATION_MINUTES."
+        )
+    for video in info.video:
+        if video.is_cover:
+            continue
+        if max(video.width, video.height) > settings.max_video_side:
+            raise UnsupportedMedia(
+                f"This video is {video.width}x{video.height} pixels; SpaceClip accepts at most "
+                f"{settings.max_video_side} pixels on a side. Export it at a lower resolution "
+                "(for example 1920x1080) and upload it again."
+            )
+        if video.width <= 0 or video.height <= 0:
+            raise UnsupportedMedia(f"The video track could not be read: {DAMAGED_HINT}.")
+
+
+def inspect_media(path: Path, settings: Settings, *, cancel: Callable[[], bool] | None = None) -> MediaInfo:
+    """Probe and validate ``path``: the MediaInfo, or UnsupportedMedia with what to do."""
+    info = probe_media(path, settings, cancel=cancel)
+    validate_media(info, settings)
+    return info
+
+
+# --- audio extraction ----------------------------------------------------------------------------
+
+_SYSTEM_ERRORS = ("no space left", "permission denied", "cannot allocate memory", "read-only file system")
+
+
+def _wav_duration(path: Path) -> float:
+    with wave.open(str(path), "rb") as w:
+        return w.getnframes() / float(w.getframerate())
+
+
+def is_truncated(expected_s: float, decoded_s: float) -> bool:
+    """Whether a decode of ``decoded_s`` seconds means data is missing from an ``expected_s`` file."""
+    return decoded_s < expected_s * TRUNCATION_RATIO - TRUNCATION_SLACK_S
+
+
+def extract_audio(
+    src: Path,
+    dest: Path,
+    settings: Settings,
+    *,
+    info: MediaInfo,
+    on_progress: Callable[[float], None] | None = None,
+    cancel: Callable[[], bool] | None = None,
+    tmp_path: Path | None = None,
+) -> ExtractedAudio:
+    """Decode the first audio track of ``src`` to 16 kHz mono 16-bit WAV at ``dest``.
+
+    The WAV is written to ``tmp_path`` (default: a unique name beside ``dest``) and renamed into place
+    only when complete, so a re-run or a crash never leaves half a file at ``dest``.
+
+    Raises:
+        UnsupportedMedia: the audio cannot be decoded, or it ends well before the probed length
+            (a truncated file).
+        ExternalToolError: ffmpeg failed for a reason that is not the file's (disk full, killed).
+        JobCancelled: ``cancel`` returned True.
+    """
+    audio = info.primary_audio
+    if audio is None:
+        raise UnsupportedMedia("This file has no audio track; SpaceClip needs a file with speech.")
+    expected = audio.duration_s or info.duration_s
+    tmp = tmp_path or dest.with_name(f".{dest.name}.{uuid.uuid4().hex}.tmp")
+    argv = ffmpeg_args(
+        *media_input_args(src),
+        "-map", f"0:{audio.index}",
+        "-vn", "-sn", "-dn",
+        "-ac", "1",
+        "-ar", str(AUDIO_SAMPLE_RATE),
+        "-c:a", "pcm_s16le",
+        "-f", "wav",
+        "-progress", "pipe:1",
+        "-y", tmp,
+    )  # fmt: skip
+    line_cb = progress_reporter(expected, on_progress) if on_progress else None
+    try:
+        result = run_process(argv, timeout_s=settings.process_timeout_s, cancel=cancel, on_stdout_line=line_cb)
+        decoded = _wav_duration(tmp)
+        tail = " ".join(result.stderr_tail).lower()
+        if "partial file" in tail or is_truncated(expected, decoded):
+            log.info("Truncated media %s: decoded %.1f s of %.1f s", src.name, decoded, expected)
+            raise UnsupportedMedia(
+                f"Only {decoded:.0f} of the {expected:.0f} seconds of audio could be read: {DAMAGED_HINT}."
+            )
+        os.replace(tmp, dest)
+    except ToolFailed as exc:
+        stderr = " ".join(exc.stderr_tail).lower()
+        if exc.returncode < 0 or any(s in stderr for s in _SYSTEM_ERRORS):
+            raise
+        log.info("ffmpeg could not decode %s: %s", src.name, " | ".join(exc.stderr_tail))
+        raise UnsupportedMedia(f"The audio track could not be decoded: {DAMAGED_HINT}.") from exc
+    finally:
+        tmp.unlink(missing_ok=True)
+    return ExtractedAudio(path=dest, duration_s=round(decoded, 3))
