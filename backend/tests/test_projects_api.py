@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from spaceclip.config import Settings
 from spaceclip.db import Database
 from spaceclip.models.tables import Job, Project
-from spaceclip.services.ingest import DOWNLOAD_MODULE
 from spaceclip.services.storage import Storage
 from tests.factories import UserFactory
 
@@ -224,22 +223,60 @@ def test_bearer_token_upload_works_without_origin(make_client: Callable[..., Tes
     assert resp.status_code == 202, resp.text
 
 
-def test_url_json_body(client: TestClient, users: UserFactory, database: Database) -> None:
+def test_url_body_validation(client: TestClient, users: UserFactory, database: Database) -> None:
     users.sign_in(client, users.create())
-    bad = client.post("/api/projects", json={"link": "https://example.com/a.mp4"})
-    assert bad.status_code == 422
-    assert "url" in bad.json()["detail"]
+    for body in ({"link": "https://example.com/a.mp4"}, {"url": ""}, {"url": "x" * 3000}):
+        resp = client.post("/api/projects", json=body)
+        assert resp.status_code == 422, body
+        assert "url" in resp.json()["detail"]
+    broken = client.post("/api/projects", content=b"{not json", headers={"Content-Type": "application/json"})
+    assert broken.status_code == 422
+    with database.session() as db:
+        assert db.scalars(select(Project)).all() == []
 
-    resp = client.post("/api/projects", json={"url": "https://example.com/a.mp4"})
 
-    if importlib.util.find_spec(DOWNLOAD_MODULE) is None:
-        assert resp.status_code == 422
-        assert "URL import is not available yet" in resp.json()["detail"]
-        with database.session() as db:
-            assert db.scalars(select(Project)).all() == []
-    else:
-        # The download service is installed: this is no longer the placeholder answer.
-        assert "not available yet" not in resp.text
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1/a.mp4",
+        "http://169.254.169.254/latest/meta-data",
+        "ftp://93.184.215.14/a.mp4",
+        "file:///etc/passwd",
+    ],
+)
+def test_url_refused_by_ssrf_guard_creates_nothing(
+    client: TestClient, users: UserFactory, database: Database, url: str
+) -> None:
+    users.sign_in(client, users.create())
+
+    resp = client.post("/api/projects", json={"url": url})
+
+    assert resp.status_code == 400
+    assert resp.json()["code"] == "url_refused"
+    with database.session() as db:
+        assert db.scalars(select(Project)).all() == []
+        assert db.scalars(select(Job)).all() == []
+
+
+def test_url_import_creates_project_and_download_job(
+    client: TestClient, users: UserFactory, database: Database, settings: Settings
+) -> None:
+    user = users.create()
+    users.sign_in(client, user)
+    url = "https://93.184.215.14/episode.mp3"  # a public IP literal: the guard needs no DNS; nothing is fetched
+
+    resp = client.post("/api/projects", json={"url": url, "name": " Episode 3 "})
+
+    assert resp.status_code == 202, resp.text
+    project, job = resp.json()["project"], resp.json()["job"]
+    assert (project["source_kind"], project["source_url"], project["name"]) == ("url", url, "Episode 3")
+    assert (job["kind"], job["status"]) == ("download", "queued")
+    with database.session() as db:
+        row = db.get(Job, job["id"])
+        assert row is not None and row.params == {"url": url} and row.owner_id == user.id
+    pending = [task.args for task in client.app.state.queue.huey.pending()]  # type: ignore[attr-defined]
+    assert pending == [(job["id"],)]
+    assert list(settings.upload_dir.rglob("*")) == []
 
 
 def test_other_content_types_are_415(client: TestClient, users: UserFactory) -> None:

@@ -6,14 +6,13 @@ refusal or disconnect removes everything written (SECURITY.md 17, 18). No databa
 open while the body streams; the Project and its ``probe`` Job are then written in one transaction
 (SECURITY.md 23) and the caller enqueues the job after commit.
 
-URL import (``{"url": ...}``) is delegated to :mod:`spaceclip.services.download` when that module
-exists; see :func:`create_url_project` for the contract.
+URL import (``{"url": ...}``): the link passes the SSRF guard of :mod:`spaceclip.services.download`
+in the request, then a ``download`` job fetches it (see :func:`create_url_project`).
 """
 
 from __future__ import annotations
 
 import codecs
-import importlib
 import importlib.util
 import logging
 import os
@@ -32,7 +31,7 @@ from sqlalchemy.orm import Session
 from starlette.requests import ClientDisconnect
 
 from spaceclip.config import Settings
-from spaceclip.errors import BadRequest, PayloadTooLarge, UnsupportedMedia, ValidationFailed
+from spaceclip.errors import BadRequest, PayloadTooLarge, UnsupportedMedia, UserError, ValidationFailed
 from spaceclip.models.schemas import ProjectUrlCreate
 from spaceclip.models.tables import Job, Project, ProjectStatus, new_id
 from spaceclip.services.jobs import create_job
@@ -66,6 +65,7 @@ MAX_JSON_BYTES = 16 * 1024
 WRITE_BUFFER_BYTES = 1024 * 1024
 DEFAULT_PROJECT_NAME = "Untitled upload"
 PROBE_JOB = "probe"
+DOWNLOAD_JOB = "download"
 DOWNLOAD_MODULE = "spaceclip.services.download"
 
 
@@ -299,6 +299,10 @@ async def receive_upload(
         shutil.rmtree(project_dir, ignore_errors=True)
         log.info("Upload %s abandoned: the client disconnected after %d bytes", project_id, sink.file_bytes)
         raise BadRequest("The upload was interrupted before it finished. Send the file again.") from None
+    except UserError as exc:
+        shutil.rmtree(project_dir, ignore_errors=True)
+        log.info("Upload %s refused after %d file bytes: %s", project_id, sink.file_bytes, exc)
+        raise
     except BaseException:
         # Also on cancellation: nothing of a refused upload may stay on disk.
         shutil.rmtree(project_dir, ignore_errors=True)
@@ -369,21 +373,34 @@ async def read_url_request(chunks: AsyncIterator[bytes]) -> ProjectUrlCreate:
 def create_url_project(
     db: Session, owner_id: str, request: ProjectUrlCreate, settings: Settings
 ) -> tuple[Project, Job]:
-    """Create a project from a URL (Project + its first Job in one transaction, committed).
+    """Accept a link: SSRF-check it now, then write the Project and its queued ``download`` Job.
 
-    The work lives in :mod:`spaceclip.services.download`, which must provide::
+    The job (params ``{"url": ...}``) runs :func:`spaceclip.services.download.download_url` into
+    the project's folder; the probe follows. Nothing is fetched in the request.
 
-        create_url_project(db, owner_id, request, settings) -> tuple[Project, Job]
-
-    adding both rows to ``db`` without committing (it validates the URL with the SSRF guard first).
-    Until that module exists, URL import answers 422.
+    Raises:
+        ValidationFailed: URL import is not installed (no :mod:`spaceclip.services.download`).
+        UrlRefused: the SSRF guard refused the link (private address, bad scheme, unknown host).
     """
     if importlib.util.find_spec(DOWNLOAD_MODULE) is None:
         raise ValidationFailed("URL import is not available yet. Download the file yourself and upload it instead.")
-    download = importlib.import_module(DOWNLOAD_MODULE)
+    # Imported here: yt-dlp is heavy and only URL imports need it.
+    from spaceclip.services import download
+
+    url = request.url.strip()
+    download.check_url(url, settings)
     try:
-        result: tuple[Project, Job] = download.create_url_project(db, owner_id, request, settings)
-        project, job = result
+        project = Project(
+            id=new_id(),
+            owner_id=owner_id,
+            name=((request.name or "").strip() or url)[:300],
+            source_kind="url",
+            source_url=url,
+            status=ProjectStatus.QUEUED,
+        )
+        db.add(project)
+        db.flush()
+        job = create_job(db, project, DOWNLOAD_JOB, settings, params={"url": url})
         db.commit()
     except BaseException:
         db.rollback()
