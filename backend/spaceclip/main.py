@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from spaceclip import __version__
 from spaceclip.api import health
 from spaceclip.api.errors import install_error_handlers
+from spaceclip.auth.csrf import CsrfGuard
 from spaceclip.config import Settings, get_settings
 from spaceclip.db import Database
 from spaceclip.tasks.queue import JobQueue
@@ -55,6 +56,8 @@ def create_app(settings: Settings | None = None, *, queue: JobQueue | None = Non
     app.state.queue = queue or JobQueue(settings)
 
     install_error_handlers(app)
+    # CSRF: cookie-carrying writes to /api need a same-origin Origin, whatever the route.
+    app.add_middleware(CsrfGuard, settings=settings)
 
     @app.middleware("http")
     async def no_store(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -73,6 +76,6 @@ def create_app(settings: Settings | None = None, *, queue: JobQueue | None = Non
 
 
 def _routers() -> list[APIRouter]:
-    from spaceclip.api import auth, jobs, projects
+    from spaceclip.api import auth, jobs, projects, transcript
 
-    return [health.router, auth.router, projects.router, jobs.router]
+    return [health.router, auth.router, projects.router, jobs.router, transcript.router]

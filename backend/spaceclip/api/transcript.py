@@ -1,0 +1,131 @@
+"""Routes: a project's transcript, its downloads, speaker names and segment corrections."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from spaceclip.api.deps import DbSession
+from spaceclip.auth.deps import CurrentUser
+from spaceclip.models.tables import Segment as SegmentRow
+from spaceclip.models.tables import Speaker as SpeakerRow
+from spaceclip.models.transcript_schemas import (
+    SegmentPublic,
+    SegmentUpdate,
+    SpeakerPublic,
+    SpeakerUpdate,
+    TranscriptPublic,
+    WordPublic,
+)
+from spaceclip.services import transcript as formats
+from spaceclip.services import transcript_store
+from spaceclip.services.projects import get_project
+from spaceclip.services.storage import sanitize_filename
+
+router = APIRouter(prefix="/api/projects/{project_id}", tags=["transcript"])
+
+
+class TranscriptFormat(StrEnum):
+    json = "json"
+    srt = "srt"
+    vtt = "vtt"
+    txt = "txt"
+
+
+MEDIA_TYPES = {
+    TranscriptFormat.json: "application/json",
+    TranscriptFormat.srt: "application/x-subrip; charset=utf-8",
+    TranscriptFormat.vtt: "text/vtt; charset=utf-8",
+    TranscriptFormat.txt: "text/plain; charset=utf-8",
+}
+
+
+def _speaker_public(row: SpeakerRow) -> SpeakerPublic:
+    return SpeakerPublic(id=row.id, label=row.label, name=row.name, display_name=row.display_name)
+
+
+def _segment_public(row: SegmentRow, names: dict[str, str]) -> SegmentPublic:
+    return SegmentPublic(
+        id=row.id,
+        idx=row.idx,
+        start=row.start,
+        end=row.end,
+        speaker_label=row.speaker_label,
+        speaker_name=names.get(row.speaker_label, row.speaker_label),
+        text=row.text,
+        words=[WordPublic.model_validate(w) for w in row.words],
+        edited=row.edited,
+        version=row.version,
+    )
+
+
+@router.get("/transcript", response_model=TranscriptPublic)
+def get_transcript(project_id: str, user: CurrentUser, db: DbSession) -> TranscriptPublic:
+    """The transcript with speakers, segments and word times."""
+    get_project(db, user.id, project_id)
+    meta, speakers, segments = transcript_store.get_transcript_rows(db, project_id)
+    names = {s.label: s.display_name for s in speakers}
+    return TranscriptPublic(
+        project_id=project_id,
+        language=meta.language,
+        duration=meta.duration,
+        model=meta.model,
+        speakers=[_speaker_public(s) for s in speakers],
+        segments=[_segment_public(s, names) for s in segments],
+    )
+
+
+@router.get("/transcript/download", response_class=Response)
+def download_transcript(
+    project_id: str,
+    user: CurrentUser,
+    db: DbSession,
+    format: Annotated[TranscriptFormat, Query(description="json, srt, vtt or txt")] = TranscriptFormat.json,
+) -> Response:
+    """Download the transcript as JSON, SRT, VTT or plain text, with speaker names."""
+    project = get_project(db, user.id, project_id)
+    transcript = transcript_store.load_transcript(db, project_id)
+    if format is TranscriptFormat.json:
+        body = transcript_json(transcript)
+    else:
+        body = {"srt": formats.to_srt, "vtt": formats.to_vtt, "txt": formats.to_txt}[format.value](transcript)
+    stem = sanitize_filename(project.name) or "transcript"
+    stem = stem.rsplit(".", 1)[0] if "." in stem else stem
+    return Response(
+        content=body,
+        media_type=MEDIA_TYPES[format],
+        headers={
+            "Content-Disposition": f'attachment; filename="{stem}.{format.value}"',
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+def transcript_json(transcript: formats.Transcript) -> str:
+    return json.dumps(transcript.to_dict(), ensure_ascii=False, indent=1)
+
+
+@router.patch("/speakers/{speaker_id}", response_model=SpeakerPublic)
+def rename_speaker(
+    project_id: str, speaker_id: str, body: SpeakerUpdate, user: CurrentUser, db: DbSession
+) -> SpeakerPublic:
+    """Rename a speaker; the name appears in every later export."""
+    get_project(db, user.id, project_id)
+    row = transcript_store.rename_speaker(db, project_id, speaker_id, body.name)
+    db.commit()
+    return _speaker_public(row)
+
+
+@router.patch("/segments/{segment_id}", response_model=SegmentPublic)
+def edit_segment(
+    project_id: str, segment_id: str, body: SegmentUpdate, user: CurrentUser, db: DbSession
+) -> SegmentPublic:
+    """Correct a segment's text (word times are re-fitted); stale versions give 409."""
+    get_project(db, user.id, project_id)
+    row = transcript_store.edit_segment(db, project_id, segment_id, body.text, expected_version=body.version)
+    db.commit()
+    speaker = db.query(SpeakerRow).filter_by(project_id=project_id, label=row.speaker_label).first()
+    return _segment_public(row, {row.speaker_label: speaker.display_name} if speaker else {})

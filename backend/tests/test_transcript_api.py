@@ -1,0 +1,124 @@
+"""Transcript API: read, rename speakers, correct segments, download in four formats, owner-only."""
+
+from __future__ import annotations
+
+import json
+
+from fastapi.testclient import TestClient
+
+from spaceclip.db import Database
+from spaceclip.models.tables import Project
+from spaceclip.services.transcript import Segment, Speaker, Transcript, Word
+from spaceclip.services.transcript_store import save_transcript
+from tests.factories import UserFactory
+
+
+def _transcript() -> Transcript:
+    s1 = Segment(
+        start=0.0,
+        end=1.0,
+        text="Hello there.",
+        speaker="Speaker 1",
+        words=(Word(0.0, 0.4, "Hello", 0.9), Word(0.5, 1.0, "there.", 0.8)),
+    )
+    s2 = Segment(
+        start=1.5,
+        end=2.5,
+        text="Hi, nice to meet you.",
+        speaker="Speaker 2",
+        words=(
+            Word(1.5, 1.7, "Hi,", 0.9),
+            Word(1.75, 1.9, "nice", 0.9),
+            Word(1.95, 2.0, "to", 0.9),
+            Word(2.05, 2.2, "meet", 0.9),
+            Word(2.25, 2.5, "you.", 0.9),
+        ),
+    )
+    return Transcript(
+        duration=3.0, language="en", speakers=(Speaker("Speaker 1"), Speaker("Speaker 2")), segments=(s1, s2)
+    )
+
+
+def _project_with_transcript(database: Database, owner_id: str) -> str:
+    with database.session() as db:
+        project = Project(owner_id=owner_id, name="Episode 1.mp3", source_kind="upload", status="ready")
+        db.add(project)
+        db.flush()
+        save_transcript(db, project.id, _transcript(), model="tiny.en")
+        return project.id
+
+
+def test_transcript_read_rename_edit_download(client: TestClient, users: UserFactory, database: Database) -> None:
+    user = users.create()
+    users.sign_in(client, user)
+    pid = _project_with_transcript(database, user.id)
+
+    body = client.get(f"/api/projects/{pid}/transcript").json()
+    assert [s["display_name"] for s in body["speakers"]] == ["Speaker 1", "Speaker 2"]
+    assert body["segments"][1]["words"][0] == {"start": 1.5, "end": 1.7, "word": "Hi,", "probability": 0.9}
+
+    speaker_2 = body["speakers"][1]["id"]
+    renamed = client.patch(f"/api/projects/{pid}/speakers/{speaker_2}", json={"name": "Lena"})
+    assert renamed.status_code == 200 and renamed.json()["display_name"] == "Lena"
+
+    seg = body["segments"][0]
+    edited = client.patch(
+        f"/api/projects/{pid}/segments/{seg['id']}", json={"text": "Hello, there!", "version": seg["version"]}
+    )
+    assert edited.status_code == 200
+    assert edited.json()["edited"] is True
+    assert [w["word"] for w in edited.json()["words"]] == ["Hello,", "there!"]
+    stale = client.patch(f"/api/projects/{pid}/segments/{seg['id']}", json={"text": "x", "version": seg["version"]})
+    assert stale.status_code == 409 and "Reload" in stale.json()["detail"]
+
+    srt = client.get(f"/api/projects/{pid}/transcript/download", params={"format": "srt"})
+    assert srt.status_code == 200
+    assert srt.headers["content-disposition"] == 'attachment; filename="Episode 1.srt"'
+    assert srt.headers["x-content-type-options"] == "nosniff"
+    assert "Lena: Hi, nice to meet you." in srt.text and "Hello, there!" in srt.text
+    vtt = client.get(f"/api/projects/{pid}/transcript/download", params={"format": "vtt"}).text
+    assert vtt.startswith("WEBVTT") and "<v Lena>" in vtt
+    txt = client.get(f"/api/projects/{pid}/transcript/download", params={"format": "txt"}).text
+    assert "Lena: Hi, nice to meet you." in txt
+    data = json.loads(client.get(f"/api/projects/{pid}/transcript/download", params={"format": "json"}).text)
+    assert set(data) == {"duration", "language", "speakers", "segments"}
+    assert data["segments"][1]["speaker"] == "Lena"
+    assert set(data["segments"][0]["words"][0]) == {"start", "end", "word", "probability"}
+
+    # A re-analysis keeps the creator's speaker names for labels that still exist.
+    with database.session() as db:
+        save_transcript(db, pid, _transcript(), model="tiny.en")
+    again = client.get(f"/api/projects/{pid}/transcript").json()
+    assert [s["display_name"] for s in again["speakers"]] == ["Speaker 1", "Lena"]
+
+
+def test_transcript_routes_are_owner_only(
+    client: TestClient, make_client, users: UserFactory, database: Database
+) -> None:
+    owner = users.create()
+    pid = _project_with_transcript(database, owner.id)
+    users.sign_in(client, owner)
+    speaker = client.get(f"/api/projects/{pid}/transcript").json()["speakers"][0]["id"]
+    segment = client.get(f"/api/projects/{pid}/transcript").json()["segments"][0]["id"]
+
+    other = make_client()
+    users.sign_in(other, users.create())
+    assert other.get(f"/api/projects/{pid}/transcript").status_code == 404
+    assert other.get(f"/api/projects/{pid}/transcript/download").status_code == 404
+    assert other.patch(f"/api/projects/{pid}/speakers/{speaker}", json={"name": "X"}).status_code == 404
+    assert other.patch(f"/api/projects/{pid}/segments/{segment}", json={"text": "X"}).status_code == 404
+    after = client.get(f"/api/projects/{pid}/transcript").json()
+    assert after["speakers"][0]["name"] is None and after["segments"][0]["text"] == "Hello there."
+
+
+def test_missing_transcript_says_what_to_do(client: TestClient, users: UserFactory, database: Database) -> None:
+    user = users.create()
+    users.sign_in(client, user)
+    with database.session() as db:
+        project = Project(owner_id=user.id, name="x", source_kind="upload")
+        db.add(project)
+        db.flush()
+        pid = project.id
+    response = client.get(f"/api/projects/{pid}/transcript")
+    assert response.status_code == 404
+    assert "no transcript yet" in response.json()["detail"]
