@@ -40,7 +40,7 @@ CHUNK = 256 * 1024
 BOUNDARY = "bench-boundary-1b2c3d"
 CONTENT_TYPE = f"multipart/form-data; boundary={BOUNDARY}"
 HEAD = (
-    f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.mp4\"\r\n"
+    f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="big.mp4"\r\n'
     "Content-Type: video/mp4\r\n\r\n"
 ).encode()
 TAIL = f"\r\n--{BOUNDARY}--\r\n".encode()
@@ -100,7 +100,7 @@ class Server:
         env.pop("DATABASE_URL", None)
         if max_upload_mb is not None:
             env["SPACECLIP_MAX_UPLOAD_MB"] = str(max_upload_mb)
-        settings = Settings(data_dir=data_dir, _env_file=None)  # type: ignore[call-arg]
+        settings = Settings(data_dir=data_dir, _env_file=None)
         if max_upload_mb is not None:
             settings.max_upload_mb = max_upload_mb
         self.settings = settings
@@ -108,8 +108,17 @@ class Server:
         self.token = self._make_token(settings)
         self.proc = subprocess.Popen(
             [
-                sys.executable, "-m", "uvicorn", "spaceclip.main:create_app", "--factory",
-                "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning",
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "spaceclip.main:create_app",
+                "--factory",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--log-level",
+                "warning",
             ],
             env=env,
             cwd=Path(__file__).resolve().parent.parent,
@@ -155,7 +164,8 @@ def accepted_upload(server: Server, size: int) -> None:
     if resp.status_code != 202:
         print(f"  body: {resp.text[:300]}")
     print(f"  server RSS before {before / MB:.1f} MiB, after {after / MB:.1f} MiB, peak {sampler.peak / MB:.1f} MiB")
-    print(f"  RSS growth: after-before {(after - before) / MB:+.1f} MiB, peak-before {(sampler.peak - before) / MB:+.1f} MiB")
+    growth, peak_growth = (after - before) / MB, (sampler.peak - before) / MB
+    print(f"  RSS growth: after-before {growth:+.1f} MiB, peak-before {peak_growth:+.1f} MiB")
     print(f"  time {elapsed:.2f} s, throughput {size / MB / elapsed:.0f} MiB/s")
     stored = sorted(server.settings.upload_dir.rglob("source*"))
     print(f"  stored: {[f'{p.relative_to(server.settings.upload_dir)} ({p.stat().st_size} B)' for p in stored]}")
@@ -201,8 +211,7 @@ def refused_upload(server: Server, size: int) -> None:
     print(f"[refused] {size / MB:.0f} MiB upload against a {server.settings.max_upload_mb} MB cap: {status_line}")
     print(f"  reply: {detail}")
     print(f"  body bytes the client had sent when the reply came: {sent} ({sent / MB:.1f} MiB, of {size / MB:.0f} MiB;")
-    print("  includes what sat in loopback socket buffers), after "
-          f"{elapsed:.2f} s")
+    print(f"  includes what sat in loopback socket buffers), after {elapsed:.2f} s")
     print(f"  server RSS before {before / MB:.1f} MiB, after {after / MB:.1f} MiB, peak {sampler.peak / MB:.1f} MiB")
     print(f"  files left under the upload dir: {len(leftovers)}")
 
