@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 
 from spaceclip.services.transcript_edit import retime_words
@@ -39,5 +41,5 @@ def test_retime_words(old, text, start, end, expected) -> None:
 def test_retimed_words_are_ordered_and_inside_the_span() -> None:
     words = retime_words(OLD, "a much longer correction with many more words than before", 1.0, 2.0)
     assert words[0]["start"] == 1.0 and words[-1]["end"] == 2.0
-    for a, b in zip(words, words[1:], strict=False):
+    for a, b in pairwise(words):
         assert a["start"] < a["end"] <= b["start"] + 1e-9
