@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -46,7 +48,16 @@ async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(error_body("internal_error", INTERNAL_MESSAGE), status_code=500)
 
 
+async def _request_validation(_request: Request, exc: Exception) -> JSONResponse:
+    # FastAPI's default body, minus the "input" of each error: it would echo passwords and tokens
+    # back into responses (and into whatever logs them).
+    assert isinstance(exc, RequestValidationError)
+    errors = [{k: v for k, v in err.items() if k != "input"} for err in exc.errors()]
+    return JSONResponse({"detail": jsonable_encoder(errors)}, status_code=422)
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _request_validation)
     app.add_exception_handler(SpaceClipError, _spaceclip_error)
     app.add_exception_handler(StaleDataError, _stale_data)
     app.add_exception_handler(Exception, _unhandled)

@@ -38,9 +38,7 @@ class IssuedSession:
     session: UserSession
 
 
-def create_session(
-    db: Session, user: User, settings: Settings, *, ip: str = "", user_agent: str = ""
-) -> IssuedSession:
+def create_session(db: Session, user: User, settings: Settings, *, ip: str = "", user_agent: str = "") -> IssuedSession:
     """Create a session row for ``user`` and return it with its raw token."""
     token = new_token()
     now = utcnow()
@@ -89,9 +87,7 @@ def resolve_session(db: Session, token: str, settings: Settings) -> UserSession 
 
 def revoke_session(db: Session, session_id: str, user_id: str) -> bool:
     """Delete one of ``user_id``'s sessions; False when it does not exist or is not theirs."""
-    result = db.execute(
-        delete(UserSession).where(UserSession.id == session_id, UserSession.user_id == user_id)
-    )
+    result = db.execute(delete(UserSession).where(UserSession.id == session_id, UserSession.user_id == user_id))
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
@@ -111,3 +107,27 @@ def purge_expired_sessions(db: Session, settings: Settings) -> int:
         delete(UserSession).where((UserSession.expires_at <= now) | (UserSession.last_seen_at < idle_cutoff))
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def rotate_token(db: Session, row: UserSession) -> str:
+    """Give ``row`` a new token (the old one stops working at once); returns the new raw token.
+
+    Used after a privilege change such as a new password (Django's ``cycle_key``). The session
+    keeps its id, creation time and absolute expiry.
+    """
+    token = new_token()
+    row.token_hash = hash_token(token)
+    row.last_seen_at = utcnow()
+    db.flush()
+    return token
+
+
+def list_sessions(db: Session, user_id: str, settings: Settings) -> list[UserSession]:
+    """``user_id``'s live sessions, most recently used first (expired ones are left out)."""
+    now = utcnow()
+    rows = db.scalars(
+        select(UserSession)
+        .where(UserSession.user_id == user_id)
+        .order_by(UserSession.last_seen_at.desc(), UserSession.created_at.desc())
+    ).all()
+    return [row for row in rows if not is_expired(row, settings, now)]
