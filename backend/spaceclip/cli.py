@@ -7,6 +7,8 @@ import os
 import signal
 import subprocess
 import sys
+from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -16,9 +18,7 @@ from rich.table import Table
 
 from spaceclip.config import Settings, get_settings
 
-app = typer.Typer(
-    help="SpaceClip: local-first clips from long podcasts, videos and X Spaces.", no_args_is_help=True
-)
+app = typer.Typer(help="SpaceClip: local-first clips from long podcasts, videos and X Spaces.", no_args_is_help=True)
 user_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
@@ -99,6 +99,78 @@ def worker(
     from spaceclip.tasks.worker import run_worker
 
     run_worker(settings)
+
+
+class OutputFormat(StrEnum):
+    json = "json"
+    srt = "srt"
+    vtt = "vtt"
+    txt = "txt"
+
+
+def _is_url(value: str) -> bool:
+    return value.startswith(("http://", "https://"))
+
+
+@app.command()
+def transcribe(
+    source: Annotated[str, typer.Argument(help="A media file, or a YouTube / X Space / direct media URL.")],
+    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.json,
+    speakers: Annotated[int | None, typer.Option("--speakers", min=1, max=20, help="How many people speak.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write here instead of standard output.")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+) -> None:
+    """Transcribe a file or URL with word times and speakers, offline."""
+    import json
+    import tempfile
+
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+    from spaceclip.errors import SpaceClipError
+    from spaceclip.services import transcript as formats
+    from spaceclip.services.analysis import analyze_media
+
+    settings = _setup(verbose)
+    with tempfile.TemporaryDirectory(prefix="spaceclip-") as tmp, Progress(
+        TextColumn("{task.description:<28}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
+        console=err_console, transient=out is None,
+    ) as bar:  # fmt: skip
+        task = bar.add_task("Starting", total=1.0)
+        work = Path(tmp)
+        try:
+            if _is_url(source):
+                from spaceclip.services.download import download_url
+
+                bar.update(task, description="Downloading")
+                path = download_url(source, work, settings, progress=lambda f: bar.update(task, completed=f)).path
+            else:
+                path = Path(source).expanduser()
+                if not path.is_file():
+                    raise typer.BadParameter(f"{source} is not a file. Give a media file or an http(s) URL.")
+            result = analyze_media(
+                path,
+                work,
+                settings,
+                num_speakers=speakers,
+                report=lambda _stage, f, msg: bar.update(task, completed=f, description=msg),
+            )
+        except SpaceClipError as exc:
+            err_console.print(f"[red]{exc.user_message}[/red]")
+            raise typer.Exit(1) from exc
+        bar.update(task, completed=1.0, description="Done")
+    transcript = result.transcript
+    if format is OutputFormat.json:
+        text = json.dumps(transcript.to_dict(), ensure_ascii=False, indent=1)
+    else:
+        text = {"srt": formats.to_srt, "vtt": formats.to_vtt, "txt": formats.to_txt}[format.value](transcript)
+    if out is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    else:
+        out.write_text(text, encoding="utf-8")
+        console.print(
+            f"[green]Wrote {out}[/green]: {transcript.duration:.0f} s, {len(transcript.speakers)} speakers, "
+            f"{len(transcript.segments)} segments"
+        )
 
 
 @db_app.command("upgrade")

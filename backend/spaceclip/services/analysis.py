@@ -1,0 +1,104 @@
+"""The analysis pipeline for one media file: probe → 16 kHz audio → transcript → speakers.
+
+Used by the ``analyze`` job and by the ``spaceclip transcribe`` command; it knows nothing about the
+database or the queue. Progress is reported as (stage, overall fraction 0..1, message).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from spaceclip.config import Settings
+from spaceclip.errors import JobCancelled
+from spaceclip.services.media import MediaInfo, extract_audio, inspect_media
+from spaceclip.services.transcribe import transcribe_with_speakers
+from spaceclip.services.transcript import Transcript
+
+log = logging.getLogger(__name__)
+
+Report = Callable[[str, float, str], None]
+Cancel = Callable[[], bool]
+
+# Share of the overall progress bar each stage gets: (stage, start, end).
+STAGES: tuple[tuple[str, float, float], ...] = (
+    ("probe", 0.0, 0.02),
+    ("extract", 0.02, 0.10),
+    ("transcribe", 0.10, 0.93),
+    ("speakers", 0.93, 1.0),
+)
+STAGE_MESSAGES = {
+    "probe": "Checking the file",
+    "extract": "Extracting the audio",
+    "transcribe": "Transcribing speech",
+    "speakers": "Finding who speaks when",
+}
+AUDIO_NAME = "audio.wav"
+
+
+def overall(stage: str, fraction: float) -> float:
+    """Map a stage's own 0..1 progress onto the whole pipeline's 0..1."""
+    for name, start, end in STAGES:
+        if name == stage:
+            return round(start + (end - start) * min(max(fraction, 0.0), 1.0), 4)
+    raise ValueError(f"unknown stage {stage!r}")
+
+
+@dataclass(frozen=True)
+class AnalysisResult:
+    info: MediaInfo
+    audio_path: Path
+    transcript: Transcript
+
+
+def analyze_media(
+    source: Path,
+    work_dir: Path,
+    settings: Settings,
+    *,
+    num_speakers: int | None = None,
+    report: Report | None = None,
+    cancel: Cancel | None = None,
+) -> AnalysisResult:
+    """Probe ``source``, extract its audio to ``work_dir/audio.wav`` and transcribe it with speakers.
+
+    An ``audio.wav`` already in ``work_dir`` (a re-run after a crash) is reused.
+
+    Raises:
+        UnsupportedMedia: not audio/video, damaged, over the limits, or no speech in it.
+        JobCancelled: ``cancel`` returned True.
+    """
+
+    def emit(stage: str, fraction: float) -> None:
+        if cancel is not None and cancel():
+            raise JobCancelled()
+        if report is not None:
+            report(stage, overall(stage, fraction), STAGE_MESSAGES[stage])
+
+    emit("probe", 0.0)
+    info = inspect_media(source, settings, cancel=cancel)
+    audio = work_dir / AUDIO_NAME
+    if not audio.exists():
+        emit("extract", 0.0)
+        extract_audio(source, audio, settings, info=info, on_progress=lambda f: emit("extract", f), cancel=cancel)
+
+    def on_transcribe(fraction: float) -> None:
+        # transcribe_with_speakers spends its first 95 % transcribing, the rest on speakers.
+        if fraction < 0.95:
+            emit("transcribe", fraction / 0.95)
+        else:
+            emit("speakers", (fraction - 0.95) / 0.05)
+
+    emit("transcribe", 0.0)
+    transcript = transcribe_with_speakers(audio, settings, num_speakers=num_speakers, progress=on_transcribe)
+    emit("speakers", 1.0)
+    log.info(
+        "Analysed %s: %.0f s, %d segments, %d speakers",
+        source.name,
+        transcript.duration,
+        len(transcript.segments),
+        len(transcript.speakers),
+    )
+    return AnalysisResult(info=info, audio_path=audio, transcript=transcript)
