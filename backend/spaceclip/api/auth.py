@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request, Response, status
 
 from spaceclip.api.deps import DbSession, SettingsDep
 from spaceclip.auth.cookies import clear_session_cookie, set_session_cookie
-from spaceclip.auth.csrf import check_origin, check_signin_origin, has_bearer, has_session_cookie
+from spaceclip.auth.csrf import check_origin, check_signin_origin
 from spaceclip.auth.deps import AuthDep, client_ip, token_from
 from spaceclip.auth.sessions import (
     IssuedSession,
@@ -73,7 +73,7 @@ def post_login(
 def post_logout(request: Request, db: DbSession, settings: SettingsDep) -> Response:
     """Sign out this session (the row is deleted and the cookie expired); safe to repeat."""
     token, via_cookie = token_from(request, settings.session_cookie_name)
-    if via_cookie or (has_session_cookie(request, settings) and not has_bearer(request)):
+    if via_cookie:  # also enforced by CsrfGuard; repeated here because logout is unauthenticated
         check_origin(request, settings)
     row = resolve_session(db, token, settings) if token else None
     if row is not None:
