@@ -258,7 +258,7 @@ def test_url_refused_by_ssrf_guard_creates_nothing(
         assert db.scalars(select(Job)).all() == []
 
 
-def test_url_import_creates_project_and_download_job(
+def test_url_import_creates_project_and_analyze_job(
     client: TestClient, users: UserFactory, database: Database, settings: Settings
 ) -> None:
     user = users.create()
@@ -270,10 +270,10 @@ def test_url_import_creates_project_and_download_job(
     assert resp.status_code == 202, resp.text
     project, job = resp.json()["project"], resp.json()["job"]
     assert (project["source_kind"], project["source_url"], project["name"]) == ("url", url, "Episode 3")
-    assert (job["kind"], job["status"]) == ("download", "queued")
+    assert (job["kind"], job["status"]) == ("analyze", "queued")
     with database.session() as db:
         row = db.get(Job, job["id"])
-        assert row is not None and row.params == {"url": url} and row.owner_id == user.id
+        assert row is not None and row.owner_id == user.id
     pending = [task.args for task in client.app.state.queue.huey.pending()]  # type: ignore[attr-defined]
     assert pending == [(job["id"],)]
     assert list(settings.upload_dir.rglob("*")) == []

@@ -7,7 +7,7 @@ open while the body streams; the Project and its ``probe`` Job are then written 
 (SECURITY.md 23) and the caller enqueues the job after commit.
 
 URL import (``{"url": ...}``): the link passes the SSRF guard of :mod:`spaceclip.services.download`
-in the request, then a ``download`` job fetches it (see :func:`create_url_project`).
+in the request, then the ``analyze`` job fetches it (see :func:`create_url_project`).
 """
 
 from __future__ import annotations
@@ -65,7 +65,8 @@ MAX_JSON_BYTES = 16 * 1024
 WRITE_BUFFER_BYTES = 1024 * 1024
 DEFAULT_PROJECT_NAME = "Untitled upload"
 PROBE_JOB = "probe"
-DOWNLOAD_JOB = "download"
+#: URL projects start with the analysis job, which downloads the link first (tasks/analyze.py).
+URL_FIRST_JOB = "analyze"
 DOWNLOAD_MODULE = "spaceclip.services.download"
 
 
@@ -373,10 +374,11 @@ async def read_url_request(chunks: AsyncIterator[bytes]) -> ProjectUrlCreate:
 def create_url_project(
     db: Session, owner_id: str, request: ProjectUrlCreate, settings: Settings
 ) -> tuple[Project, Job]:
-    """Accept a link: SSRF-check it now, then write the Project and its queued ``download`` Job.
+    """Accept a link: SSRF-check it now, then write the Project and its queued ``analyze`` Job.
 
-    The job (params ``{"url": ...}``) runs :func:`spaceclip.services.download.download_url` into
-    the project's folder; the probe follows. Nothing is fetched in the request.
+    The job downloads the link into the project's folder first (:mod:`spaceclip.tasks.analyze`,
+    which also renames a project still named after its URL to the media's title). Nothing is
+    fetched in the request.
 
     Raises:
         ValidationFailed: URL import is not installed (no :mod:`spaceclip.services.download`).
@@ -400,7 +402,7 @@ def create_url_project(
         )
         db.add(project)
         db.flush()
-        job = create_job(db, project, DOWNLOAD_JOB, settings, params={"url": url})
+        job = create_job(db, project, URL_FIRST_JOB, settings)
         db.commit()
     except BaseException:
         db.rollback()
