@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import logging
 import select
 import socket
 import threading
@@ -23,7 +25,9 @@ from spaceclip.errors import PayloadTooLarge
 from spaceclip.models.tables import Job, Project
 from spaceclip.services.ingest import receive_upload
 from spaceclip.services.storage import Storage
+from spaceclip.tasks.worker import Worker
 from tests.factories import UserFactory
+from tests.media import cached, make_text_as_media, make_truncated_mp4, make_video
 
 BOUNDARY = "spaceclip-test-boundary-7f3a"
 CONTENT_TYPE = f"multipart/form-data; boundary={BOUNDARY}"
@@ -299,3 +303,133 @@ def test_live_client_disconnect_mid_upload_leaves_nothing(
     # ...and are gone once the server sees the disconnect.
     wait_until(lambda: leftovers(settings) == [])
     assert_nothing_kept(settings, database)
+
+
+# --- end to end with the real worker (in-process threads) and generated media --------------------
+
+
+@pytest.fixture(scope="module")
+def media_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture
+def worker(settings: Settings, database: Database) -> Iterator[Worker]:
+    w = Worker(settings)
+    w.start()
+    yield w
+    w.stop()
+
+
+def upload_file(client: TestClient, path: Path) -> dict[str, str]:
+    with path.open("rb") as f:
+        resp = client.post("/api/projects", files={"file": (path.name, f, "application/octet-stream")})
+    assert resp.status_code == 202, resp.text
+    return {"project": resp.json()["project"]["id"], "job": resp.json()["job"]["id"]}
+
+
+def wait_for_project(client: TestClient, project_id: str, timeout: float = 90.0) -> dict[str, object]:
+    """Poll until the project leaves queued/probing; returns its final JSON."""
+    deadline = time.monotonic() + timeout
+    while True:
+        body: dict[str, object] = client.get(f"/api/projects/{project_id}").json()
+        if body["status"] not in ("queued", "probing"):
+            return body
+        assert time.monotonic() < deadline, f"project still {body['status']} after {timeout} s"
+        time.sleep(0.1)
+
+
+def job_of(client: TestClient, project_id: str) -> dict[str, object]:
+    jobs = client.get(f"/api/projects/{project_id}/jobs").json()
+    assert len(jobs) == 1
+    job: dict[str, object] = jobs[0]
+    return job
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("maker", "words"),
+    [(make_text_as_media, "not an audio or video file"), (make_truncated_mp4, "could not read")],
+    ids=["text-renamed-mp4", "truncated-mp4"],
+)
+def test_bad_media_fails_job_and_project_with_same_message(
+    client: TestClient,
+    users: UserFactory,
+    worker: Worker,
+    media_dir: Path,
+    maker: Callable[[Path], Path],
+    words: str,
+) -> None:
+    users.sign_in(client, users.create())
+    path = cached(media_dir / f"{maker.__name__}.mp4", maker)
+    ids = upload_file(client, path)
+
+    project = wait_for_project(client, ids["project"])
+
+    job = job_of(client, ids["project"])
+    assert job["status"] == "failed"
+    assert project["status"] == "failed"
+    assert isinstance(job["error"], str) and words in job["error"]
+    assert project["error"] == job["error"]
+    assert project["media_info"] is None
+
+
+@pytest.mark.slow
+def test_good_video_becomes_ready_for_analysis(
+    client: TestClient, users: UserFactory, worker: Worker, media_dir: Path
+) -> None:
+    users.sign_in(client, users.create())
+    ids = upload_file(client, cached(media_dir / "talk.mp4", make_video))
+
+    project = wait_for_project(client, ids["project"])
+
+    assert project["status"] == "ready_for_analysis", project
+    assert project["error"] is None
+    info = project["media_info"]
+    assert isinstance(info, dict)
+    assert 1.5 < float(info["duration_s"]) < 2.5
+    assert job_of(client, ids["project"])["status"] == "succeeded"
+
+
+@pytest.mark.slow
+def test_twenty_concurrent_uploads_all_ready_without_lock_errors(
+    make_client: Callable[..., TestClient],
+    users: UserFactory,
+    worker: Worker,
+    media_dir: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO)
+    video = cached(media_dir / "talk.mp4", make_video)
+    user = users.create()
+    clients = [make_client() for _ in range(20)]
+    for c in clients:
+        users.sign_in(c, user)
+    barrier = threading.Barrier(len(clients))
+    responses: list[tuple[int, str]] = []
+    lock = threading.Lock()
+
+    def send(c: TestClient) -> None:
+        barrier.wait()
+        with video.open("rb") as f:
+            resp = c.post("/api/projects", files={"file": ("talk.mp4", f, "video/mp4")})
+        with lock:
+            responses.append((resp.status_code, resp.text))
+
+    threads = [threading.Thread(target=send, args=(c,)) for c in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+
+    assert sorted(code for code, _ in responses) == [202] * 20, responses
+    project_ids = [json.loads(text)["project"]["id"] for _, text in responses]
+    assert len(set(project_ids)) == 20
+    finals = [wait_for_project(clients[0], pid, timeout=240) for pid in project_ids]
+    assert [p["status"] for p in finals] == ["ready_for_analysis"] * 20, [p["error"] for p in finals]
+    listed = clients[0].get("/api/projects").json()["items"]
+    assert {p["id"] for p in listed} == set(project_ids)
+    assert all(p["latest_job"]["status"] == "succeeded" for p in listed)
+    everything = caplog.text + "".join(text for _, text in responses)
+    assert "database is locked" not in everything.lower()
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text[-3000:]
