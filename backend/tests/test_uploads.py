@@ -27,7 +27,7 @@ from spaceclip.services.ingest import receive_upload
 from spaceclip.services.storage import Storage
 from spaceclip.tasks.worker import Worker
 from tests.factories import UserFactory
-from tests.media import cached, make_text_as_media, make_truncated_mp4, make_video
+from tests.media import cached, make_long_audio, make_text_as_media, make_truncated_mp4, make_video
 
 BOUNDARY = "spaceclip-test-boundary-7f3a"
 CONTENT_TYPE = f"multipart/form-data; boundary={BOUNDARY}"
@@ -432,4 +432,30 @@ def test_twenty_concurrent_uploads_all_ready_without_lock_errors(
     assert all(p["latest_job"]["status"] == "succeeded" for p in listed)
     everything = caplog.text + "".join(text for _, text in responses)
     assert "database is locked" not in everything.lower()
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text[-3000:]
+
+
+@pytest.mark.slow
+def test_delete_while_probe_runs_leaves_nothing(
+    client: TestClient,
+    users: UserFactory,
+    worker: Worker,
+    media_dir: Path,
+    settings: Settings,
+    database: Database,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO)
+    users.sign_in(client, users.create())
+    ids = upload_file(client, cached(media_dir / "long.ogg", make_long_audio, minutes=60))
+    wait_until(lambda: job_of(client, ids["project"])["status"] == "running", timeout=30)
+
+    assert client.delete(f"/api/projects/{ids['project']}").status_code == 204
+
+    # Audio extraction of an hour takes seconds; for that long nothing may reappear on disk.
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        assert leftovers(settings) == []
+        time.sleep(0.1)
+    assert_nothing_kept(settings, database)
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text[-3000:]
