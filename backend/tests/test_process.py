@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import psutil
 import pytest
@@ -49,7 +50,7 @@ def _alive(procs: list[psutil.Process]) -> list[psutil.Process]:
     return alive
 
 
-def _run_in_thread_and_capture_children(**kwargs):
+def _run_in_thread_and_capture_children(**kwargs: Any) -> tuple[object, list[psutil.Process]]:
     """Run TWO_SLEEPERS in a thread; return (exception, sleep processes seen while it ran)."""
     import threading
 

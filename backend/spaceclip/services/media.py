@@ -225,14 +225,29 @@ def parse_ffprobe_json(data: dict[str, Any], size_bytes: int) -> MediaInfo:
     )
 
 
-def _probe_failure_message(tail: tuple[str, ...]) -> str:
+_MP4_BOXES = (b"ftyp", b"moov", b"mdat", b"free", b"wide", b"skip", b"pnot")
+
+
+def _looks_like_mp4(path: Path) -> bool:
+    """Whether ``path`` starts like an ISO/QuickTime file (a box type at byte 4)."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(12)
+    except OSError:
+        return False
+    return len(head) >= 8 and head[4:8] in _MP4_BOXES
+
+
+def _probe_failure_message(tail: tuple[str, ...], path: Path | None = None) -> str:
     text = " ".join(tail).lower()
     if "not on whitelist" in text:
         return (
             "This file is a playlist or file list, not a media file, so SpaceClip will not open it. "
             f"Upload the audio or video file itself ({SUPPORTED_HINT})."
         )
-    if "moov atom not found" in text or "partial file" in text or "truncat" in text:
+    # "moov atom not found" also comes from any non-MP4 file named .mp4, so look at the bytes.
+    moov_lost = "moov atom not found" in text and path is not None and _looks_like_mp4(path)
+    if moov_lost or "partial file" in text or "truncat" in text:
         return f"SpaceClip could not read this file: {DAMAGED_HINT}."
     return (
         "This file is not an audio or video file SpaceClip can read (or it is damaged). "
@@ -249,7 +264,7 @@ def probe_media(path: Path, settings: Settings, *, cancel: Callable[[], bool] | 
         if exc.returncode < 0:
             raise  # killed by a signal: not the file's fault
         log.info("ffprobe rejected %s: %s", path.name, " | ".join(exc.stderr_tail))
-        raise UnsupportedMedia(_probe_failure_message(exc.stderr_tail)) from exc
+        raise UnsupportedMedia(_probe_failure_message(exc.stderr_tail, path)) from exc
     try:
         data = json.loads(result.stdout_text or "{}")
     except json.JSONDecodeError as exc:

@@ -42,7 +42,25 @@ class JobQueue:
     def set_handler(self, handler: Callable[[str], None]) -> None:
         self._handler = handler
 
-    def enqueue(self, job_id: str) -> None:
-        """Put ``job_id`` on the queue (call after the job row is committed)."""
-        self._task(job_id)
-        log.debug("Enqueued job %s", job_id)
+    def enqueue(self, job_id: str, delay_s: float | None = None) -> None:
+        """Put ``job_id`` on the queue (call after the job row is committed).
+
+        With ``delay_s`` the message is held by the queue's scheduler until it is due (retries).
+        """
+        if delay_s:
+            self._task.schedule(args=(job_id,), delay=delay_s)
+        else:
+            self._task(job_id)
+        log.debug("Enqueued job %s (delay %s)", job_id, delay_s)
+
+    def waiting_job_ids(self) -> set[str]:
+        """Job ids sitting in the queue or its schedule (not yet handed to a worker thread)."""
+        ids: set[str] = set()
+        for task in [*self.huey.pending(), *self.huey.scheduled()]:
+            if task.args:
+                ids.add(str(task.args[0]))
+        return ids
+
+    def close(self) -> None:
+        """Release the storage connection(s) of this process."""
+        self.huey.storage.close()

@@ -1,0 +1,102 @@
+"""Job kind ``probe``: check an uploaded file and extract its audio.
+
+project ``probing`` → ffprobe + validation → 16 kHz mono ``audio.wav`` beside the upload → project
+``media_info`` and status ``ready_for_analysis``. A file the user must fix (not media, damaged, no
+audio, over limits) fails the job and the project with the same message. Safe to run twice: the WAV
+is written under a name keyed by job id and attempt and renamed into place; the project's final
+state commits together with the job's success.
+
+:func:`probe_project` is reusable as the first stage of a longer job (``analyze``).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from spaceclip.errors import NotFound, UnsupportedMedia
+from spaceclip.models.tables import Job, Project, ProjectStatus
+from spaceclip.services.media import ExtractedAudio, MediaInfo, extract_audio, inspect_media
+from spaceclip.services.storage import Storage
+from spaceclip.tasks.registry import TaskSpec
+from spaceclip.tasks.runner import JobContext
+
+log = logging.getLogger(__name__)
+
+__all__ = ["AUDIO_NAME", "TASK", "mark_project_failed", "probe_project"]
+
+AUDIO_NAME = "audio.wav"
+PROBE_SHARE = 0.05  # of this stage's progress range, for ffprobe + validation
+
+
+def probe_project(ctx: JobContext, *, start: float = 0.0, end: float = 1.0) -> tuple[MediaInfo, ExtractedAudio]:
+    """Probe, validate and extract audio for ``ctx.project_id``, reporting progress in start..end.
+
+    Raises:
+        UnsupportedMedia: the file is not usable (the message says why and what to do).
+        NotFound: the project or its file is gone.
+    """
+    with ctx.session() as db:
+        project = db.get(Project, ctx.project_id)
+        if project is None:
+            raise NotFound("The project was deleted before it could be processed.")
+        if not project.media_path:
+            raise UnsupportedMedia("This project has no media file yet. Upload a file and try again.")
+        media_path = project.media_path
+        project.status = ProjectStatus.PROBING
+        project.error = None
+    storage = Storage(ctx.settings)
+    src = storage.resolve(media_path)
+    if not src.is_file():
+        raise NotFound("The uploaded file is missing from storage. Upload it again.")
+    span = end - start
+    ctx.progress("probing", start, "Checking the file")
+    info = inspect_media(src, ctx.settings, cancel=ctx.should_stop)
+    ctx.check_cancelled()
+
+    dest = src.parent / AUDIO_NAME
+    ctx.clean_temps(dest)
+    first = start + span * PROBE_SHARE
+    ctx.progress("extracting_audio", first, "Extracting audio")
+
+    def report(fraction: float) -> None:
+        ctx.progress("extracting_audio", first + (end - first) * fraction, "Extracting audio")
+
+    audio = extract_audio(
+        src,
+        dest,
+        ctx.settings,
+        info=info,
+        on_progress=report,
+        cancel=ctx.should_stop,
+        tmp_path=ctx.temp_path(dest),
+    )
+    return info, audio
+
+
+def run(ctx: JobContext) -> dict[str, Any]:
+    info, audio = probe_project(ctx)
+    result = {"audio_path": Storage(ctx.settings).relative(audio.path), "audio_duration_s": audio.duration_s}
+    with ctx.finishing(result=result, message="Ready for analysis") as db:
+        project = db.get(Project, ctx.project_id, with_for_update=True)
+        if project is None:
+            raise NotFound("The project was deleted while it was being processed.")
+        project.media_info = info.to_dict()
+        project.status = ProjectStatus.READY_FOR_ANALYSIS
+        project.error = None
+    log.info("Project %s ready for analysis (%.1f s of audio)", ctx.project_id, audio.duration_s)
+    return result
+
+
+def mark_project_failed(db: Session, job: Job, message: str) -> None:
+    """``on_end`` hook: the project shows the job's failure (or cancellation) message."""
+    project = db.get(Project, job.project_id, with_for_update=True)
+    if project is None:
+        return
+    project.status = ProjectStatus.FAILED
+    project.error = message
+
+
+TASK = TaskSpec(run=run, on_end=mark_project_failed)
