@@ -152,7 +152,7 @@ class Server:
 
 
 def accepted_upload(server: Server, size: int) -> None:
-    url = f"http://127.0.0.1:{server.port}/api/projects"
+    url = f"http://127.0.0.1:{server.port}/api/projects?analyze=false"
     headers = {"Authorization": f"Bearer {server.token}", "Content-Type": CONTENT_TYPE}
     with RssSampler(server.proc.pid) as sampler:
         before = sampler.rss()

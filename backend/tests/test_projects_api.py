@@ -18,12 +18,16 @@ from tests.factories import UserFactory
 SMALL = b"\x00\x00\x00\x18ftypmp42" + b"not really a video" * 10
 
 
+# Upload without starting the analysis (only the probe), so these tests stay about the upload.
+UPLOAD_URL = "/api/projects?analyze=false"
+
+
 def upload(
     client: TestClient, data: bytes = SMALL, filename: str = "talk.mp4", name: str | None = None
 ) -> dict[str, Any]:
     """POST a small file as multipart; asserts 202 and returns the body."""
     form = {"name": name} if name is not None else None
-    resp = client.post("/api/projects", files={"file": (filename, data, "video/mp4")}, data=form)
+    resp = client.post(UPLOAD_URL, files={"file": (filename, data, "video/mp4")}, data=form)
     assert resp.status_code == 202, resp.text
     body: dict[str, Any] = resp.json()
     return body
@@ -201,7 +205,7 @@ def test_routes_need_sign_in(client: TestClient, settings: Settings) -> None:
         ("GET", "/api/projects/x/jobs"),
     ]:
         assert client.request(method, path).status_code == 401, (method, path)
-    resp = client.post("/api/projects", files={"file": ("a.mp4", SMALL)})
+    resp = client.post(UPLOAD_URL, files={"file": ("a.mp4", SMALL)})
     assert resp.status_code == 401
     assert list(settings.upload_dir.rglob("*")) == []
 
@@ -211,7 +215,7 @@ def test_cookie_upload_without_origin_is_403(
 ) -> None:
     bare = make_client(origin=None)
     users.sign_in(bare, users.create())
-    resp = bare.post("/api/projects", files={"file": ("a.mp4", SMALL)})
+    resp = bare.post(UPLOAD_URL, files={"file": ("a.mp4", SMALL)})
     assert resp.status_code == 403
     assert list(settings.upload_dir.rglob("*")) == []
 
@@ -219,17 +223,17 @@ def test_cookie_upload_without_origin_is_403(
 def test_bearer_token_upload_works_without_origin(make_client: Callable[..., TestClient], users: UserFactory) -> None:
     api = make_client(origin=None)
     token = users.token_for(users.create())
-    resp = api.post("/api/projects", files={"file": ("a.mp3", SMALL)}, headers={"Authorization": f"Bearer {token}"})
+    resp = api.post(UPLOAD_URL, files={"file": ("a.mp3", SMALL)}, headers={"Authorization": f"Bearer {token}"})
     assert resp.status_code == 202, resp.text
 
 
 def test_url_body_validation(client: TestClient, users: UserFactory, database: Database) -> None:
     users.sign_in(client, users.create())
     for body in ({"link": "https://example.com/a.mp4"}, {"url": ""}, {"url": "x" * 3000}):
-        resp = client.post("/api/projects", json=body)
+        resp = client.post(UPLOAD_URL, json=body)
         assert resp.status_code == 422, body
         assert "url" in resp.json()["detail"]
-    broken = client.post("/api/projects", content=b"{not json", headers={"Content-Type": "application/json"})
+    broken = client.post(UPLOAD_URL, content=b"{not json", headers={"Content-Type": "application/json"})
     assert broken.status_code == 422
     with database.session() as db:
         assert db.scalars(select(Project)).all() == []
@@ -249,7 +253,7 @@ def test_url_refused_by_ssrf_guard_creates_nothing(
 ) -> None:
     users.sign_in(client, users.create())
 
-    resp = client.post("/api/projects", json={"url": url})
+    resp = client.post(UPLOAD_URL, json={"url": url})
 
     assert resp.status_code == 400
     assert resp.json()["code"] == "url_refused"
@@ -265,7 +269,7 @@ def test_url_import_creates_project_and_analyze_job(
     users.sign_in(client, user)
     url = "https://93.184.215.14/episode.mp3"  # a public IP literal: the guard needs no DNS; nothing is fetched
 
-    resp = client.post("/api/projects", json={"url": url, "name": " Episode 3 "})
+    resp = client.post(UPLOAD_URL, json={"url": url, "name": " Episode 3 "})
 
     assert resp.status_code == 202, resp.text
     project, job = resp.json()["project"], resp.json()["job"]
@@ -281,7 +285,7 @@ def test_url_import_creates_project_and_analyze_job(
 
 def test_other_content_types_are_415(client: TestClient, users: UserFactory) -> None:
     users.sign_in(client, users.create())
-    resp = client.post("/api/projects", content=b"raw bytes", headers={"Content-Type": "video/mp4"})
+    resp = client.post(UPLOAD_URL, content=b"raw bytes", headers={"Content-Type": "video/mp4"})
     assert resp.status_code == 415
     assert "multipart/form-data" in resp.json()["detail"]
 

@@ -35,6 +35,10 @@ MB = 1024 * 1024
 CHUNK = 64 * 1024
 
 
+# Upload without starting the analysis (only the probe), so these tests stay about the upload.
+UPLOAD_URL = "/api/projects?analyze=false"
+
+
 def file_head(filename: str = "big.mp4", field: str = "file") -> bytes:
     return (
         f"--{BOUNDARY}\r\n"
@@ -89,7 +93,7 @@ def test_over_cap_streamed_without_length_is_413_and_leaves_nothing(
 ) -> None:
     users.sign_in(client, users.create())
 
-    resp = client.post("/api/projects", content=multipart_stream(5 * MB), headers={"Content-Type": CONTENT_TYPE})
+    resp = client.post(UPLOAD_URL, content=multipart_stream(5 * MB), headers={"Content-Type": CONTENT_TYPE})
 
     assert resp.status_code == 413
     detail = resp.json()["detail"]
@@ -105,7 +109,7 @@ def test_over_cap_declared_length_is_413_and_leaves_nothing(
     body = b"".join(multipart_stream(5 * MB))
 
     resp = client.post(
-        "/api/projects",
+        UPLOAD_URL,
         content=iter([body]),
         headers={"Content-Type": CONTENT_TYPE, "Content-Length": str(len(body))},
     )
@@ -119,11 +123,11 @@ def test_exactly_at_cap_is_accepted_one_byte_more_is_not(
     client: TestClient, users: UserFactory, small_cap: Settings, database: Database
 ) -> None:
     users.sign_in(client, users.create())
-    over = client.post("/api/projects", content=multipart_stream(MB + 1), headers={"Content-Type": CONTENT_TYPE})
+    over = client.post(UPLOAD_URL, content=multipart_stream(MB + 1), headers={"Content-Type": CONTENT_TYPE})
     assert over.status_code == 413
     assert_nothing_kept(small_cap, database)
 
-    ok = client.post("/api/projects", content=multipart_stream(MB), headers={"Content-Type": CONTENT_TYPE})
+    ok = client.post(UPLOAD_URL, content=multipart_stream(MB), headers={"Content-Type": CONTENT_TYPE})
 
     assert ok.status_code == 202, ok.text
     pid = ok.json()["project"]["id"]
@@ -173,7 +177,7 @@ def test_malformed_uploads_are_400_and_leave_nothing(
 ) -> None:
     users.sign_in(client, users.create())
 
-    resp = client.post("/api/projects", content=body, headers={"Content-Type": CONTENT_TYPE})
+    resp = client.post(UPLOAD_URL, content=body, headers={"Content-Type": CONTENT_TYPE})
 
     assert resp.status_code == 400, (case, resp.text)
     assert message in resp.json()["detail"]
@@ -182,7 +186,7 @@ def test_malformed_uploads_are_400_and_leave_nothing(
 
 def test_missing_boundary_is_400(client: TestClient, users: UserFactory, settings: Settings) -> None:
     users.sign_in(client, users.create())
-    resp = client.post("/api/projects", content=b"x", headers={"Content-Type": "multipart/form-data"})
+    resp = client.post(UPLOAD_URL, content=b"x", headers={"Content-Type": "multipart/form-data"})
     assert resp.status_code == 400
     assert "boundary" in resp.json()["detail"]
     assert leftovers(settings) == []
@@ -191,7 +195,7 @@ def test_missing_boundary_is_400(client: TestClient, users: UserFactory, setting
 def test_bad_content_length_is_400(client: TestClient, users: UserFactory) -> None:
     users.sign_in(client, users.create())
     resp = client.post(
-        "/api/projects",
+        UPLOAD_URL,
         content=iter([b"".join(multipart_stream(10))]),
         headers={"Content-Type": CONTENT_TYPE, "Content-Length": "lots"},
     )
@@ -323,7 +327,7 @@ def worker(settings: Settings, database: Database) -> Iterator[Worker]:
 
 def upload_file(client: TestClient, path: Path) -> dict[str, str]:
     with path.open("rb") as f:
-        resp = client.post("/api/projects", files={"file": (path.name, f, "application/octet-stream")})
+        resp = client.post(UPLOAD_URL, files={"file": (path.name, f, "application/octet-stream")})
     assert resp.status_code == 202, resp.text
     return {"project": resp.json()["project"]["id"], "job": resp.json()["job"]["id"]}
 
@@ -412,7 +416,7 @@ def test_twenty_concurrent_uploads_all_ready_without_lock_errors(
     def send(c: TestClient) -> None:
         barrier.wait()
         with video.open("rb") as f:
-            resp = c.post("/api/projects", files={"file": ("talk.mp4", f, "video/mp4")})
+            resp = c.post(UPLOAD_URL, files={"file": ("talk.mp4", f, "video/mp4")})
         with lock:
             responses.append((resp.status_code, resp.text))
 

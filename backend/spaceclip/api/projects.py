@@ -52,9 +52,16 @@ CREATE_BODY: dict[str, Any] = {
     responses={413: {"description": "The file is over SPACECLIP_MAX_UPLOAD_MB."}},
 )
 async def create_project(
-    request: Request, user: CurrentUser, db: DbSession, settings: SettingsDep, queue: QueueDep
+    request: Request,
+    user: CurrentUser,
+    db: DbSession,
+    settings: SettingsDep,
+    queue: QueueDep,
+    analyze: Annotated[
+        bool, Query(description="Analyze right away (transcript, speakers). false: only check the file.")
+    ] = True,
 ) -> ProjectCreated:
-    """Upload a media file (multipart, field `file`) or import a URL (JSON); starts its probe job."""
+    """Upload a media file (multipart, field `file`) or import a URL (JSON); starts its analysis job."""
     if ingest.request_kind(request.headers.get("content-type")) == "url":
         url_request = await ingest.read_url_request(request.stream())
         project, job = await run_in_threadpool(ingest.create_url_project, db, user.id, url_request, settings)
@@ -63,7 +70,9 @@ async def create_project(
         storage = Storage(settings)
         content_type = request.headers["content-type"]
         upload = await ingest.receive_upload(request.stream(), content_type, settings, storage)
-        project, job = await run_in_threadpool(ingest.create_upload_project, db, user.id, upload, settings, storage)
+        project, job = await run_in_threadpool(
+            ingest.create_upload_project, db, user.id, upload, settings, storage, analyze=analyze
+        )
     await run_in_threadpool(queue.enqueue, job.id)
     return ProjectCreated(project=ProjectPublic.model_validate(project), job=JobPublic.model_validate(job))
 

@@ -8,11 +8,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from spaceclip.api.deps import DbSession
+from spaceclip.api.deps import DbSession, QueueDep, SettingsDep
 from spaceclip.auth.deps import CurrentUser
+from spaceclip.models.schemas import JobPublic
 from spaceclip.models.tables import Segment as SegmentRow
 from spaceclip.models.tables import Speaker as SpeakerRow
 from spaceclip.models.transcript_schemas import (
+    AnalyzeRequest,
     SegmentPublic,
     SegmentUpdate,
     SpeakerPublic,
@@ -22,6 +24,7 @@ from spaceclip.models.transcript_schemas import (
 )
 from spaceclip.services import transcript as formats
 from spaceclip.services import transcript_store
+from spaceclip.services.analysis_jobs import start_analysis
 from spaceclip.services.projects import get_project
 from spaceclip.services.storage import sanitize_filename
 
@@ -60,6 +63,18 @@ def _segment_public(row: SegmentRow, names: dict[str, str]) -> SegmentPublic:
         edited=row.edited,
         version=row.version,
     )
+
+
+@router.post("/analyze", response_model=JobPublic, status_code=202)
+def analyze_project(
+    project_id: str, body: AnalyzeRequest, user: CurrentUser, db: DbSession, settings: SettingsDep, queue: QueueDep
+) -> JobPublic:
+    """Start (or retry) the analysis: transcript and speakers. Answers 202 with the queued job."""
+    project = get_project(db, user.id, project_id)
+    job = start_analysis(db, project, settings, num_speakers=body.num_speakers)
+    db.commit()
+    queue.enqueue(job.id)
+    return JobPublic.model_validate(job)
 
 
 @router.get("/transcript", response_model=TranscriptPublic)

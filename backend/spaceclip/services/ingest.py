@@ -66,7 +66,8 @@ WRITE_BUFFER_BYTES = 1024 * 1024
 DEFAULT_PROJECT_NAME = "Untitled upload"
 PROBE_JOB = "probe"
 #: URL projects start with the analysis job, which downloads the link first (tasks/analyze.py).
-URL_FIRST_JOB = "analyze"
+ANALYZE_JOB = "analyze"
+URL_FIRST_JOB = ANALYZE_JOB
 DOWNLOAD_MODULE = "spaceclip.services.download"
 
 
@@ -326,9 +327,10 @@ def _project_name(requested: str | None, original_filename: str | None) -> str:
 
 
 def create_upload_project(
-    db: Session, owner_id: str, upload: ReceivedUpload, settings: Settings, storage: Storage
+    db: Session, owner_id: str, upload: ReceivedUpload, settings: Settings, storage: Storage, *, analyze: bool = True
 ) -> tuple[Project, Job]:
-    """Write the Project and its queued ``probe`` Job in one transaction and commit.
+    """Write the Project and its queued ``analyze`` (or, without ``analyze``, ``probe``) Job in one
+    transaction and commit.
 
     On failure the transaction is rolled back and the uploaded files are deleted.
     """
@@ -345,7 +347,7 @@ def create_upload_project(
         )
         db.add(project)
         db.flush()
-        job = create_job(db, project, PROBE_JOB, settings)
+        job = create_job(db, project, ANALYZE_JOB if analyze else PROBE_JOB, settings)
         db.commit()
     except BaseException:
         db.rollback()
