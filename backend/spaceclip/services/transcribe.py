@@ -258,11 +258,12 @@ def snap_to_speech(segments: Sequence[Segment], regions: Sequence[tuple[float, f
 def _language(model: WhisperModel, settings: Settings) -> str | None:
     if not model.model.is_multilingual:
         return "en"
-    return settings.whisper_language or None
+    language = (settings.whisper_language or "").strip().lower()
+    return None if language in ("", "auto") else language
 
 
 def transcribe(
-    audio: Path | np.ndarray,
+    audio: str | Path | np.ndarray,
     settings: Settings,
     *,
     progress: ProgressCallback | None = None,
@@ -278,7 +279,7 @@ def transcribe(
         A transcript without speakers (segment and word ``speaker`` are None).
     """
     model = load_model(settings)
-    samples = load_audio(audio) if isinstance(audio, Path) else audio
+    samples = load_audio(Path(audio)) if isinstance(audio, str | Path) else audio
     started = time.perf_counter()
     raw_segments, info = model.transcribe(
         samples,
