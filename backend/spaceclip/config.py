@@ -56,42 +56,30 @@ class Settings(BaseSettings):
     job_heartbeat_s: float = Field(default=5.0, gt=0, validation_alias=_env("SPACECLIP_JOB_HEARTBEAT_S"))
     job_stale_s: float = Field(default=60.0, gt=0, validation_alias=_env("SPACECLIP_JOB_STALE_S"))
     job_max_attempts: int = Field(default=3, ge=1, le=20, validation_alias=_env("SPACECLIP_JOB_MAX_ATTEMPTS"))
-    job_retry_backoff_s: float = Field(
-        default=10.0, ge=0, validation_alias=_env("SPACECLIP_JOB_RETRY_BACKOFF_S")
-    )
-    process_timeout_s: float = Field(
-        default=4 * 3600.0, gt=0, validation_alias=_env("SPACECLIP_PROCESS_TIMEOUT_S")
-    )
+    job_retry_backoff_s: float = Field(default=10.0, ge=0, validation_alias=_env("SPACECLIP_JOB_RETRY_BACKOFF_S"))
+    process_timeout_s: float = Field(default=4 * 3600.0, gt=0, validation_alias=_env("SPACECLIP_PROCESS_TIMEOUT_S"))
 
     # Limits
     max_upload_mb: int = Field(default=4096, ge=1, validation_alias=_env("SPACECLIP_MAX_UPLOAD_MB"))
-    max_duration_minutes: float = Field(
-        default=240.0, gt=0, validation_alias=_env("SPACECLIP_MAX_DURATION_MINUTES")
-    )
+    max_duration_minutes: float = Field(default=240.0, gt=0, validation_alias=_env("SPACECLIP_MAX_DURATION_MINUTES"))
     max_video_side: int = Field(default=7680, ge=16, validation_alias=_env("SPACECLIP_MAX_VIDEO_SIDE"))
     max_streams: int = Field(default=16, ge=1, validation_alias=_env("SPACECLIP_MAX_STREAMS"))
 
     # Sessions and sign-in
-    session_idle_hours: float = Field(
-        default=72.0, gt=0, validation_alias=_env("SPACECLIP_SESSION_IDLE_HOURS")
-    )
+    session_idle_hours: float = Field(default=72.0, gt=0, validation_alias=_env("SPACECLIP_SESSION_IDLE_HOURS"))
     session_absolute_hours: float = Field(
         default=720.0, gt=0, validation_alias=_env("SPACECLIP_SESSION_ABSOLUTE_HOURS")
     )
     session_touch_interval_s: float = Field(
         default=3600.0, ge=0, validation_alias=_env("SPACECLIP_SESSION_TOUCH_INTERVAL_S")
     )
-    session_cookie_name: str = Field(
-        default="spaceclip_session", validation_alias=_env("SPACECLIP_COOKIE_NAME")
-    )
+    session_cookie_name: str = Field(default="spaceclip_session", validation_alias=_env("SPACECLIP_COOKIE_NAME"))
     cookie_secure: Literal["auto", "always", "never"] = Field(
         default="auto", validation_alias=_env("SPACECLIP_COOKIE_SECURE")
     )
     login_max_attempts: int = Field(default=10, ge=1, validation_alias=_env("SPACECLIP_LOGIN_MAX_ATTEMPTS"))
     login_window_s: float = Field(default=180.0, gt=0, validation_alias=_env("SPACECLIP_LOGIN_WINDOW_S"))
-    trusted_origins: list[str] = Field(
-        default_factory=list, validation_alias=_env("SPACECLIP_TRUSTED_ORIGINS")
-    )
+    trusted_origins: list[str] = Field(default_factory=list, validation_alias=_env("SPACECLIP_TRUSTED_ORIGINS"))
     allow_registration: bool = Field(default=True, validation_alias=_env("SPACECLIP_ALLOW_REGISTRATION"))
 
     # URLs from users

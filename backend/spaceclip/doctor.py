@@ -25,9 +25,7 @@ class Check:
 def check_ffmpeg(_settings: Settings) -> Check:
     missing = [tool for tool in ("ffmpeg", "ffprobe") if shutil.which(tool) is None]
     if missing:
-        return Check(
-            "ffmpeg", False, f"{' and '.join(missing)} not found. Install: sudo apt-get install ffmpeg"
-        )
+        return Check("ffmpeg", False, f"{' and '.join(missing)} not found. Install: sudo apt-get install ffmpeg")
     return Check("ffmpeg", True, str(shutil.which("ffmpeg")))
 
 
@@ -95,9 +93,7 @@ def check_data_dir(settings: Settings) -> Check:
         probe.write_text("ok")
         probe.unlink()
     except OSError as exc:
-        return Check(
-            "data dir", False, f"{settings.data_dir} is not writable ({exc.strerror}). Set SPACECLIP_DATA_DIR"
-        )
+        return Check("data dir", False, f"{settings.data_dir} is not writable ({exc.strerror}). Set SPACECLIP_DATA_DIR")
     return Check("data dir", True, str(settings.data_dir))
 
 
@@ -109,9 +105,7 @@ def check_queue(settings: Settings) -> Check:
 
         redis.Redis.from_url(settings.redis_url, socket_timeout=2).ping()
     except Exception as exc:  # any connection error means the same thing to the user
-        return Check(
-            "queue", False, f"Redis at SPACECLIP_REDIS_URL does not answer ({exc}). Start Redis or unset it"
-        )
+        return Check("queue", False, f"Redis at SPACECLIP_REDIS_URL does not answer ({exc}). Start Redis or unset it")
     return Check("queue", True, f"Redis {settings.redis_url.split('@')[-1]}")
 
 

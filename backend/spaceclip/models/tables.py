@@ -126,9 +126,7 @@ class Project(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
-    jobs: Mapped[list[Job]] = relationship(
-        back_populates="project", cascade="all, delete-orphan", passive_deletes=True
-    )
+    jobs: Mapped[list[Job]] = relationship(back_populates="project", cascade="all, delete-orphan", passive_deletes=True)
 
     __mapper_args__ = {"version_id_col": version}
 
