@@ -124,8 +124,12 @@ def test_stream_pings_while_waiting_and_ends_when_cancelled(
     project_id = make_project(database, settings, alice.id, cached(media_dir / "a.wav", make_audio))
     job_id = submit_job(database, settings, project_id, enqueue=False)  # no worker: it stays queued
 
+    pool_samples: list[int] = []
+
     def cancel_later() -> None:
-        time.sleep(1.5)
+        for _ in range(15):  # while the stream is open, it holds no database connection
+            time.sleep(0.1)
+            pool_samples.append(client.app.state.db.engine.pool.checkedout())  # type: ignore[attr-defined]
         with TestClient(client.app, base_url=str(client.base_url)) as api:
             api.post(f"/api/jobs/{job_id}/cancel", headers={"Authorization": f"Bearer {token}"})
 
@@ -138,6 +142,7 @@ def test_stream_pings_while_waiting_and_ends_when_cancelled(
     assert [e["status"] for e in events] == ["queued", "cancelled"], "one event per change"
     assert len(comments) >= 2 and all(c == ": ping" for c in comments)
     assert time.monotonic() - started < 10
+    assert min(pool_samples) == 0 and max(pool_samples) <= 1, pool_samples
 
 
 @pytest.mark.slow

@@ -419,3 +419,40 @@ def test_stopping_a_worker_mid_job_puts_the_job_back(
     job = load_job(database, job_id)
     assert (job.status, job.attempts, job.worker_id) == ("queued", 0, None)
     assert my_ffmpeg_processes(project_id) == []
+
+
+@pytest.mark.slow
+def test_maintenance_fails_a_stale_job_on_its_last_attempt_and_purges_sessions(
+    database: Database, settings: Settings, users: UserFactory, media_dir: Path
+) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from spaceclip.models.tables import UserSession
+
+    user = users.create()
+    token = users.token_for(user)
+    project_id = make_project(database, settings, user.id, cached(media_dir / "a.wav", make_audio))
+    job_id = submit_job(database, settings, project_id, enqueue=False)
+    long_ago = utcnow() - timedelta(hours=1)
+    with database.session() as db:
+        # A job whose worker died on its third and last attempt, and a session past its expiry.
+        db.execute(
+            update(Job)
+            .where(Job.id == job_id)
+            .values(status="running", attempts=3, worker_id="dead-host:1:1", heartbeat_at=long_ago)
+        )
+        db.execute(update(UserSession).values(expires_at=long_ago))
+    w = Worker(settings)
+    w.start()
+    try:
+        job = wait_for_job(database, job_id, timeout=10)
+    finally:
+        w.stop()
+    assert (job.status, job.attempts) == ("failed", 3)
+    assert job.error is not None and "stopped unexpectedly 3 times" in job.error
+    project = load_project(database, project_id)
+    assert (project.status, project.error) == ("failed", job.error)
+    with database.session() as db:
+        assert db.query(UserSession).count() == 0, f"expired session for token {token[:4]}... purged"
