@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import signal
 import subprocess
 import sys
@@ -43,6 +42,15 @@ def _setup(verbose: bool = False) -> Settings:
     return settings
 
 
+def _die_with_parent() -> None:
+    """In a child process: receive SIGTERM when the parent dies (Linux), so no worker is orphaned."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
 def _migrate(settings: Settings) -> None:
     from spaceclip.migrate import upgrade
 
@@ -65,10 +73,10 @@ def serve(
 
     worker_proc: subprocess.Popen[bytes] | None = None
     if workers:
-        # The workers run as a child process group so a crash in one never takes the API down,
-        # and stopping `serve` stops them too.
+        # The workers run in a child process so a crash there never takes the API down. It stays in
+        # our process group (Ctrl+C and a group kill reach it) and dies with us otherwise.
         worker_proc = subprocess.Popen(
-            [sys.executable, "-m", "spaceclip.cli", "worker", "--no-migrate"], start_new_session=True
+            [sys.executable, "-m", "spaceclip.cli", "worker", "--no-migrate"], preexec_fn=_die_with_parent
         )
     try:
         uvicorn.run(
@@ -80,11 +88,11 @@ def serve(
         )
     finally:
         if worker_proc is not None and worker_proc.poll() is None:
-            os.killpg(worker_proc.pid, signal.SIGTERM)
+            worker_proc.terminate()
             try:
                 worker_proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
-                os.killpg(worker_proc.pid, signal.SIGKILL)
+                worker_proc.kill()
 
 
 @app.command()
