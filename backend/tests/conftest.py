@@ -16,6 +16,7 @@ from spaceclip.db import Database
 from spaceclip.main import create_app
 from spaceclip.migrate import upgrade
 from spaceclip.models.tables import Base
+from spaceclip.tasks.worker import Worker
 from tests.factories import TEST_ORIGIN, UserFactory
 from tests.speech import three_speaker_analysis, three_speaker_conversation  # noqa: F401  (session fixtures)
 
@@ -107,6 +108,15 @@ def make_client(app: FastAPI) -> Iterator[object]:
     yield factory
     for c in clients:
         c.__exit__(None, None, None)
+
+
+@pytest.fixture
+def worker(settings: Settings, database: Database) -> Iterator[Worker]:
+    """A real worker (Huey consumer threads + maintenance) in this process, stopped after the test."""
+    w = Worker(settings)
+    w.start()
+    yield w
+    w.stop()
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from __future__ import annotations
 import http.server
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,14 +18,6 @@ from tests.factories import UserFactory
 from tests.media import _ffmpeg, make_speech, make_video_only
 
 TERMINAL = {"succeeded", "failed", "cancelled"}
-
-
-@pytest.fixture
-def worker(settings: Settings, database: Any) -> Iterator[Worker]:
-    w = Worker(settings)
-    w.start()
-    yield w
-    w.stop()
 
 
 def _upload(client: TestClient, path: Path, **params: str) -> dict[str, Any]:

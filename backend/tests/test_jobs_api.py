@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,14 +22,6 @@ from tests.test_worker import load_project, make_project, my_ffmpeg_processes, s
 @pytest.fixture(scope="module")
 def media_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("media")
-
-
-@pytest.fixture
-def worker(settings: Settings, database: Database) -> Iterator[Worker]:
-    w = Worker(settings)
-    w.start()
-    yield w
-    w.stop()
 
 
 def read_events(client: TestClient, job_id: str) -> tuple[str, list[dict[str, object]], list[str]]:

@@ -317,14 +317,6 @@ def media_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("media")
 
 
-@pytest.fixture
-def worker(settings: Settings, database: Database) -> Iterator[Worker]:
-    w = Worker(settings)
-    w.start()
-    yield w
-    w.stop()
-
-
 def upload_file(client: TestClient, path: Path) -> dict[str, str]:
     with path.open("rb") as f:
         resp = client.post(UPLOAD_URL, files={"file": (path.name, f, "application/octet-stream")})

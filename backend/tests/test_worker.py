@@ -128,14 +128,6 @@ def owner(users: UserFactory) -> str:
     return users.create().id
 
 
-@pytest.fixture
-def worker(settings: Settings, database: Database) -> Iterator[Worker]:
-    w = Worker(settings)
-    w.start()
-    yield w
-    w.stop()
-
-
 # --- guarded transitions (no worker needed) ------------------------------------------------------
 
 
