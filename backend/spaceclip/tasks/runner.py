@@ -249,10 +249,10 @@ class JobRunner:
         try:
             result = spec.run(ctx)
         except JobLost:
-            log.warning("Job %s: taken over by another worker; dropping this attempt", ctx.job_id)
+            log.warning("Job %s: gone or taken over by another worker; dropping this attempt", ctx.job_id)
         except JobCancelled:
             if ctx.lost_event.is_set():
-                log.warning("Job %s: taken over by another worker; stopped this attempt", ctx.job_id)
+                log.warning("Job %s: gone or taken over by another worker; stopped this attempt", ctx.job_id)
             elif ctx.cancel_event.is_set() or not self.shutdown.is_set():
                 self._end(ctx, JobStatus.CANCELLED, "Cancelled by you.", None, spec)
             else:
