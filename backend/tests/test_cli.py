@@ -130,3 +130,12 @@ def test_transcribe_missing_file_says_so(tmp_path: Path) -> None:
     result = _cli(tmp_path, "transcribe", str(tmp_path / "nope.mp4"))
     assert result.returncode != 0
     assert "not a file" in (result.stderr + result.stdout)
+
+
+def test_doctor_fails_on_a_missing_whisper_model(tmp_path: Path, database: object) -> None:
+    env = _env(tmp_path) | {"WHISPER_MODEL": str(tmp_path / "no-model")}
+    result = subprocess.run(
+        [sys.executable, "-m", "spaceclip.cli", "doctor"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 1
+    assert "FAIL" in result.stdout and "WHISPER_MODEL" in result.stdout
