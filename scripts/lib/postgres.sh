@@ -12,7 +12,8 @@ start_test_postgres() {
   if [[ $(id -u) -eq 0 ]]; then
     # initdb refuses to run as root: run the cluster as the postgres system user.
     chown postgres:postgres "$PG_DIR"
-    run=(runuser -u postgres --)
+    # Start from a folder the postgres user may enter (the checkout may be private to root).
+    run=(runuser -u postgres -- env -C "$PG_DIR")
   fi
   "${run[@]}" "$bindir/initdb" -D "$PG_DIR/data" -U postgres --auth=trust -E UTF8 >/dev/null
   "${run[@]}" "$bindir/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w \
