@@ -78,4 +78,5 @@ def create_app(settings: Settings | None = None, *, queue: JobQueue | None = Non
 def _routers() -> list[APIRouter]:
     from spaceclip.api import auth, jobs, projects, transcript
 
-    return [health.router, auth.router, projects.router, jobs.router, transcript.router]
+    routers = [health.router, auth.router, projects.router, jobs.router, transcript.router]
+    return routers
