@@ -1,0 +1,585 @@
+"""Export presets as data, the encoder arguments they imply, and the check of a rendered file against them.
+
+Each :class:`Preset` is one platform target (frame, fps, codec, bitrate caps, audio, duration and size
+limits, and the :class:`SafeArea` the platform's own UI covers). The values follow
+``shared/PLATFORMS.md``; where sources disagree the safer value is taken, and the choice is noted
+beside the row, so a platform change is a one-line edit here.
+
+Every preset shares one encoding recipe (H.264 High, yuv420p, constant frame rate, closed GOP of about
+two seconds, AAC-LC 48 kHz, ``+faststart``): :func:`encoder_args` turns a preset into the ffmpeg output
+arguments the renderer uses, and :func:`check_export` probes a rendered file and reports, item by item,
+whether it meets the preset, in words a creator understands.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import logging
+import math
+import struct
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from spaceclip.config import Settings
+from spaceclip.errors import UnsupportedMedia, ValidationFailed
+from spaceclip.services.media import MediaInfo, parse_ffprobe_json
+from spaceclip.services.process import ToolFailed, ffprobe_args, run_process
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "PRESETS",
+    "CheckItem",
+    "ExportCheck",
+    "Preset",
+    "SafeArea",
+    "check_export",
+    "encoder_args",
+    "get_preset",
+    "mp4_top_level_boxes",
+    "video_bitrate_for",
+]
+
+MB = 1_000_000
+GB = 1_000_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class SafeArea:
+    """Pixels covered by the platform's own UI on each edge, at the preset's frame size.
+
+    Titles and captions must stay inside the rectangle these margins leave.
+    """
+
+    top: int
+    bottom: int
+    left: int
+    right: int
+
+    def box(self, width: int, height: int) -> tuple[int, int, int, int]:
+        """The uncovered rectangle as ``(x0, y0, x1, y1)`` (x1/y1 exclusive)."""
+        return self.left, self.top, width - self.right, height - self.bottom
+
+    def to_dict(self) -> dict[str, int]:
+        return {"top": self.top, "bottom": self.bottom, "left": self.left, "right": self.right}
+
+
+@dataclass(frozen=True, slots=True)
+class Preset:
+    """One export target. Bitrates are bits per second, durations seconds, sizes bytes."""
+
+    key: str
+    name: str
+    width: int
+    height: int
+    min_duration: float
+    max_duration: float
+    max_size_bytes: int
+    video_bitrate: int
+    max_bitrate: int
+    safe: SafeArea
+    fps: int = 30
+    video_codec: str = "h264"
+    profile: str = "high"
+    level: str = "4.0"
+    pix_fmt: str = "yuv420p"
+    gop_seconds: float = 2.0
+    audio_codec: str = "aac"
+    audio_rate: int = 48_000
+    audio_bitrate: int = 128_000
+    audio_channels: int = 2
+    faststart: bool = True
+    x264_preset: str = "veryfast"
+    notes: str = ""
+
+    @property
+    def aspect(self) -> str:
+        """The frame's aspect ratio in lowest terms, e.g. ``9:16``."""
+        d = math.gcd(self.width, self.height)
+        return f"{self.width // d}:{self.height // d}"
+
+    @property
+    def gop_frames(self) -> int:
+        return max(1, round(self.gop_seconds * self.fps))
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready description (what ``GET /api/render/options`` lists)."""
+        return {
+            "key": self.key,
+            "name": self.name,
+            "width": self.width,
+            "height": self.height,
+            "aspect": self.aspect,
+            "fps": self.fps,
+            "video_codec": self.video_codec,
+            "profile": self.profile,
+            "pix_fmt": self.pix_fmt,
+            "video_bitrate": self.video_bitrate,
+            "max_bitrate": self.max_bitrate,
+            "gop_seconds": self.gop_seconds,
+            "audio_codec": self.audio_codec,
+            "audio_rate": self.audio_rate,
+            "audio_bitrate": self.audio_bitrate,
+            "min_duration": self.min_duration,
+            "max_duration": self.max_duration,
+            "max_size_bytes": self.max_size_bytes,
+            "safe": self.safe.to_dict(),
+            "faststart": self.faststart,
+            "notes": self.notes,
+        }
+
+
+# The 9:16 rows share the master render of PLATFORMS.md (8 Mbps target, 12 Mbps cap: inside every
+# platform's range, and below TikTok's and Instagram's ceilings).
+PRESETS: dict[str, Preset] = {
+    p.key: p
+    for p in (
+        Preset(
+            key="instagram_reels",
+            name="Instagram Reels",
+            width=1080, height=1920,
+            min_duration=3.0, max_duration=15 * 60.0,
+            max_size_bytes=300 * MB,  # sources say 300 MB or 1 GB: the smaller
+            video_bitrate=8_000_000, max_bitrate=12_000_000,
+            safe=SafeArea(top=270, bottom=670, left=65, right=65),
+            notes="Top ~14% and bottom ~35% are covered by Instagram's buttons and caption.",
+        ),
+        Preset(
+            key="instagram_feed",
+            name="Instagram Feed (4:5)",
+            width=1080, height=1350,
+            min_duration=3.0, max_duration=15 * 60.0,
+            max_size_bytes=300 * MB,
+            video_bitrate=8_000_000, max_bitrate=12_000_000,
+            # Video posts also play in the Reels viewer: a 4:5 frame centred on a 1080x1920 screen spans
+            # y=285..1635 and the viewer's bottom UI starts at 1250, covering the lowest 385 px.
+            safe=SafeArea(top=60, bottom=385, left=65, right=65),
+            notes="Shown in the feed and in the Reels viewer; keep text out of the bottom 28%.",
+        ),
+        Preset(
+            key="tiktok",
+            name="TikTok",
+            width=1080, height=1920,
+            min_duration=3.0, max_duration=600.0,
+            max_size_bytes=1 * GB,  # "1 GB+" depending on the upload path
+            video_bitrate=8_000_000, max_bitrate=12_000_000,
+            safe=SafeArea(top=250, bottom=460, left=65, right=180),  # the larger end of each range
+            notes="Right-hand button column and bottom caption area are covered by TikTok's UI.",
+        ),
+        Preset(
+            key="youtube_shorts",
+            name="YouTube Shorts",
+            width=1080, height=1920,
+            min_duration=3.0, max_duration=180.0,
+            max_size_bytes=256 * GB,
+            video_bitrate=8_000_000, max_bitrate=12_000_000,
+            # Bottom ~25% and the right button column; no top figure is published, so TikTok's is used.
+            safe=SafeArea(top=250, bottom=480, left=65, right=180),
+            notes="Shorts may be up to 3 minutes; the bottom quarter and right-hand buttons are covered.",
+        ),
+        Preset(
+            key="linkedin_square",
+            name="LinkedIn (1:1)",
+            width=1080, height=1080,
+            min_duration=3.0, max_duration=30 * 60.0,
+            max_size_bytes=500 * MB,
+            video_bitrate=6_000_000, max_bitrate=8_000_000,
+            safe=SafeArea(top=54, bottom=54, left=54, right=54),  # none published: a 5% title-safe margin
+            notes="LinkedIn publishes no UI overlay; a 5% margin keeps text clear of rounded corners.",
+        ),
+        Preset(
+            key="linkedin_landscape",
+            name="LinkedIn (16:9)",
+            width=1920, height=1080,
+            min_duration=3.0, max_duration=30 * 60.0,
+            max_size_bytes=500 * MB,
+            video_bitrate=6_000_000, max_bitrate=8_000_000,
+            safe=SafeArea(top=54, bottom=54, left=96, right=96),
+            notes="LinkedIn publishes no UI overlay; a 5% margin keeps text clear of the player controls.",
+        ),
+        Preset(
+            key="x",
+            name="X (9:16, 720p)",
+            # 720x1280 is X's recommended vertical size for every account (1080p only for paid ones).
+            width=720, height=1280,
+            level="3.1",
+            min_duration=0.5, max_duration=20 * 60.0,  # longer uploads need a paid account
+            max_size_bytes=512 * MB,  # X accepts far more ("8 GB+"); 512 MB is the safe floor
+            video_bitrate=4_000_000, max_bitrate=5_000_000,  # "~2-5 Mbps at 720p"
+            safe=SafeArea(top=64, bottom=160, left=36, right=36),  # none published: player controls
+            notes="X recommends 720x1280 for vertical video; AAC-LC only (not HE-AAC), no open GOP.",
+        ),
+    )
+}  # fmt: skip
+
+
+def get_preset(key: str) -> Preset:
+    """The preset called ``key``; raises ValidationFailed listing the valid keys."""
+    try:
+        return PRESETS[key]
+    except KeyError:
+        valid = ", ".join(PRESETS)
+        raise ValidationFailed(f"Unknown platform {key!r}. Choose one of: {valid}.") from None
+
+
+# --- encoding ------------------------------------------------------------------------------------
+
+#: Share of the size limit the bitrate budget may use (the rest covers the container and VBV slack).
+SIZE_BUDGET_SHARE = 0.9
+MIN_VIDEO_BITRATE = 300_000
+
+
+def video_bitrate_for(preset: Preset, duration_s: float | None) -> tuple[int, int]:
+    """``(target, cap)`` video bitrates: the preset's, lowered so ``duration_s`` fits the size limit.
+
+    Pure. A 15-minute Reel at the preset's 12 Mbps cap would be ~1.4 GB, over the 300 MB limit, so
+    long clips get a cap derived from the size budget instead.
+    """
+    target, cap = preset.video_bitrate, preset.max_bitrate
+    if duration_s is not None and duration_s > 0:
+        budget = int(preset.max_size_bytes * 8 * SIZE_BUDGET_SHARE / duration_s) - preset.audio_bitrate
+        budget = max(MIN_VIDEO_BITRATE, budget)
+        cap = min(cap, budget)
+        target = min(target, cap)
+    return target, cap
+
+
+def encoder_args(preset: Preset, *, duration_s: float | None = None) -> list[str]:
+    """The ffmpeg output arguments for ``preset``: libx264 High yuv420p CFR, closed fixed GOP,
+    capped bitrate, AAC-LC, ``+faststart``. Give ``duration_s`` to keep long clips under the size limit.
+
+    The renderer passes exactly these (after its filters, before the output path).
+    """
+    target, cap = video_bitrate_for(preset, duration_s)
+    gop = str(preset.gop_frames)
+    return [
+        "-c:v", "libx264",
+        "-preset", preset.x264_preset,
+        "-profile:v", preset.profile,
+        "-level:v", preset.level,
+        "-pix_fmt", preset.pix_fmt,
+        "-r", str(preset.fps),
+        "-fps_mode", "cfr",
+        "-g", gop,
+        "-keyint_min", gop,
+        "-sc_threshold", "0",  # no extra keyframes at scene cuts: a fixed ~2 s GOP
+        "-flags", "+cgop",  # closed GOP: every keyframe starts an independent group
+        "-b:v", str(target),
+        "-maxrate", str(cap),
+        "-bufsize", str(cap * 2),
+        "-c:a", "aac",
+        "-profile:a", "aac_low",
+        "-b:a", str(preset.audio_bitrate),
+        "-ar", str(preset.audio_rate),
+        "-ac", str(preset.audio_channels),
+        "-movflags", "+faststart" if preset.faststart else "-faststart",
+        "-f", "mp4",
+    ]  # fmt: skip
+
+
+# --- MP4 box order (faststart) -------------------------------------------------------------------
+
+MAX_BOXES = 10_000
+
+
+def mp4_top_level_boxes(path: Path) -> list[tuple[str, int, int]]:
+    """The top-level boxes of an ISO-BMFF/QuickTime file as ``(type, offset, size)`` in file order.
+
+    Reads only the 8- or 16-byte box headers. Stops at the end of the file, at a box that runs past
+    it (reported with its declared size), or at a malformed header.
+    """
+    boxes: list[tuple[str, int, int]] = []
+    file_size = path.stat().st_size
+    with path.open("rb") as f:
+        offset = 0
+        while offset + 8 <= file_size and len(boxes) < MAX_BOXES:
+            f.seek(offset)
+            header = f.read(16)
+            size, kind = struct.unpack(">I4s", header[:8])
+            name = kind.decode("latin-1")
+            if size == 1:
+                if len(header) < 16:
+                    break
+                size = struct.unpack(">Q", header[8:16])[0]
+            elif size == 0:
+                size = file_size - offset  # the box runs to the end of the file
+            if size < 8:
+                break
+            boxes.append((name, offset, size))
+            offset += size
+    return boxes
+
+
+def moov_before_mdat(boxes: Sequence[tuple[str, int, int]]) -> bool | None:
+    """True when ``moov`` comes before the first ``mdat``; None when either box is missing."""
+    order = [name for name, _, _ in boxes]
+    if "moov" not in order or "mdat" not in order:
+        return None
+    return order.index("moov") < order.index("mdat")
+
+
+# --- the check -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CheckItem:
+    """One line of the export check: what the platform wants, what the file has, and whether it passes."""
+
+    name: str
+    expected: str
+    actual: str
+    passed: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "expected": self.expected, "actual": self.actual, "passed": self.passed}
+
+
+@dataclass(frozen=True, slots=True)
+class ExportCheck:
+    """The result of :func:`check_export`: passed when every item passed."""
+
+    preset: str
+    items: tuple[CheckItem, ...] = field(default_factory=tuple)
+
+    @property
+    def passed(self) -> bool:
+        return all(item.passed for item in self.items)
+
+    @property
+    def failed(self) -> tuple[CheckItem, ...]:
+        return tuple(item for item in self.items if not item.passed)
+
+    def item(self, name: str) -> CheckItem:
+        return next(i for i in self.items if i.name == name)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"preset": self.preset, "passed": self.passed, "items": [i.to_dict() for i in self.items]}
+
+
+@dataclass(frozen=True, slots=True)
+class Packet:
+    """A video packet as probed: presentation time and whether it is a keyframe (decode order)."""
+
+    pts: float
+    key: bool
+
+
+def _fraction(rate: object) -> Fraction | None:
+    try:
+        value = Fraction(str(rate))
+    except (ValueError, ZeroDivisionError):
+        return None
+    return value if value > 0 else None
+
+
+def _fmt_fps(rate: Fraction | None) -> str:
+    if rate is None:
+        return "unknown"
+    return f"{float(rate):.3f}".rstrip("0").rstrip(".")
+
+
+def _fmt_size(n: int) -> str:
+    if n >= GB:
+        return f"{n / GB:.2f} GB"
+    if n >= MB:
+        return f"{n / MB:.1f} MB"
+    return f"{n / 1000:.0f} kB"
+
+
+def _fmt_seconds(s: float) -> str:
+    if s >= 120:
+        minutes, secs = divmod(round(s), 60)
+        return f"{minutes} min {secs:02d} s"
+    return f"{s:.1f} s"
+
+
+def _fmt_bitrate(bps: float) -> str:
+    return f"{bps / 1_000_000:.1f} Mbps"
+
+
+def keyframe_gaps(packets: Sequence[Packet]) -> list[float]:
+    """Seconds from each keyframe to the next one, and from the last one to the last frame. Pure."""
+    keys = sorted(p.pts for p in packets if p.key)
+    if not keys:
+        return []
+    last_frame = max(p.pts for p in packets)
+    return [b - a for a, b in itertools.pairwise(keys)] + [last_frame - keys[-1]]
+
+
+def has_open_gop(packets: Sequence[Packet]) -> bool:
+    """Whether a frame after a keyframe in decode order is shown before it (a leading picture that
+    depends on the previous group: an open GOP). Pure; ``packets`` in decode order."""
+    key_pts: float | None = None
+    for packet in packets:
+        if packet.key:
+            key_pts = packet.pts
+        elif key_pts is not None and packet.pts < key_pts - 1e-6:
+            return True
+    return False
+
+
+def _probe(path: Path, settings: Settings, *args: str) -> dict[str, Any]:
+    argv = ffprobe_args(path, *args, "-of", "json")
+    try:
+        result = run_process(argv, timeout_s=min(settings.process_timeout_s, 300.0))
+    except ToolFailed as exc:
+        if exc.returncode < 0:
+            raise
+        raise UnsupportedMedia(
+            "The rendered file could not be read back, so it cannot be checked. Render the clip again."
+        ) from exc
+    data: dict[str, Any] = json.loads(result.stdout_text or "{}")
+    return data
+
+
+def _video_packets(path: Path, settings: Settings) -> list[Packet]:
+    data = _probe(path, settings, "-select_streams", "v:0", "-show_entries", "packet=pts_time,flags")
+    packets: list[Packet] = []
+    for p in data.get("packets") or ():
+        try:
+            pts = float(p["pts_time"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        packets.append(Packet(pts=pts, key="K" in str(p.get("flags", ""))))
+    return packets
+
+
+def _item(name: str, expected: str, actual: str, passed: bool) -> CheckItem:
+    return CheckItem(name=name, expected=expected, actual=actual, passed=passed)
+
+
+def _range_text(preset: Preset) -> str:
+    return f"{_fmt_seconds(preset.min_duration)} to {_fmt_seconds(preset.max_duration)}"
+
+
+def evaluate(
+    preset: Preset,
+    data: dict[str, Any],
+    *,
+    size_bytes: int,
+    boxes: Sequence[tuple[str, int, int]],
+    packets: Sequence[Packet] | None,
+) -> ExportCheck:
+    """The check items for probed ``data`` (ffprobe ``-show_format -show_streams`` JSON). Pure."""
+    info = parse_ffprobe_json(data, size_bytes=size_bytes)
+    streams = data.get("streams") or []
+    v = next((s for s in streams if s.get("codec_type") == "video" and s.get("index") == _video_index(info)), None)
+    a = next((s for s in streams if s.get("codec_type") == "audio"), None)
+    items: list[CheckItem] = []
+    fmt_tokens = info.format_tokens
+    items.append(_item("Container", "MP4", info.format_name or "unknown", "mp4" in fmt_tokens))
+    items.append(_checks_video(preset, v))
+    items.extend(_checks_video_details(preset, v))
+    items.append(
+        _item(
+            "Length",
+            _range_text(preset),
+            _fmt_seconds(info.duration_s),
+            preset.min_duration - 0.05 <= info.duration_s <= preset.max_duration + 0.05,
+        )
+    )
+    items.extend(_checks_audio(preset, a))
+    order = moov_before_mdat(boxes)
+    items.append(
+        _item(
+            "Fast start",
+            "index (moov) before the media data, so playback starts while downloading",
+            {True: "index first", False: "index at the end of the file", None: "no MP4 index found"}[order],
+            order is True,
+        )
+    )
+    items.append(_item("File size", f"at most {_fmt_size(preset.max_size_bytes)}", _fmt_size(size_bytes),
+                       size_bytes <= preset.max_size_bytes))  # fmt: skip
+    if info.duration_s > 0:
+        total_cap = (preset.max_bitrate + preset.audio_bitrate) * 1.1
+        rate = size_bytes * 8 / info.duration_s
+        items.append(_item("Bitrate", f"at most {_fmt_bitrate(total_cap)}", _fmt_bitrate(rate), rate <= total_cap))
+    if packets is not None:
+        items.extend(_checks_gop(preset, packets))
+    return ExportCheck(preset=preset.key, items=tuple(items))
+
+
+def _video_index(info: MediaInfo) -> int | None:
+    video = info.primary_video
+    return None if video is None else int(video.index)
+
+
+def _checks_video(preset: Preset, v: dict[str, Any] | None) -> CheckItem:
+    expected = f"{preset.width}x{preset.height} ({preset.aspect})"
+    if v is None:
+        return _item("Frame size", expected, "no video track", False)
+    w, h = int(v.get("width") or 0), int(v.get("height") or 0)
+    return _item("Frame size", expected, f"{w}x{h}", (w, h) == (preset.width, preset.height))
+
+
+def _checks_video_details(preset: Preset, v: dict[str, Any] | None) -> Iterator[CheckItem]:
+    want_codec = f"H.264, {preset.profile.capitalize()} profile"
+    want_fps = f"constant {preset.fps} fps"
+    if v is None:
+        yield _item("Video codec", want_codec, "no video track", False)
+        yield _item("Pixel format", f"{preset.pix_fmt} (4:2:0, 8-bit)", "no video track", False)
+        yield _item("Frame rate", want_fps, "no video track", False)
+        return
+    codec = str(v.get("codec_name") or "unknown")
+    profile = str(v.get("profile") or "unknown")
+    codec_ok = codec == preset.video_codec and profile.lower() == preset.profile.lower()
+    codec_name = "H.264" if codec == "h264" else codec
+    yield _item("Video codec", want_codec, f"{codec_name}, {profile} profile", codec_ok)
+    pix = str(v.get("pix_fmt") or "unknown")
+    yield _item("Pixel format", f"{preset.pix_fmt} (4:2:0, 8-bit)", pix, pix == preset.pix_fmt)
+    r_rate, avg_rate = _fraction(v.get("r_frame_rate")), _fraction(v.get("avg_frame_rate"))
+    constant = r_rate is not None and avg_rate is not None and abs(float(r_rate - avg_rate)) <= 0.01 * float(r_rate)
+    on_target = r_rate is not None and abs(float(r_rate) - preset.fps) <= 0.01
+    actual = f"{_fmt_fps(avg_rate)} fps" + ("" if constant else f" (variable, up to {_fmt_fps(r_rate)})")
+    yield _item("Frame rate", want_fps, actual, constant and on_target)
+
+
+def _checks_audio(preset: Preset, a: dict[str, Any] | None) -> Iterator[CheckItem]:
+    want_codec, want_rate = "AAC-LC", f"{preset.audio_rate} Hz"
+    if a is None:
+        yield _item("Audio codec", want_codec, "no audio track", False)
+        yield _item("Audio sample rate", want_rate, "no audio track", False)
+        return
+    codec = str(a.get("codec_name") or "unknown")
+    profile = str(a.get("profile") or "")
+    actual = "AAC-" + profile if codec == "aac" and profile else codec.upper()
+    yield _item("Audio codec", want_codec, actual, codec == preset.audio_codec and profile == "LC")
+    rate = int(a.get("sample_rate") or 0)
+    yield _item("Audio sample rate", want_rate, f"{rate} Hz", rate == preset.audio_rate)
+
+
+def _checks_gop(preset: Preset, packets: Sequence[Packet]) -> Iterator[CheckItem]:
+    gaps = keyframe_gaps(packets)
+    longest = max(gaps, default=0.0)
+    key_count = sum(1 for p in packets if p.key)
+    frame = 1.0 / preset.fps
+    ok = key_count > 0 and longest <= preset.gop_seconds + frame + 1e-3
+    actual = "no keyframes" if key_count == 0 else f"longest gap {longest:.2f} s"
+    yield _item("Keyframes", f"one at least every {preset.gop_seconds:g} s", actual, ok)
+    is_open = has_open_gop(packets)
+    yield _item(
+        "Closed GOP",
+        "every keyframe starts a self-contained group",
+        "open GOP: frames depend on the previous group" if is_open else "closed",
+        not is_open,
+    )
+
+
+def check_export(path: Path, preset: Preset, settings: Settings, *, keyframes: bool = True) -> ExportCheck:
+    """Probe the rendered file at ``path`` and check it against ``preset``.
+
+    Checks container, frame size, video codec and profile, pixel format, constant frame rate, length
+    limits, audio codec and sample rate, moov-before-mdat (fast start, read from the file's own box
+    headers), file size, average bitrate, and (``keyframes``) the keyframe interval and closed GOP from
+    the packet list (demuxing only, no decoding).
+    """
+    data = _probe(path, settings, "-show_format", "-show_streams")
+    packets = _video_packets(path, settings) if keyframes else None
+    result = evaluate(preset, data, size_bytes=path.stat().st_size, boxes=mp4_top_level_boxes(path), packets=packets)
+    for item in result.failed:
+        log.info("Export check %s: %s expected %s, got %s", preset.key, item.name, item.expected, item.actual)
+    return result

@@ -1,0 +1,280 @@
+"""Platform presets, encoder arguments and the export check, against real ffmpeg-encoded files."""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from spaceclip.config import Settings
+from spaceclip.errors import UserError
+from spaceclip.services import platforms
+from spaceclip.services.platforms import (
+    PRESETS,
+    Packet,
+    Preset,
+    SafeArea,
+    check_export,
+    encoder_args,
+    get_preset,
+    has_open_gop,
+    keyframe_gaps,
+    moov_before_mdat,
+    mp4_top_level_boxes,
+    video_bitrate_for,
+)
+from spaceclip.services.process import ffmpeg_args, run_process
+
+EXPECTED_KEYS = {
+    "instagram_reels",
+    "instagram_feed",
+    "tiktok",
+    "youtube_shorts",
+    "linkedin_square",
+    "linkedin_landscape",
+    "x",
+}
+
+
+# --- presets as data -----------------------------------------------------------------------------
+
+
+def test_preset_keys_are_the_contracts() -> None:
+    assert set(PRESETS) == EXPECTED_KEYS
+    for key, preset in PRESETS.items():
+        assert preset.key == key
+
+
+@pytest.mark.parametrize(
+    ("key", "size", "aspect"),
+    [
+        ("instagram_reels", (1080, 1920), "9:16"),
+        ("instagram_feed", (1080, 1350), "4:5"),
+        ("tiktok", (1080, 1920), "9:16"),
+        ("youtube_shorts", (1080, 1920), "9:16"),
+        ("linkedin_square", (1080, 1080), "1:1"),
+        ("linkedin_landscape", (1920, 1080), "16:9"),
+        ("x", (720, 1280), "9:16"),
+    ],
+)
+def test_preset_frames(key: str, size: tuple[int, int], aspect: str) -> None:
+    preset = PRESETS[key]
+    assert (preset.width, preset.height) == size
+    assert preset.aspect == aspect
+
+
+@pytest.mark.parametrize("preset", PRESETS.values(), ids=list(PRESETS))
+def test_preset_invariants(preset: Preset) -> None:
+    x0, y0, x1, y1 = preset.safe.box(preset.width, preset.height)
+    # The uncovered area is a real rectangle holding at least half of each side.
+    assert x1 - x0 >= preset.width // 2
+    assert y1 - y0 >= preset.height // 3
+    assert 0 < preset.min_duration < preset.max_duration
+    assert preset.video_bitrate <= preset.max_bitrate
+    assert (preset.fps, preset.video_codec, preset.profile, preset.pix_fmt) == (30, "h264", "high", "yuv420p")
+    assert (preset.audio_codec, preset.audio_rate, preset.faststart) == ("aac", 48_000, True)
+    assert preset.gop_frames == 60
+    data = preset.to_dict()
+    assert data["key"] == preset.key and data["safe"] == preset.safe.to_dict()
+
+
+def test_platform_limits_follow_the_safer_source_values() -> None:
+    assert PRESETS["youtube_shorts"].max_duration == 180
+    assert PRESETS["instagram_reels"].max_size_bytes == 300_000_000  # "300 MB or 1 GB"
+    assert PRESETS["tiktok"].safe.top == 250 and PRESETS["tiktok"].safe.bottom == 460  # "150-250", "320-460"
+    assert PRESETS["instagram_reels"].safe == SafeArea(top=270, bottom=670, left=65, right=65)
+
+
+def test_get_preset_unknown_lists_the_valid_keys() -> None:
+    assert get_preset("tiktok") is PRESETS["tiktok"]
+    with pytest.raises(UserError) as err:
+        get_preset("myspace")
+    for key in EXPECTED_KEYS:
+        assert key in err.value.user_message
+
+
+@pytest.mark.parametrize(
+    ("key", "duration", "expected"),
+    [
+        ("instagram_reels", None, (8_000_000, 12_000_000)),
+        ("instagram_reels", 60.0, (8_000_000, 12_000_000)),
+        # 300 MB over 15 minutes: 0.9 * 300e6 * 8 / 900 - 128k = 2.272 Mbps
+        ("instagram_reels", 900.0, (2_272_000, 2_272_000)),
+        ("x", 30.0, (4_000_000, 5_000_000)),
+        ("linkedin_square", 1800.0, (1_872_000, 1_872_000)),
+        # absurdly long: never below the floor (the size check then tells the user)
+        ("instagram_reels", 1e7, (platforms.MIN_VIDEO_BITRATE, platforms.MIN_VIDEO_BITRATE)),
+    ],
+)
+def test_video_bitrate_keeps_long_clips_under_the_size_limit(
+    key: str, duration: float | None, expected: tuple[int, int]
+) -> None:
+    assert video_bitrate_for(PRESETS[key], duration) == expected
+
+
+def test_encoder_args_carry_the_recipe() -> None:
+    args = encoder_args(PRESETS["tiktok"])
+
+    def value(flag: str) -> str:
+        return args[args.index(flag) + 1]
+
+    assert value("-c:v") == "libx264" and value("-profile:v") == "high" and value("-pix_fmt") == "yuv420p"
+    assert value("-r") == "30" and value("-fps_mode") == "cfr" and value("-g") == "60"
+    assert value("-sc_threshold") == "0" and value("-flags") == "+cgop"
+    assert value("-maxrate") == "12000000" and value("-c:a") == "aac" and value("-profile:a") == "aac_low"
+    assert value("-ar") == "48000" and value("-movflags") == "+faststart"
+    long = encoder_args(PRESETS["instagram_reels"], duration_s=900.0)
+    assert long[long.index("-maxrate") + 1] == "2272000"
+    assert long[long.index("-bufsize") + 1] == "4544000"
+
+
+# --- pure helpers of the check -------------------------------------------------------------------
+
+
+def _box(kind: bytes, payload: int) -> bytes:
+    return struct.pack(">I4s", 8 + payload, kind) + b"\0" * payload
+
+
+FTYP = _box(b"ftyp", 16)
+LARGE_MDAT = struct.pack(">I4sQ", 1, b"mdat", 16 + 10) + b"\0" * 10  # 64-bit "largesize"
+TO_EOF_MDAT = struct.pack(">I4s", 0, b"mdat") + b"\0" * 50  # size 0: runs to the end of the file
+
+
+@pytest.mark.parametrize(
+    ("data", "expected", "moov_first"),
+    [
+        (FTYP + _box(b"moov", 40) + _box(b"mdat", 100), ["ftyp", "moov", "mdat"], True),
+        (FTYP + _box(b"free", 0) + _box(b"mdat", 100) + _box(b"moov", 40), ["ftyp", "free", "mdat", "moov"], False),
+        (FTYP + LARGE_MDAT + _box(b"moov", 4), ["ftyp", "mdat", "moov"], False),
+        (FTYP + _box(b"moov", 8) + TO_EOF_MDAT, ["ftyp", "moov", "mdat"], True),
+        (FTYP + struct.pack(">I4s", 4, b"moov"), ["ftyp"], None),  # shorter than its own header: stop
+        (b"not an mp4 at all", ["an m"], None),  # one "box" claiming far more than the file holds
+        (b"", [], None),
+    ],
+)
+def test_top_level_boxes(tmp_path: Path, data: bytes, expected: list[str], moov_first: bool | None) -> None:
+    path = tmp_path / "f.mp4"
+    path.write_bytes(data)
+    boxes = mp4_top_level_boxes(path)
+    assert [name for name, _, _ in boxes] == expected
+    assert moov_before_mdat(boxes) is moov_first
+
+
+def _packets(spec: str, step: float = 0.5) -> list[Packet]:
+    # "K0 B2 b1" -> keyframe at pts 0, then pts 2*step, 1*step (decode order)
+    return [Packet(pts=int(tok[1:]) * step, key=tok[0] == "K") for tok in spec.split()]
+
+
+@pytest.mark.parametrize(
+    ("spec", "gaps", "is_open"),
+    [
+        ("K0 P3 B1 B2 K6 P9 B7 B8", [3.0, 1.5], False),
+        ("K0 P3 B1 B2 K6 B4 B5 P9", [3.0, 1.5], True),  # B4/B5 shown before K6 but decoded after it
+        ("K0 P1 P2 P3", [1.5], False),  # one keyframe: the gap runs to the last frame
+        ("P1 B0 K2 P3", [0.5], False),  # frames before the first keyframe are not a GOP question
+        ("K0 P1 K2 P3 K8", [1.0, 3.0, 0.0], False),
+        ("P0 P1", [], False),
+    ],
+)
+def test_gop_helpers(spec: str, gaps: list[float], is_open: bool) -> None:
+    packets = _packets(spec)
+    assert keyframe_gaps(packets) == pytest.approx(gaps)
+    assert has_open_gop(packets) is is_open
+
+
+# --- real files ----------------------------------------------------------------------------------
+
+
+def _encode(
+    path: Path, preset: Preset, *, seconds: float = 3.2, extra_in: tuple[str, ...] = (), out: list[str]
+) -> Path:
+    # Test pattern drawn small and scaled up: cheap to generate, still real motion for the encoder.
+    w, h = preset.width, preset.height
+    argv = ffmpeg_args(
+        "-f", "lavfi", "-i", f"testsrc=size={w // 4}x{h // 4}:rate=30:duration={seconds}",
+        "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={seconds}",
+        "-vf", f"scale={w}:{h}:flags=neighbor",
+        *out,
+        "-y", path,
+    )  # fmt: skip
+    run_process(argv, timeout_s=300)
+    return path
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("key", list(PRESETS))
+def test_file_encoded_with_the_preset_passes_its_check(tmp_path: Path, settings: Settings, key: str) -> None:
+    preset = PRESETS[key]
+    path = _encode(tmp_path / f"{key}.mp4", preset, out=encoder_args(preset, duration_s=3.2))
+    result = check_export(path, preset, settings)
+    assert result.passed, [i for i in result.items if not i.passed]
+    names = {i.name for i in result.items}
+    assert names == {
+        "Container", "Frame size", "Video codec", "Pixel format", "Frame rate", "Length", "Audio codec",
+        "Audio sample rate", "Fast start", "File size", "Bitrate", "Keyframes", "Closed GOP",
+    }  # fmt: skip
+    assert result.item("Frame size").actual == f"{preset.width}x{preset.height}"
+    assert result.item("Video codec").actual == "H.264, High profile"
+    data = result.to_dict()
+    assert data["passed"] is True and len(data["items"]) == len(result.items)
+
+
+@pytest.mark.slow
+def test_wrong_file_fails_with_the_right_items(tmp_path: Path, settings: Settings) -> None:
+    # Built for the wrong platform in every way the check looks at, and too long for a (shortened) preset.
+    preset = replace(PRESETS["instagram_reels"], max_duration=3.0)
+    wrong_size = replace(preset, width=640, height=360)
+    out = [
+        "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv444p", "-r", "25",
+        "-c:a", "libmp3lame", "-ar", "44100", "-b:a", "64k",
+        "-movflags", "-faststart", "-f", "mp4",
+    ]  # fmt: skip
+    path = _encode(tmp_path / "wrong.mp4", wrong_size, seconds=3.6, out=out)
+    result = check_export(path, preset, settings)
+    assert not result.passed
+    failed = {i.name for i in result.failed}
+    assert failed == {
+        "Frame size", "Video codec", "Pixel format", "Frame rate", "Length", "Audio codec",
+        "Audio sample rate", "Fast start", "Keyframes",
+    }  # fmt: skip
+    assert result.item("Frame size").actual == "640x360"
+    assert result.item("Pixel format").actual == "yuv444p"
+    assert result.item("Video codec").actual.startswith("H.264, High 4:4:4")
+    assert result.item("Frame rate").actual == "25 fps"
+    assert result.item("Audio codec").actual == "MP3"
+    assert result.item("Audio sample rate").actual == "44100 Hz"
+    assert result.item("Fast start").actual == "index at the end of the file"
+    assert result.item("Length").expected == "3.0 s to 3.0 s"
+    # These still pass: an MP4, small, not over the bitrate cap, and x264 never writes open GOPs unless asked.
+    assert {"Container", "File size", "Bitrate", "Closed GOP"} <= {i.name for i in result.items if i.passed}
+
+
+@pytest.mark.slow
+def test_open_gop_and_sparse_keyframes_fail(tmp_path: Path, settings: Settings) -> None:
+    preset = replace(PRESETS["x"], width=320, height=240)
+    out = [a for a in encoder_args(preset) if a not in ("+cgop",)]
+    out[out.index("-flags")] = "-x264-params"
+    out.insert(out.index("-x264-params") + 1, "open-gop=1:bframes=3")
+    out[out.index("-g") + 1] = "90"
+    out[out.index("-keyint_min") + 1] = "90"
+    path = _encode(tmp_path / "open.mp4", preset, seconds=3.4, out=out)
+    result = check_export(path, preset, settings)
+    assert {i.name for i in result.failed} == {"Closed GOP", "Keyframes"}
+    assert result.item("Keyframes").actual == "longest gap 3.00 s"  # 90 frames at 30 fps
+
+
+@pytest.mark.slow
+def test_size_limit_and_missing_audio(tmp_path: Path, settings: Settings) -> None:
+    preset = replace(PRESETS["linkedin_square"], width=320, height=320, max_size_bytes=10_000)
+    out = encoder_args(preset)
+    path = tmp_path / "noaudio.mp4"
+    argv = ffmpeg_args(
+        "-f", "lavfi", "-i", "testsrc=size=320x320:rate=30:duration=3.2", *out, "-y", path
+    )  # fmt: skip
+    run_process(argv, timeout_s=300)
+    result = check_export(path, preset, settings)
+    assert {i.name for i in result.failed} == {"Audio codec", "Audio sample rate", "File size"}
+    assert result.item("Audio codec").actual == "no audio track"
+    assert result.item("File size").expected == "at most 10 kB"
