@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     ollama_host: str = Field(default="http://127.0.0.1:11434", validation_alias=_env("OLLAMA_HOST"))
     ollama_model: str = Field(default="llama3.2", validation_alias=_env("OLLAMA_MODEL"))
     ollama_timeout_s: float = Field(default=60.0, validation_alias=_env("OLLAMA_TIMEOUT_S"))
+    ollama_connect_timeout_s: float = Field(default=3.0, gt=0, validation_alias=_env("OLLAMA_CONNECT_TIMEOUT_S"))
+    ollama_max_candidates: int = Field(default=12, ge=0, le=100, validation_alias=_env("OLLAMA_MAX_CANDIDATES"))
+    ollama_budget_s: float = Field(default=300.0, gt=0, validation_alias=_env("OLLAMA_BUDGET_S"))
 
     # Queue
     redis_url: str | None = Field(default=None, validation_alias=_env("SPACECLIP_REDIS_URL"))

@@ -79,4 +79,7 @@ def _routers() -> list[APIRouter]:
     from spaceclip.api import auth, jobs, projects, transcript
 
     routers = [health.router, auth.router, projects.router, jobs.router, transcript.router]
+    from spaceclip.api import system
+
+    routers.append(system.router)
     return routers

@@ -18,6 +18,7 @@ from spaceclip.migrate import upgrade
 from spaceclip.models.tables import Base
 from spaceclip.tasks.worker import Worker
 from tests.factories import TEST_ORIGIN, UserFactory
+from tests.llm_server import llm_server  # noqa: F401  (session fixture: real llama.cpp + SmolLM2)
 from tests.speech import three_speaker_analysis, three_speaker_conversation  # noqa: F401  (session fixtures)
 
 TEST_DB_ENV = "SPACECLIP_TEST_DATABASE_URL"
