@@ -1,0 +1,342 @@
+"""Exports: one render of a clip for one platform. Create (row + render job together), list, read,
+delete, and find their files. Every query is filtered by ``owner_id`` (SECURITY.md 14).
+
+Files live in ``output_dir/<project_id>/<export_id>/`` (``clip.mp4``, ``clip.srt``, ``clip.vtt``,
+``clip.png``); the rows store them relative to ``output_dir`` and every stored path is resolved and
+checked to stay inside the export's own folder before it is served or deleted.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any, Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from spaceclip.config import Settings
+from spaceclip.errors import Conflict, NotFound
+from spaceclip.models.export_schemas import (
+    ExportCheckPublic,
+    ExportPublic,
+    PresetPublic,
+    RenderOptions,
+    SafeAreaPublic,
+    StylePublic,
+)
+from spaceclip.models.tables import TERMINAL_JOB_STATUSES, Clip, Export, ExportStatus, Job, Project
+from spaceclip.services import platforms
+from spaceclip.services.jobs import cancel_job, create_job
+from spaceclip.services.media import MediaInfo
+from spaceclip.services.storage import Storage, UnsafePath
+from spaceclip.services.transcript import Transcript
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "RENDER_JOB",
+    "ExportFile",
+    "clip_preview",
+    "create_export",
+    "delete_export",
+    "download_name",
+    "export_dir",
+    "export_file",
+    "export_public",
+    "get_export",
+    "list_exports",
+    "preview_offset",
+    "relative_output",
+    "render_options",
+    "snapshot",
+]
+
+RENDER_JOB = "render"
+STEM = "clip"
+NOT_FOUND_MESSAGE = "This export does not exist or was deleted. Open the clip to see its exports."
+FileKind = Literal["video", "srt", "vtt", "thumbnail"]
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    path: Path
+    media_type: str
+    filename: str
+
+
+_FILES: dict[str, tuple[str, str, str]] = {
+    # kind: (row attribute, media type, extension)
+    "video": ("video_path", "video/mp4", "mp4"),
+    "srt": ("srt_path", "application/x-subrip; charset=utf-8", "srt"),
+    "vtt": ("vtt_path", "text/vtt; charset=utf-8", "vtt"),
+    "thumbnail": ("thumbnail_path", "image/png", "png"),
+}
+
+
+def export_dir(storage: Storage, project_id: str, export_id: str, *, create: bool = False) -> Path:
+    """``output_dir/<project_id>/<export_id>``: where one export's files go."""
+    base = storage.output_dir(project_id, create=create)
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", export_id):
+        raise UnsafePath("An internal file name was refused as unsafe. Try again.", detail=f"bad id {export_id!r}")
+    path = base / export_id
+    if create:
+        path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def relative_output(storage: Storage, path: Path) -> str:
+    """``path`` as stored in an export row: POSIX, relative to ``output_dir``."""
+    resolved = path.resolve()
+    if not resolved.is_relative_to(storage.output_root):
+        raise UnsafePath("An output file was outside SpaceClip's output folder.", detail=str(path))
+    return resolved.relative_to(storage.output_root).as_posix()
+
+
+def _resolve_output(storage: Storage, export: Export, relative: str) -> Path:
+    rel = PurePosixPath(relative)
+    folder = export_dir(storage, export.project_id, export.id).resolve()
+    if rel.is_absolute() or ".." in rel.parts or not rel.parts:
+        raise UnsafePath("A stored file path was refused as unsafe. Render the clip again.", detail=relative)
+    path = storage.output_root.joinpath(*rel.parts).resolve()
+    if not path.is_relative_to(folder):
+        raise UnsafePath("A stored file path was refused as unsafe. Render the clip again.", detail=relative)
+    return path
+
+
+def snapshot(clip: Clip, preset_key: str, *, audiogram: bool, has_video: bool) -> dict[str, Any]:
+    """What the render will use, frozen at request time (a later clip edit does not change it)."""
+    audiogram_style = None
+    if audiogram or not has_video:
+        audiogram_style = clip.audiogram_style or "bars"
+    return {
+        "platform": preset_key,
+        "start": clip.start,
+        "end": clip.end,
+        "title": clip.title,
+        "caption_style": clip.caption_style,
+        "audiogram_style": audiogram_style,
+        "speaker_colors": clip.speaker_colors,
+    }
+
+
+def _get_clip(db: Session, owner_id: str, clip_id: str) -> Clip:
+    from spaceclip.services.clips import get_clip
+
+    return get_clip(db, owner_id, clip_id)
+
+
+def create_export(
+    db: Session, owner_id: str, clip_id: str, platform: str, settings: Settings, *, audiogram: bool = False
+) -> tuple[Export, Job]:
+    """Add an export row and its render job to the current transaction (commit, then enqueue the job).
+
+    Raises:
+        NotFound: the clip is not the owner's.
+        UserError: the platform is unknown (the message lists the valid ones).
+        Conflict: the project has no media yet.
+    """
+    clip = _get_clip(db, owner_id, clip_id)
+    preset = platforms.get_preset(platform)
+    project = db.get(Project, clip.project_id)
+    if project is None or project.owner_id != owner_id:
+        raise NotFound(NOT_FOUND_MESSAGE)
+    if project.media_path is None or project.media_info is None:
+        raise Conflict("This project's media is not ready yet. Wait for its analysis to finish, then export.")
+    has_video = bool(project.media_info.get("has_video"))
+    export = Export(
+        clip_id=clip.id,
+        project_id=project.id,
+        owner_id=owner_id,
+        platform=preset.key,
+        status=ExportStatus.QUEUED,
+        settings=snapshot(clip, preset.key, audiogram=audiogram, has_video=has_video),
+    )
+    db.add(export)
+    db.flush()
+    job = create_job(db, project, RENDER_JOB, settings, params={"export_id": export.id})
+    export.job_id = job.id
+    db.flush()
+    return export, job
+
+
+def list_exports(db: Session, owner_id: str, clip_id: str) -> Sequence[Export]:
+    """The clip's exports, newest first (404 when the clip is not the owner's)."""
+    _get_clip(db, owner_id, clip_id)
+    stmt = (
+        select(Export)
+        .where(Export.clip_id == clip_id, Export.owner_id == owner_id)
+        .order_by(Export.created_at.desc(), Export.id.desc())
+    )
+    return db.scalars(stmt).all()
+
+
+def get_export(db: Session, owner_id: str, export_id: str) -> Export:
+    """The owner's export; another user's or a missing id raises :class:`NotFound` alike."""
+    export = db.scalars(select(Export).where(Export.id == export_id, Export.owner_id == owner_id)).first()
+    if export is None:
+        raise NotFound(NOT_FOUND_MESSAGE)
+    return export
+
+
+def delete_export(db: Session, owner_id: str, export_id: str, settings: Settings) -> None:
+    """Cancel the export's render if it still runs, delete its files and its row (commits)."""
+    from spaceclip.tasks.registry import end_hook
+
+    export = get_export(db, owner_id, export_id)
+    if export.job_id is not None:
+        job = db.get(Job, export.job_id)
+        if job is not None and job.status not in TERMINAL_JOB_STATUSES:
+            cancel_job(db, job, on_end=end_hook(job.kind))
+    folder = export_dir(Storage(settings), export.project_id, export.id)
+    db.delete(export)
+    db.commit()
+    # A render still finishing finds the row gone and removes what it wrote (tasks/render.py).
+    if folder.exists():
+        shutil.rmtree(folder)
+        log.info("Deleted export files %s", folder)
+
+
+def download_name(title: str | None, platform: str, extension: str) -> str:
+    """``<clip-title>-<platform>.<ext>``: ASCII letters, digits, ``-`` and ``_`` only, at most 100 chars.
+
+    Accents are folded (``Café`` → ``Cafe``); anything else becomes ``-``; an empty title gives ``clip``.
+    """
+    folded = unicodedata.normalize("NFKD", title or "").encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^A-Za-z0-9_]+", "-", folded).strip("-_")[:80].strip("-_") or "clip"
+    plat = re.sub(r"[^A-Za-z0-9_]+", "-", platform).strip("-") or "export"
+    return f"{slug}-{plat}.{extension}"
+
+
+def export_file(export: Export, kind: str, settings: Settings) -> ExportFile:
+    """One of the export's files, checked to exist inside its folder.
+
+    Raises:
+        NotFound: the export has no such file (not rendered yet, failed, or deleted from disk).
+    """
+    attr, media_type, ext = _FILES[kind]
+    relative = getattr(export, attr)
+    if export.status != ExportStatus.DONE or relative is None:
+        raise NotFound(
+            f"This export has no {kind} file yet (it is {export.status}). Wait for the render to finish, "
+            "or render the clip again."
+        )
+    path = _resolve_output(Storage(settings), export, relative)
+    if not path.is_file():
+        raise NotFound(f"The {kind} file of this export is missing on the server. Render the clip again.")
+    title = (export.settings or {}).get("title")
+    return ExportFile(path=path, media_type=media_type, filename=download_name(title, export.platform, ext))
+
+
+# --- API views -----------------------------------------------------------------------------------
+
+
+def export_public(export: Export) -> ExportPublic:
+    """The API view of an export row."""
+    return ExportPublic(
+        id=export.id,
+        clip_id=export.clip_id,
+        project_id=export.project_id,
+        job_id=export.job_id,
+        platform=export.platform,
+        status=export.status,
+        error=export.error,
+        check=ExportCheckPublic.model_validate(export.check) if export.check else None,
+        size_bytes=export.size_bytes,
+        duration=export.duration,
+        settings=dict(export.settings or {}),
+        has_video=export.video_path is not None,
+        has_srt=export.srt_path is not None,
+        has_vtt=export.vtt_path is not None,
+        has_thumbnail=export.thumbnail_path is not None,
+        created_at=export.created_at,
+        updated_at=export.updated_at,
+    )
+
+
+def preset_public(preset: platforms.Preset) -> PresetPublic:
+    safe = preset.safe
+    return PresetPublic(
+        key=preset.key,
+        name=preset.name,
+        width=preset.width,
+        height=preset.height,
+        fps=preset.fps,
+        aspect=preset.aspect,
+        min_duration=preset.min_duration,
+        max_duration=preset.max_duration,
+        max_size_bytes=preset.max_size_bytes,
+        video_bitrate=preset.video_bitrate,
+        audio_bitrate=preset.audio_bitrate,
+        safe=SafeAreaPublic(top=safe.top, bottom=safe.bottom, left=safe.left, right=safe.right),
+    )
+
+
+def render_options() -> RenderOptions:
+    """Every preset, caption style and audiogram style, for the pickers."""
+    import spaceclip.services.audiogram as audiogram
+    import spaceclip.services.captions as captions
+
+    return RenderOptions(
+        platforms=[preset_public(p) for p in platforms.PRESETS.values()],
+        caption_styles=[
+            StylePublic(key=k, name=s.name, description=s.description) for k, s in captions.CAPTION_STYLES.items()
+        ],
+        audiogram_styles=[
+            StylePublic(key=k, name=s.name, description=s.description) for k, s in audiogram.AUDIOGRAM_STYLES.items()
+        ],
+    )
+
+
+def clip_preview(
+    db: Session,
+    owner_id: str,
+    clip_id: str,
+    settings: Settings,
+    work_dir: Path,
+    *,
+    platform: str,
+    caption_style: str | None,
+    audiogram_style: str | None,
+) -> bytes:
+    """A PNG frame of the clip rendered with these choices (defaults: the clip's own styles).
+
+    The frame is taken at the clip's first spoken word plus a moment, so captions show.
+    """
+    from spaceclip.services.render import ClipSpec, render_frame
+    from spaceclip.services.transcript_store import load_transcript
+
+    clip = _get_clip(db, owner_id, clip_id)
+    preset = platforms.get_preset(platform)
+    project = db.get(Project, clip.project_id)
+    if project is None or project.media_path is None or project.media_info is None:
+        raise Conflict("This project's media is not ready yet. Wait for its analysis to finish.")
+    storage = Storage(settings)
+    source = storage.resolve(project.media_path)
+    transcript = load_transcript(db, project.id)
+    spec = ClipSpec(
+        source=source,
+        info=MediaInfo.from_dict(project.media_info),
+        start=clip.start,
+        end=clip.end,
+        preset=preset,
+        transcript=transcript,
+        caption_style=caption_style or clip.caption_style,
+        audiogram_style=audiogram_style,
+        title=clip.title or None,
+        speaker_colors=clip.speaker_colors,
+    )
+    return render_frame(spec, preview_offset(transcript, clip.start, clip.end), settings, work_dir)
+
+
+def preview_offset(transcript: Transcript, start: float, end: float) -> float:
+    """Seconds into the clip for a preview frame: inside the first word, after a short lead-in."""
+    for word in transcript.words:
+        if word.end > start and word.start < end:
+            return max(0.0, min(end, (word.start + word.end) / 2) - start) + 0.4
+    return min(1.0, max(0.0, (end - start) / 2))
