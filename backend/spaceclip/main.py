@@ -82,4 +82,7 @@ def _routers() -> list[APIRouter]:
     from spaceclip.api import system
 
     routers.append(system.router)
+    from spaceclip.api import clips, highlights
+
+    routers += [highlights.router, clips.router]
     return routers

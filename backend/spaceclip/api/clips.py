@@ -1,0 +1,149 @@
+"""Routes: clips (make, list, edit, delete) and what the clip editor plays: the media and its waveform."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response
+from fastapi.responses import FileResponse
+
+from spaceclip.api.deps import DbSession, SettingsDep
+from spaceclip.auth.deps import CurrentUser
+from spaceclip.errors import NotFound
+from spaceclip.models.clip_schemas import ClipCreate, ClipPublic, ClipUpdate, WaveformPublic
+from spaceclip.models.tables import Clip
+from spaceclip.services import clips
+from spaceclip.services.analysis import AUDIO_NAME
+from spaceclip.services.projects import get_project
+from spaceclip.services.storage import Storage
+from spaceclip.services.waveform import MAX_POINTS, read_peaks
+
+router = APIRouter(tags=["clips"])
+
+NO_MEDIA = "This project has no media file yet. Wait for its upload or download to finish."
+
+# ffprobe format token → (type with video, type for audio only). The probe decides, not the name.
+_MEDIA_TYPES: dict[str, tuple[str, str]] = {
+    "mp4": ("video/mp4", "audio/mp4"),
+    "mov": ("video/mp4", "audio/mp4"),
+    "m4a": ("video/mp4", "audio/mp4"),
+    "3gp": ("video/3gpp", "audio/3gpp"),
+    "webm": ("video/webm", "audio/webm"),
+    "matroska": ("video/x-matroska", "audio/x-matroska"),
+    "mp3": ("audio/mpeg", "audio/mpeg"),
+    "wav": ("audio/wav", "audio/wav"),
+    "ogg": ("video/ogg", "audio/ogg"),
+    "flac": ("audio/flac", "audio/flac"),
+    "aac": ("audio/aac", "audio/aac"),
+    "avi": ("video/x-msvideo", "video/x-msvideo"),
+    "mpegts": ("video/mp2t", "video/mp2t"),
+    "flv": ("video/x-flv", "video/x-flv"),
+    "aiff": ("audio/aiff", "audio/aiff"),
+}
+
+
+def media_type_for(media_info: dict[str, Any] | None, suffix: str) -> str:
+    """The Content-Type of a probed source file (``application/octet-stream`` when unknown)."""
+    if not media_info:
+        return "application/octet-stream"
+    tokens = [t.strip() for t in str(media_info.get("format_name", "")).split(",")]
+    if suffix.lower() == ".webm" and "webm" in tokens:
+        tokens.insert(0, "webm")
+    elif "matroska" in tokens:
+        tokens.insert(0, "matroska")
+    video = bool(media_info.get("has_video", media_info.get("video")))
+    for token in tokens:
+        if token in _MEDIA_TYPES:
+            return _MEDIA_TYPES[token][0 if video else 1]
+    return "application/octet-stream"
+
+
+def clip_public(clip: Clip) -> ClipPublic:
+    return ClipPublic(
+        id=clip.id,
+        project_id=clip.project_id,
+        highlight_id=clip.highlight_id,
+        title=clip.title,
+        start=clip.start,
+        end=clip.end,
+        duration=round(clip.end - clip.start, 3),
+        caption_style=clip.caption_style,
+        audiogram_style=clip.audiogram_style,
+        speaker_colors=clip.speaker_colors,
+        platform=(clip.options or {}).get("platform"),
+        version=clip.version,
+        created_at=clip.created_at,
+        updated_at=clip.updated_at,
+    )
+
+
+@router.get("/api/projects/{project_id}/clips", response_model=list[ClipPublic])
+def list_clips(project_id: str, user: CurrentUser, db: DbSession) -> list[ClipPublic]:
+    """List a project's clips, oldest first."""
+    return [clip_public(c) for c in clips.list_clips(db, user.id, project_id)]
+
+
+@router.post("/api/projects/{project_id}/clips", response_model=ClipPublic, status_code=201)
+def create_clip(project_id: str, body: ClipCreate, user: CurrentUser, db: DbSession) -> ClipPublic:
+    """Make a clip from a range; its edges snap to words, its length is checked against the platform."""
+    clip = clips.create_clip(db, user.id, project_id, **body.model_dump())
+    db.commit()
+    return clip_public(clip)
+
+
+@router.get("/api/clips/{clip_id}", response_model=ClipPublic)
+def get_clip(clip_id: str, user: CurrentUser, db: DbSession) -> ClipPublic:
+    """Get one of your clips."""
+    return clip_public(clips.get_clip(db, user.id, clip_id))
+
+
+@router.patch("/api/clips/{clip_id}", response_model=ClipPublic)
+def update_clip(clip_id: str, body: ClipUpdate, user: CurrentUser, db: DbSession) -> ClipPublic:
+    """Change a clip's range, title or styles; send the `version` you edited (stale → 409)."""
+    changes = body.model_dump(exclude_unset=True, exclude={"version"})
+    clip = clips.update_clip(db, user.id, clip_id, changes, expected_version=body.version)
+    db.commit()
+    return clip_public(clip)
+
+
+@router.delete("/api/clips/{clip_id}", status_code=204, response_class=Response)
+def delete_clip(clip_id: str, user: CurrentUser, db: DbSession) -> Response:
+    """Delete a clip and its exports."""
+    clips.delete_clip(db, user.id, clip_id)
+    db.commit()
+    return Response(status_code=204)
+
+
+@router.get(
+    "/api/projects/{project_id}/media",
+    response_class=FileResponse,
+    responses={206: {"description": "The requested byte range (HTTP Range)."}},
+)
+def get_media(project_id: str, user: CurrentUser, db: DbSession, settings: SettingsDep) -> FileResponse:
+    """The project's source media for the player; supports HTTP Range requests for seeking."""
+    project = get_project(db, user.id, project_id)
+    if not project.media_path:
+        raise NotFound(NO_MEDIA)
+    path = Storage(settings).resolve(project.media_path)
+    if not path.is_file():
+        raise NotFound(NO_MEDIA)
+    return FileResponse(
+        path, media_type=media_type_for(project.media_info, path.suffix), content_disposition_type="inline"
+    )
+
+
+@router.get("/api/projects/{project_id}/waveform", response_model=WaveformPublic)
+def get_waveform(
+    project_id: str,
+    user: CurrentUser,
+    db: DbSession,
+    settings: SettingsDep,
+    start: Annotated[float | None, Query(ge=0, description="From (s); default the start")] = None,
+    end: Annotated[float | None, Query(gt=0, description="To (s); default the end")] = None,
+    points: Annotated[int, Query(ge=1, le=MAX_POINTS, description="How many peaks")] = 1000,
+) -> WaveformPublic:
+    """Peak levels (0..1) of equal slices of the project's audio, for drawing the waveform."""
+    get_project(db, user.id, project_id)
+    audio = Storage(settings).project_dir(project_id) / AUDIO_NAME
+    wave = read_peaks(audio, start, end, points)
+    return WaveformPublic(start=wave.start, end=wave.end, peaks=wave.peaks)

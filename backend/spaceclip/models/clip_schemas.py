@@ -1,0 +1,59 @@
+"""API schemas for clips (``ClipCreate / ClipUpdate / ClipPublic``) and the editor's waveform."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class ClipPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    project_id: str
+    highlight_id: str | None
+    title: str
+    start: float = Field(description="Snapped to a word edge (s in the source)")
+    end: float
+    duration: float
+    caption_style: str
+    audiogram_style: str | None
+    speaker_colors: bool
+    platform: str | None = Field(default=None, description="The platform the length was checked against")
+    version: int = Field(description="Send it back in updates; a stale one gives 409")
+    created_at: datetime
+    updated_at: datetime
+
+
+class ClipCreate(BaseModel):
+    start: float = Field(ge=0)
+    end: float = Field(gt=0)
+    title: str | None = Field(default=None, max_length=300)
+    caption_style: str | None = Field(default=None, max_length=32, description="Default karaoke")
+    audiogram_style: str | None = Field(default=None, max_length=32)
+    speaker_colors: bool | None = None
+    platform: str | None = Field(default=None, max_length=32, description="Check the length against this platform")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ClipCreate:
+        if self.end <= self.start:
+            raise ValueError("end must be after start")
+        return self
+
+
+class ClipUpdate(BaseModel):
+    start: float | None = Field(default=None, ge=0)
+    end: float | None = Field(default=None, gt=0)
+    title: str | None = Field(default=None, max_length=300)
+    caption_style: str | None = Field(default=None, max_length=32)
+    audiogram_style: str | None = Field(default=None, max_length=32, description='null or "" for none')
+    speaker_colors: bool | None = None
+    platform: str | None = Field(default=None, max_length=32, description='null or "" for none')
+    version: int = Field(description="The version you edited; a newer one gives 409")
+
+
+class WaveformPublic(BaseModel):
+    start: float
+    end: float
+    peaks: list[float] = Field(description="Peak level of each equal slice of [start, end], 0..1 of full scale")
