@@ -241,5 +241,29 @@ def doctor() -> None:
         raise typer.Exit(1)
 
 
+@app.command()
+def openapi(
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write here instead of standard output.")] = None,
+) -> None:
+    """Print the API's OpenAPI schema (JSON); the web app's typed client is generated from it."""
+    import json
+    import tempfile
+
+    from spaceclip.main import create_app
+
+    # Default settings in a throwaway data dir: the schema must not depend on this machine's setup.
+    with tempfile.TemporaryDirectory(prefix="spaceclip-openapi-") as tmp:
+        settings = Settings(
+            data_dir=Path(tmp),
+            database_url_setting=f"sqlite:///{tmp}/openapi.db",
+            _env_file=None,  # type: ignore[call-arg]
+        )
+        text = json.dumps(create_app(settings).openapi(), indent=2, ensure_ascii=False) + "\n"
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        out.write_text(text, encoding="utf-8")
+
+
 if __name__ == "__main__":
     app()

@@ -1,0 +1,110 @@
+"use client";
+
+import Link from "next/link";
+import { useCallback, useEffect, useRef, useState } from "react";
+
+import { api, unwrap } from "@/lib/api/client";
+import { errorMessage } from "@/lib/api/errors";
+import { isTerminal, type Job, type Project } from "@/lib/api/types";
+import { formatBytes, formatDate } from "@/lib/format";
+import { useJob } from "@/lib/hooks/use-job";
+import { FormError } from "@/components/ui/form-error";
+import { ProgressBar } from "@/components/ui/progress-bar";
+import { StatusBadge } from "@/components/ui/status-badge";
+
+export function ProjectList() {
+  const [projects, setProjects] = useState<Project[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const load = useCallback(() => {
+    unwrap(api.GET("/api/projects", { params: { query: { limit: 200 } } }))
+      .then((list) => setProjects(list.items))
+      .catch((err: unknown) => setError(errorMessage(err)));
+  }, []);
+
+  useEffect(load, [load]);
+
+  return (
+    <div className="stack">
+      <div className="spread">
+        <h1>Your projects</h1>
+        <Link className="button primary" href="/new/">
+          New project
+        </Link>
+      </div>
+      <FormError message={error} />
+      {projects === null && !error && <p className="muted">Loading projects…</p>}
+      {projects?.length === 0 && <EmptyState />}
+      {projects && projects.length > 0 && (
+        <ul className="project-list" aria-label="Projects">
+          {projects.map((p) => (
+            <ProjectRow key={p.id} project={p} onFinished={load} />
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+function EmptyState() {
+  return (
+    <div className="card empty">
+      <h2>No projects yet</h2>
+      <p className="muted">A project is one long recording that you want to cut into short clips.</p>
+      <ol>
+        <li>Upload a podcast, video or recorded X Space (or paste a link).</li>
+        <li>SpaceClip transcribes it on this machine and finds who spoke when.</li>
+        <li>Pick a suggested highlight, trim it, choose a caption style, and export for each platform.</li>
+      </ol>
+      <div>
+        <Link className="button primary" href="/new/">
+          Upload your first recording
+        </Link>
+      </div>
+    </div>
+  );
+}
+
+function ProjectRow({ project, onFinished }: { project: Project; onFinished: () => void }) {
+  const initial = project.latest_job ?? null;
+  const live = initial && !isTerminal(initial) ? initial.id : null;
+  const job = useJob(live, initial);
+  const reported = useRef(false);
+
+  useEffect(() => {
+    if (live && job && isTerminal(job) && !reported.current) {
+      reported.current = true;
+      onFinished();
+    }
+  }, [live, job, onFinished]);
+
+  const busy = job !== null && !isTerminal(job);
+  const status = busy ? "analyzing" : project.status;
+  return (
+    <li className="card" data-testid="project-row">
+      <div>
+        <h2>
+          <Link href={`/project/?id=${encodeURIComponent(project.id)}`}>{project.name}</Link>
+        </h2>
+        <p className="muted small">
+          {project.original_filename ?? project.source_url ?? ""}
+          {project.size_bytes ? ` · ${formatBytes(project.size_bytes)}` : ""} · added {formatDate(project.created_at)}
+        </p>
+        {busy && job && <JobProgress job={job} />}
+        {!busy && project.error && <p className="small" style={{ color: "var(--danger)" }}>{project.error}</p>}
+      </div>
+      <StatusBadge status={status} />
+    </li>
+  );
+}
+
+export function JobProgress({ job }: { job: Job }) {
+  return (
+    <div className="stack" style={{ maxWidth: 520 }}>
+      <ProgressBar value={job.progress} label={job.message || job.stage || job.kind} />
+      <p className="small muted" aria-live="polite">
+        {job.message || job.stage || job.status} · {Math.round(job.progress * 100)}%
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,20 @@
+// Short names for the API's schemas (all generated; see schema.d.ts).
+import type { components } from "./schema";
+
+type S = components["schemas"];
+
+export type User = S["UserPublic"];
+export type Session = S["SessionPublic"];
+export type Job = S["JobPublic"];
+export type Project = S["ProjectPublic"];
+export type ProjectCreated = S["ProjectCreated"];
+export type Transcript = S["TranscriptPublic"];
+export type Segment = S["SegmentPublic"];
+export type Speaker = S["SpeakerPublic"];
+export type Word = S["WordPublic"];
+
+export const TERMINAL_JOB_STATUSES: ReadonlySet<string> = new Set(["succeeded", "failed", "cancelled"]);
+
+export function isTerminal(job: Pick<Job, "status">): boolean {
+  return TERMINAL_JOB_STATUSES.has(job.status);
+}

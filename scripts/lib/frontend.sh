@@ -1,0 +1,50 @@
+# Frontend helpers for scripts/dev.sh and scripts/test.sh (source after lib/common.sh).
+# shellcheck shell=bash
+
+FRONTEND="$ROOT/frontend"
+NODE_MIN_MAJOR=20
+NODE_MIN_MINOR=9
+
+# Next.js 16 needs Node.js 20.9 or newer (Debian 12's own nodejs is 18: too old).
+ensure_node() {
+  command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 ||
+    die "Node.js ${NODE_MIN_MAJOR}.${NODE_MIN_MINOR}+ and npm are needed for the web app. Install them from https://nodejs.org or NodeSource (Debian 12's nodejs is too old)."
+  local version major minor
+  version="$(node --version)"; version="${version#v}"
+  major="${version%%.*}"; minor="${version#*.}"; minor="${minor%%.*}"
+  if (( major < NODE_MIN_MAJOR || (major == NODE_MIN_MAJOR && minor < NODE_MIN_MINOR) )); then
+    die "Node.js $version is too old for the web app; install ${NODE_MIN_MAJOR}.${NODE_MIN_MINOR} or newer."
+  fi
+}
+
+# npm ci, only when package-lock.json changed since the last install. No browser downloads:
+# the end-to-end tests use Debian's chromium.
+install_frontend_packages() {
+  ensure_node
+  local stamp="$FRONTEND/node_modules/.spaceclip-installed" want
+  want="$(sha256sum "$FRONTEND/package-lock.json" | cut -c1-16)"
+  if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then return 0; fi
+  say "Installing web app packages (npm ci)"
+  (cd "$FRONTEND" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+  echo "$want" > "$stamp"
+}
+
+# A digest of everything the static export is built from.
+_frontend_sources_digest() {
+  (cd "$FRONTEND" && find app components lib public next.config.ts tsconfig.json package-lock.json \
+      -type f 2>/dev/null | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-16)
+}
+
+# build_frontend: install packages, `next build` the static export into frontend/out (skipped when
+# nothing changed since the last build) and point the API server at it (SPACECLIP_FRONTEND_DIR).
+build_frontend() {
+  install_frontend_packages
+  local stamp="$FRONTEND/out/.spaceclip-built" want
+  want="$(_frontend_sources_digest)"
+  if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
+    say "Building the web app (next build -> frontend/out)"
+    (cd "$FRONTEND" && NEXT_TELEMETRY_DISABLED=1 npx --no-install next build)
+    echo "$want" > "$stamp"
+  fi
+  export SPACECLIP_FRONTEND_DIR="$FRONTEND/out"
+}
