@@ -85,4 +85,7 @@ def _routers() -> list[APIRouter]:
     from spaceclip.api import clips, highlights
 
     routers += [highlights.router, clips.router]
+    from spaceclip.api import exports
+
+    routers.append(exports.router)
     return routers

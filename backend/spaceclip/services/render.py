@@ -298,12 +298,11 @@ def _audio_stream(info: MediaInfo) -> str:
 
 def make_picture(spec: ClipSpec, start: float, length: float, *, cancel: Cancel | None = None) -> Picture:
     """The picture fragment for ``spec``: an audiogram, or the source video fitted to the preset."""
-    import spaceclip.services.audiogram as audiogram
-    import spaceclip.services.reframe as reframe
-
     preset = spec.preset
     w, h = preset.width, preset.height
     if spec.is_audiogram:
+        import spaceclip.services.audiogram as audiogram
+
         track = speaker_track(spec.transcript.segments, start, start + length) if spec.transcript else []
         kwargs: dict[str, Any] = {}
         if spec.background is not None:
@@ -332,6 +331,8 @@ def make_picture(spec: ClipSpec, start: float, length: float, *, cancel: Cancel 
     layout = choose_layout(src_w, src_h, w, h)
     in_label = f"0:{video.index}"
     if layout == "reframe":
+        import spaceclip.services.reframe as reframe
+
         plan = reframe.plan_crop(spec.source, spec.info, start, start + length, w, h, cancel=cancel)
         return Picture(filter=reframe.crop_filter(plan, w, h, in_label, "pic"), label="pic", layout=f"crop:{plan.mode}")
     return Picture(filter=fit_filter(layout, in_label, "pic", w, h), label="pic", layout=layout)
