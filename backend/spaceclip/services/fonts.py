@@ -1,0 +1,95 @@
+"""The caption fonts, shipped with the install (PyPI package ``font-source-sans-pro``), never the system's.
+
+libass (ffmpeg's ``subtitles`` filter) loads every file in ``fontsdir`` as a memory font and prefers
+those over fontconfig's system fonts when the family name matches, so captions name
+:data:`FONT_FAMILY` (or :data:`FONT_FAMILY_BLACK`) and the filter gets :func:`font_dir`: a folder
+holding only the bundled TrueType files (the package's own folder also holds OpenType twins and the
+licence text, which libass would try to load as well).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+import font_source_sans_pro
+
+log = logging.getLogger(__name__)
+
+__all__ = ["FONT_FAMILY", "FONT_FAMILY_BLACK", "FONT_FILES", "font_dir", "font_file", "package_font_dir"]
+
+#: The family name inside the TTF files (``fc-scan`` prints it); what ASS styles name.
+FONT_FAMILY = "Source Sans Pro"
+#: The Black weight registers as a family of its own; libass selects it by this name.
+FONT_FAMILY_BLACK = "Source Sans Pro Black"
+#: The weights captions use, by name.
+FONT_FILES: dict[str, str] = {
+    "regular": "SourceSansPro-Regular.ttf",
+    "semibold": "SourceSansPro-Semibold.ttf",
+    "bold": "SourceSansPro-Bold.ttf",
+    "black": "SourceSansPro-Black.ttf",
+    "italic": "SourceSansPro-It.ttf",
+    "bold_italic": "SourceSansPro-BoldIt.ttf",
+}
+
+
+def package_font_dir() -> Path:
+    """The installed package's folder of font files."""
+    return Path(font_source_sans_pro.font_directory)
+
+
+def font_file(weight: str = "bold") -> Path:
+    """The bundled TTF for ``weight`` (a key of :data:`FONT_FILES`), e.g. for measuring text with Pillow."""
+    return package_font_dir() / FONT_FILES[weight]
+
+
+def _is_ours(path: Path, names: set[str], source: Path) -> bool:
+    """Whether ``path`` is a private folder of ours holding exactly the expected links."""
+    try:
+        st = path.lstat()
+    except FileNotFoundError:
+        return False
+    if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid() or st.st_mode & 0o077:
+        return False
+    entries = {p.name: p for p in path.iterdir()}
+    if set(entries) != names:
+        return False
+    return all(p.is_symlink() and Path(os.readlink(p)) == source / p.name for p in entries.values())
+
+
+@functools.cache
+def font_dir() -> Path:
+    """A folder holding only the bundled TTF fonts (links to the package's files), made once per process.
+
+    It lives in the temp folder under a name derived from the package location and the user id, so
+    processes share it; a folder of that name that is not exactly ours is never used.
+    """
+    source = package_font_dir()
+    names = {p.name for p in source.glob("*.ttf")}
+    missing = set(FONT_FILES.values()) - names
+    if missing:
+        raise FileNotFoundError(f"bundled fonts missing from {source}: {sorted(missing)}")
+    digest = hashlib.sha256(f"{source}|{sorted(names)}".encode()).hexdigest()[:12]
+    final = Path(tempfile.gettempdir()) / f"spaceclip-fonts-{os.getuid()}-{digest}"
+    if _is_ours(final, names, source):
+        return final
+    staging = Path(tempfile.mkdtemp(prefix="spaceclip-fonts-"))
+    for name in sorted(names):
+        (staging / name).symlink_to(source / name)
+    try:
+        staging.rename(final)
+    except OSError:
+        # Another process won the race (or something else holds the name): use theirs if it is sound.
+        if _is_ours(final, names, source):
+            for link in staging.iterdir():
+                link.unlink()
+            staging.rmdir()
+            return final
+        log.warning("Font folder %s is not ours; using a private one at %s", final, staging)
+        return staging
+    return final
