@@ -17,6 +17,7 @@ from spaceclip.services.render import (
     filter_graph,
     fit_filter,
     fit_length,
+    shift_ass,
     speaker_track,
 )
 from spaceclip.services.transcript import Segment
@@ -194,3 +195,24 @@ def test_fit_filters_make_the_frame(tmp_path: Path, layout: str, size: tuple[int
 def test_fit_filter_does_not_reframe() -> None:
     with pytest.raises(ValueError, match="reframe"):
         fit_filter("reframe", "a", "b", 10, 10)
+
+
+HEADER = (
+    "[Script Info]\nPlayResX: 1080\n\n[Events]\n"
+    "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("events", "offset", "expected"),
+    [
+        (["0:00:02.00,0:00:03.50,Default,,0,0,0,,{\\b1}Hi"], 1.5, ["0:00:00.50,0:00:02.00,Default,,0,0,0,,{\\b1}Hi"]),
+        (["0:00:00.20,0:00:01.00,Default,,0,0,0,,gone"], 1.0, []),  # ends at the window's start: dropped
+        (["0:00:00.50,0:00:02.00,Default,,0,0,0,,cut"], 1.0, ["0:00:00.00,0:00:01.00,Default,,0,0,0,,cut"]),
+        (["0:01:00.00,1:00:00.00,Default,,0,0,0,,a, b"], 30.0, ["0:00:30.00,0:59:30.00,Default,,0,0,0,,a, b"]),
+        (["0:00:01.00,0:00:02.00,Default,,0,0,0,,x"], 0.0, ["0:00:01.00,0:00:02.00,Default,,0,0,0,,x"]),
+    ],
+)
+def test_shift_ass(events: list[str], offset: float, expected: list[str]) -> None:
+    text = HEADER + "".join(f"Dialogue: 0,{e}\n" for e in events)
+    assert shift_ass(text, offset) == HEADER + "".join(f"Dialogue: 0,{e}\n" for e in expected)

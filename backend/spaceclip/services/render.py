@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -53,6 +54,7 @@ __all__ = [
     "fit_length",
     "render_clip",
     "render_frame",
+    "shift_ass",
     "speaker_track",
 ]
 
@@ -210,6 +212,42 @@ def build_argv(
         argv += ["-progress", "pipe:1"]
     argv += ["-f", container, "-y", output]
     return ffmpeg_args(*argv)
+
+
+_ASS_TIME = r"(\d+):(\d\d):(\d\d(?:\.\d+)?)"
+_DIALOGUE = re.compile(rf"^(Dialogue:\s*[^,]*,){_ASS_TIME},{_ASS_TIME},(.*)$")
+
+
+def _ass_seconds(h: str, m: str, s: str) -> float:
+    return int(h) * 3600 + int(m) * 60 + float(s)
+
+
+def _ass_clock(seconds: float) -> str:
+    cs = max(0, round(seconds * 100))
+    h, rest = divmod(cs, 360_000)
+    m, rest = divmod(rest, 6000)
+    sec, cs = divmod(rest, 100)
+    return f"{h}:{m:02d}:{sec:02d}.{cs:02d}"
+
+
+def shift_ass(text: str, offset: float) -> str:
+    """ASS ``text`` with every Dialogue event moved ``offset`` seconds earlier.
+
+    Events that end at or before zero are dropped; one that straddles zero starts at zero. Other
+    lines (header, styles) are kept as they are. Pure.
+    """
+    out: list[str] = []
+    for line in text.splitlines(keepends=True):
+        match = _DIALOGUE.match(line.rstrip("\r\n"))
+        if match is None:
+            out.append(line)
+            continue
+        start = _ass_seconds(*match.group(2, 3, 4)) - offset
+        end = _ass_seconds(*match.group(5, 6, 7)) - offset
+        if end <= 0:
+            continue
+        out.append(f"{match.group(1)}{_ass_clock(start)},{_ass_clock(end)},{match.group(8)}\n")
+    return "".join(out)
 
 
 def speaker_track(segments: Sequence[Segment], start: float, end: float) -> list[tuple[float, float, str]]:
@@ -524,25 +562,17 @@ def render_frame(
     token = uuid.uuid4().hex[:12]
     ass, png = work_dir / f".frame-{token}.ass", work_dir / f".frame-{token}.png"
     try:
-        # Captions are timed for the whole clip and shifted to the window, so the frame shows the
-        # same line the video shows at that moment.
+        # Captions are laid out for the whole clip, then shifted to the window, so the frame shows the
+        # same page the video shows at that moment.
         has_ass = False
         if spec.caption_style is not None and spec.transcript is not None:
-            words = [wd for wd in spec.transcript.words if wd.end > start and wd.start < start + length]
-            ass.write_text(
-                captions.build_ass(
-                    words,
-                    clip_start=w_start,
-                    clip_end=w_start + w_len,
-                    style=spec.caption_style,
-                    width=spec.preset.width,
-                    height=spec.preset.height,
-                    safe=spec.preset.safe,
-                    speaker_colors=spec.speaker_colors,
-                ),
-                encoding="utf-8",
-            )
-            has_ass = True
+            whole = work_dir / f".frame-{token}.whole.ass"
+            try:
+                has_ass = _write_ass(spec, start, length, whole)
+                if has_ass:
+                    ass.write_text(shift_ass(whole.read_text(encoding="utf-8"), w_start - start), encoding="utf-8")
+            finally:
+                whole.unlink(missing_ok=True)
         graph = filter_graph(
             picture.filter,
             picture.label,
