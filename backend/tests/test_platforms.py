@@ -217,6 +217,7 @@ def test_file_encoded_with_the_preset_passes_its_check(tmp_path: Path, settings:
     }  # fmt: skip
     assert result.item("Frame size").actual == f"{preset.width}x{preset.height}"
     assert result.item("Video codec").actual == "H.264, High profile"
+    assert result.item("Container").actual == "MP4 (isom)"
     data = result.to_dict()
     assert data["passed"] is True and len(data["items"]) == len(result.items)
 
@@ -263,6 +264,16 @@ def test_open_gop_and_sparse_keyframes_fail(tmp_path: Path, settings: Settings) 
     result = check_export(path, preset, settings)
     assert {i.name for i in result.failed} == {"Closed GOP", "Keyframes"}
     assert result.item("Keyframes").actual == "longest gap 3.00 s"  # 90 frames at 30 fps
+
+
+@pytest.mark.slow
+def test_quicktime_container_fails(tmp_path: Path, settings: Settings) -> None:
+    preset = replace(PRESETS["linkedin_square"], width=320, height=320)
+    out = encoder_args(preset)
+    out[out.index("-f") + 1] = "mov"
+    result = check_export(_encode(tmp_path / "clip.mov", preset, out=out), preset, settings)
+    assert {i.name for i in result.failed} == {"Container"}
+    assert result.item("Container").actual == "QuickTime MOV"
 
 
 @pytest.mark.slow

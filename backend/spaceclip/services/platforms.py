@@ -471,7 +471,7 @@ def evaluate(
     a = next((s for s in streams if s.get("codec_type") == "audio"), None)
     items: list[CheckItem] = []
     fmt_tokens = info.format_tokens
-    items.append(_item("Container", "MP4", info.format_name or "unknown", "mp4" in fmt_tokens))
+    items.append(_container_item(fmt_tokens, data.get("format") or {}))
     items.append(_checks_video(preset, v))
     items.extend(_checks_video_details(preset, v))
     items.append(
@@ -501,6 +501,16 @@ def evaluate(
     if packets is not None:
         items.extend(_checks_gop(preset, packets))
     return ExportCheck(preset=preset.key, items=tuple(items))
+
+
+def _container_item(tokens: frozenset[str], fmt: dict[str, Any]) -> CheckItem:
+    # ffprobe names MP4 and QuickTime alike ("mov,mp4,..."); the ftyp major brand tells them apart.
+    brand = str((fmt.get("tags") or {}).get("major_brand") or "").strip()
+    if "mp4" not in tokens:
+        return _item("Container", "MP4", str(fmt.get("format_name") or "unknown"), False)
+    if brand == "qt":
+        return _item("Container", "MP4", "QuickTime MOV", False)
+    return _item("Container", "MP4", f"MP4 ({brand})" if brand else "MP4", True)
 
 
 def _video_index(info: MediaInfo) -> int | None:
