@@ -422,11 +422,16 @@ def test_subtitles_show_each_word_while_it_is_spoken(key: str) -> None:
     assert not any("twice." in e.words[:-1] for e in events)
 
 
-def test_nine_sixteen_lines_stay_short() -> None:
-    place = placement(CAPTION_STYLES["subtitle"], 1080, 1920, PRESETS["tiktok"].safe)
-    assert 24 <= place.max_chars <= 32
-    place = placement(CAPTION_STYLES["karaoke"], 1080, 1920, PRESETS["tiktok"].safe)
-    assert 20 <= place.max_chars <= 28
+@pytest.mark.parametrize(
+    ("style", "key", "low", "high"),
+    [("subtitle", "tiktok", 24, 32), ("karaoke", "tiktok", 20, 28), ("subtitle", "x", 24, 32),
+     ("subtitle", "linkedin_landscape", 42, 42), ("karaoke", "linkedin_landscape", 36, 36),
+     ("subtitle", "linkedin_square", 28, 32), ("pop", "tiktok", 12, 16)],
+)  # fmt: skip
+def test_line_length_limits_follow_the_frame(style: str, key: str, low: int, high: int) -> None:
+    preset = PRESETS[key]
+    place = placement(CAPTION_STYLES[style], preset.width, preset.height, preset.safe)
+    assert low <= place.max_chars <= high  # 9:16 lines stay short (<= 32), 16:9 may be longer
 
 
 def test_speaker_colours_and_names() -> None:
@@ -445,6 +450,8 @@ def test_speaker_colours_and_names() -> None:
         colour = yellow if speaker == "Speaker 1" else cyan
         assert f"\\1c{colour}}}{active}" in event.raw.replace("\u2060", "")
         assert name_colour == colour
+    long_name = parse_events(_ass("karaoke", speaker_names={"Speaker 1": "A" * 80}))
+    assert long_name[0].lines[0] == [("A" * 32, "&H0000D4FF")]  # long names are cut short
     plain = parse_events(_ass("karaoke"))
     assert all(len(e.coloured()) == 1 for e in plain)
     assert not any("Maya" in e.words for e in plain)

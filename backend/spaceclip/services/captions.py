@@ -84,6 +84,7 @@ class CaptionStyle:
     box_alpha: int = 0x40  # 0 opaque .. 255 transparent
     uppercase: bool = False
     position: Literal["lower", "middle"] = "lower"
+    max_chars_wide: int | None = None  # the line limit on landscape frames, when it differs
 
     def to_dict(self) -> dict[str, str]:
         return {"key": self.key, "name": self.name, "description": self.description}
@@ -101,6 +102,7 @@ CAPTION_STYLES: dict[str, CaptionStyle] = {
             font_weight="bold",
             size=0.068,
             max_chars=28,
+            max_chars_wide=36,
             max_lines=2,
             text_color="FFFFFF",
             highlight_color="FFD400",
@@ -131,6 +133,7 @@ CAPTION_STYLES: dict[str, CaptionStyle] = {
             font_weight="bold",
             size=0.05,
             max_chars=32,
+            max_chars_wide=42,
             max_lines=2,
             text_color="FFFFFF",
             highlight_color="FFFFFF",
@@ -146,6 +149,7 @@ CAPTION_STYLES: dict[str, CaptionStyle] = {
             font_weight="bold",
             size=0.06,
             max_chars=28,
+            max_chars_wide=36,
             max_lines=2,
             text_color="FFFFFF",
             highlight_color="3DDCFF",
@@ -165,8 +169,9 @@ MAX_PAGE_S = 6.0
 HOLD_S = 0.5
 POP_HOLD_S = 0.25
 MIN_EVENT_S = 0.05
-#: The speaker's name line, relative to the caption's font size.
+#: The speaker's name line, relative to the caption's font size, and its longest name.
 NAME_SCALE = 0.72
+MAX_NAME_CHARS = 32
 SENTENCE_END = (".", "!", "?", "…")
 CLAUSE_END = (",", ";", ":", "\u2014", "\u2013")  # em and en dashes
 #: Words a line should not end on ("the | future" reads worse than "| the future").
@@ -433,7 +438,8 @@ def placement(style: CaptionStyle, width: int, height: int, safe: SafeArea) -> P
     pad = max(4, round(font_size * style.outline)) if style.box else round(font_size * style.outline)
     usable = max(font_size, (x1 - x0) - 2 * pad - round(0.04 * width))
     fit_chars = int(usable / (CHAR_WIDTH[style.uppercase] * font_size))
-    max_chars = max(8, min(style.max_chars, fit_chars))
+    limit = style.max_chars_wide if style.max_chars_wide is not None and width > height else style.max_chars
+    max_chars = max(8, min(limit, fit_chars))
     cx = (x0 + x1) // 2
     if style.position == "middle":
         return Placement(font_size, cx, round(y0 + 0.7 * (y1 - y0)), 5, usable, max_chars, font_size * 1.0)
@@ -531,7 +537,7 @@ def _accent(ctx: _Context, speaker: str | None) -> str:
 def _name_line(ctx: _Context, speaker: str | None) -> str:
     if ctx.speaker_names is None or speaker is None or speaker not in ctx.speaker_names:
         return ""
-    name = ass_escape(ctx.speaker_names[speaker])
+    name = ass_escape(_clean(ctx.speaker_names[speaker])[:MAX_NAME_CHARS])
     if not name:
         return ""
     small = round(ctx.place.font_size * NAME_SCALE)

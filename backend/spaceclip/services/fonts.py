@@ -5,6 +5,9 @@ those over fontconfig's system fonts when the family name matches, so captions n
 :data:`FONT_FAMILY` (or :data:`FONT_FAMILY_BLACK`) and the filter gets :func:`font_dir`: a folder
 holding only the bundled TrueType files (the package's own folder also holds OpenType twins and the
 licence text, which libass would try to load as well).
+
+A character the bundled font lacks (CJK, emoji) is drawn by libass from a system font that has it,
+rather than left out; Latin (Vietnamese included), Greek and Cyrillic text comes wholly from the bundled font.
 """
 
 from __future__ import annotations
