@@ -1,0 +1,145 @@
+"""Evaluate the built-in highlight finder on generated conversations with designed passages.
+
+Each ``tests/data/highlight_*.json`` script is spoken with flite voices (``tests/speech.py``),
+transcribed with the real default Whisper model (tiny.en) and speaker detection, then ranked by
+``builtin.rank_candidates`` with the default options (15-90 s). Printed, per conversation and
+overall:
+
+- recall@5: the share of designed passages (turns tagged ``designed-N``) hit by one of the top five
+  highlights, a hit being IoU ≥ 0.5 between the highlight and the passage's [start, end] in the
+  render's truth;
+- sentence boundaries: the share of highlights that start on a sentence's first word and end on a
+  sentence's last word (goal 100 %);
+- the mean score of the top five and the time taken (transcription and ranking apart).
+
+Renders and transcripts are cached (``--cache``, default a folder in the temp dir) keyed by the
+script's content, so re-running after a scorer change takes seconds.
+
+``spaceclip.services.highlights.pipeline.find_highlights`` with ``use_llm=False`` runs this same
+built-in path (rank → select → as_highlight); the figures here are that path's.
+
+Usage: ``python -m benchmarks.eval_highlights [--cache DIR] [--top 5] [--show]`` from ``backend/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from spaceclip.config import Settings
+from spaceclip.services.highlights.builtin import rank_candidates
+from spaceclip.services.highlights.sentences import split_sentences
+from spaceclip.services.highlights.types import HighlightOptions, ScoredCandidate
+from spaceclip.services.transcript import Transcript
+from tests.speech import DATA_DIR, load_script, render_conversation
+
+
+@dataclass(frozen=True)
+class Passage:
+    tag: str
+    start: float
+    end: float
+
+
+def iou(a: tuple[float, float], b: tuple[float, float]) -> float:
+    inter = max(0.0, min(a[1], b[1]) - max(a[0], b[0]))
+    union = max(a[1], b[1]) - min(a[0], b[0])
+    return inter / union if union > 0 else 0.0
+
+
+def render_and_transcribe(script_path: Path, cache: Path) -> tuple[Path, Transcript, list[Passage], float]:
+    """(wav, transcript, designed passages, seconds spent now) — cached by the script's content."""
+    script = load_script(script_path)
+    key = hashlib.sha256(script_path.read_bytes()).hexdigest()[:16]
+    folder = cache / f"{script_path.stem}-{key}"
+    wav, truth_file, transcript_file = folder / "podcast.wav", folder / "truth.json", folder / "transcript.json"
+    started = time.perf_counter()
+    if not transcript_file.exists():
+        from spaceclip.services.transcribe import transcribe_with_speakers
+
+        conversation = render_conversation(script, wav)
+        truth_file.write_text(json.dumps(conversation.to_dict()))
+        settings = Settings(data_dir=folder / "data", whisper_model="tiny.en", whisper_language=None, _env_file=None)  # type: ignore[call-arg]
+        transcript = transcribe_with_speakers(wav, settings)
+        transcript_file.write_text(json.dumps(transcript.to_dict()))
+    transcript = Transcript.from_dict(json.loads(transcript_file.read_text()))
+    turns = json.loads(truth_file.read_text())["turns"]
+    passages = [
+        Passage(str(turn_script["tag"]), float(turn["start"]), float(turn["end"]))
+        for turn_script, turn in zip(script["turns"], turns, strict=False)
+        if str(turn_script.get("tag", "")).startswith("designed")
+    ]
+    return wav, transcript, passages, time.perf_counter() - started
+
+
+def on_sentence_bounds(item: ScoredCandidate, starts: set[float], ends: set[float]) -> bool:
+    return item.candidate.start in starts and item.candidate.end in ends
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "spaceclip-eval-highlights")
+    parser.add_argument("--top", type=int, default=5)
+    parser.add_argument("--show", action="store_true", help="print each conversation's ranked highlights")
+    parser.add_argument("scripts", nargs="*", type=Path)
+    args = parser.parse_args()
+    scripts = args.scripts or sorted(DATA_DIR.glob("highlight_*.json"))
+    options = HighlightOptions()
+    hits_total = passages_total = clips_total = bounded_total = 0
+    scores: list[float] = []
+    rank_seconds = prepare_seconds = 0.0
+    print(f"options: {options.min_length:g}-{options.max_length:g} s, top {args.top}, hit = IoU ≥ 0.5")
+    for script_path in scripts:
+        wav, transcript, passages, spent = render_and_transcribe(script_path, args.cache)
+        prepare_seconds += spent
+        started = time.perf_counter()
+        ranked = rank_candidates(transcript, options, audio_path=wav, pool=args.top)
+        elapsed = time.perf_counter() - started
+        rank_seconds += elapsed
+        again = rank_candidates(transcript, options, audio_path=wav, pool=args.top)
+        stable = again == ranked
+        sentences = split_sentences(list(transcript.words))
+        starts, ends = {s.start for s in sentences}, {s.end for s in sentences}
+        found = []
+        for passage in passages:
+            best = max(
+                (iou((c.candidate.start, c.candidate.end), (passage.start, passage.end)) for c in ranked), default=0
+            )
+            found.append((passage, best))
+        hits = sum(1 for _, best in found if best >= 0.5)
+        bounded = sum(1 for c in ranked if on_sentence_bounds(c, starts, ends))
+        hits_total += hits
+        passages_total += len(passages)
+        clips_total += len(ranked)
+        bounded_total += bounded
+        scores.extend(c.score for c in ranked)
+        duration = transcript.duration
+        print(
+            f"\n{script_path.stem}: {duration:.0f} s audio, {len(sentences)} sentences; "
+            f"recall@{args.top} {hits}/{len(passages)} = {hits / max(1, len(passages)):.0%}; "
+            f"on sentence bounds {bounded}/{len(ranked)}; stable across runs: {stable}; "
+            f"ranking {elapsed:.2f} s (render+transcribe {spent:.1f} s)"
+        )
+        for passage, best in found:
+            print(f"  {passage.tag}: {passage.start:6.1f}-{passage.end:6.1f}  best IoU {best:.2f}")
+        if args.show:
+            for rank, c in enumerate(ranked, 1):
+                print(f"  #{rank} {c.score:5.1f} {c.candidate.start:6.1f}-{c.candidate.end:6.1f} {c.title!r}")
+                print(f"      {c.reason}")
+                print(f"      {' '.join(c.hashtags)}  {json.dumps(c.features)}")
+    print(
+        f"\noverall: recall@{args.top} {hits_total}/{passages_total} = {hits_total / max(1, passages_total):.0%}; "
+        f"clips on sentence boundaries {bounded_total}/{clips_total} = {bounded_total / max(1, clips_total):.0%}; "
+        f"mean score {sum(scores) / max(1, len(scores)):.1f}; "
+        f"ranking {rank_seconds:.2f} s in all (first call includes loading the embedding model); "
+        f"render+transcribe {prepare_seconds:.1f} s"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Built-in highlight finder: sentences, topics, candidates, features, scorer and selection."""

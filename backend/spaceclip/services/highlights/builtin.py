@@ -1,0 +1,161 @@
+"""The built-in highlight finder (no LLM): sentences → topic shifts → candidate windows → scores →
+selection. Always available, deterministic: the same transcript and audio give the same result.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from spaceclip.errors import ValidationFailed
+from spaceclip.services.highlights import audio_features, features, scorer
+from spaceclip.services.highlights.candidates import generate_windows, start_info
+from spaceclip.services.highlights.select import select_spans
+from spaceclip.services.highlights.sentences import split_sentences
+from spaceclip.services.highlights.topics import topic_shifts
+from spaceclip.services.highlights.types import (
+    Candidate,
+    Highlight,
+    HighlightOptions,
+    ScoredCandidate,
+    Sentence,
+)
+from spaceclip.services.transcript import Transcript
+
+__all__ = ["as_highlight", "prepare", "rank_candidates", "select"]
+
+log = logging.getLogger(__name__)
+
+MIN_SCORE = 5.0  # below this a window is greetings or housekeeping: never offered as a highlight
+
+
+def _check(options: HighlightOptions) -> None:
+    if options.min_length <= 0 or options.max_length < options.min_length:
+        raise ValidationFailed(
+            f"The highlight length range {options.min_length:g}-{options.max_length:g} s is not valid. "
+            "Choose a minimum above 0 and a maximum at least as long as the minimum."
+        )
+    if options.start is not None and options.end is not None and options.end <= options.start:
+        raise ValidationFailed("The search range ends before it starts. Choose an end time after the start time.")
+
+
+def prepare(sentences: Sequence[Sentence], *, audio_path: Path | None = None) -> scorer.Prepared:
+    """Per-sentence features, topic shifts (embeddings), energy and pace for the scorer."""
+    shifts = topic_shifts([s.text for s in sentences])
+    profile = audio_features.load_profile(audio_path)
+    sentence_feats = tuple(features.sentence_features(s.text) for s in sentences)
+    pace = audio_features.pace_scores([f.words for f in sentence_feats], [s.end - s.start for s in sentences])
+    return scorer.Prepared(
+        sentences=tuple(sentences),
+        features=sentence_feats,
+        energy=tuple(audio_features.energy(profile, s.start, s.end) for s in sentences),
+        pace=tuple(pace),
+        topic=shifts.strength,
+        starts=tuple(start_info(sentences, i, shifts.strength) for i in range(len(sentences))),
+        has_audio=profile is not None,
+    )
+
+
+def _explain(item: ScoredCandidate, prep: scorer.Prepared, all_texts: Sequence[str]) -> ScoredCandidate:
+    cand = item.candidate
+    key = scorer.key_sentence_index(prep, cand.first, cand.last)
+    key_text = features.display_sentence(prep.sentences[key].text)
+    numbers = any(f.numbers for f in prep.features[cand.first : cand.last])
+    return replace(
+        item,
+        reason=scorer.reason(item.features, key_text, numbers=numbers, has_audio=prep.has_audio),
+        key_sentence=key_text,
+        title=features.extractive_title(key_text),
+        hashtags=features.hashtags(cand.text, all_texts, key_sentence=key_text),
+    )
+
+
+def _score_all(
+    candidates: Sequence[Candidate], prep: scorer.Prepared, options: HighlightOptions
+) -> list[ScoredCandidate]:
+    scored = []
+    for cand in candidates:
+        feats = scorer.window_features(prep, cand.first, cand.last)
+        score = scorer.combine(feats, cand.end - cand.start, options)
+        feats.pop("words", None)
+        scored.append(ScoredCandidate(cand, score, feats, "", "", "", ()))
+    return scored
+
+
+def rank_candidates(
+    transcript: Transcript,
+    options: HighlightOptions,
+    *,
+    audio_path: Path | None = None,
+    pool: int | None = None,
+) -> list[ScoredCandidate]:
+    """The best highlight candidates of ``transcript``, best first.
+
+    Each lies between ``options.min_length`` and ``options.max_length`` seconds, starts and ends on
+    sentence boundaries, lies inside ``options.start``/``end`` when given, and overlaps no other
+    by more than ``options.max_overlap`` of the shorter one. At most ``pool`` items
+    (default ``options.max_count``). Deterministic.
+
+    Args:
+        transcript: the analysed transcript with word times.
+        options: lengths, count and range.
+        audio_path: the 16 kHz WAV of the analysis (speaker energy); None leaves energy neutral.
+        pool: how many to return (an LLM re-rank asks for more than it keeps).
+
+    Raises:
+        ValidationFailed: the length range or the time range is not valid.
+    """
+    _check(options)
+    started = time.perf_counter()
+    words = list(transcript.words)
+    sentences = split_sentences(words)
+    if not sentences:
+        return []
+    names = {label: transcript.speaker_name(label) for label in {s.speaker for s in sentences}}
+    candidates = generate_windows(sentences, options, names)
+    if not candidates:
+        log.info(
+            "no highlight candidates of %g-%g s in %d sentences", options.min_length, options.max_length, len(sentences)
+        )
+        return []
+    prep = prepare(sentences, audio_path=audio_path)
+    limit = options.max_count if pool is None else pool
+    scored = [item for item in _score_all(candidates, prep, options) if item.score >= MIN_SCORE]
+    chosen = select_spans(scored, max_overlap=options.max_overlap, limit=limit)
+    texts = [s.text for s in sentences]
+    result = [_explain(item, prep, texts) for item in chosen]
+    log.info(
+        "highlights: %d sentences, %d candidates, %d chosen in %.1f s",
+        len(sentences),
+        len(candidates),
+        len(result),
+        time.perf_counter() - started,
+    )
+    return result
+
+
+def select(scored: Sequence[ScoredCandidate], options: HighlightOptions) -> list[ScoredCandidate]:
+    """Best first, no two overlapping by more than ``options.max_overlap`` of the shorter, at most
+    ``options.max_count`` (reusable after an LLM re-rank changed the scores)."""
+    return select_spans(scored, max_overlap=options.max_overlap, limit=options.max_count)
+
+
+def as_highlight(sc: ScoredCandidate) -> Highlight:
+    """A finished built-in highlight (extractive title, source "builtin")."""
+    cand = sc.candidate
+    return Highlight(
+        start=cand.start,
+        end=cand.end,
+        score=sc.score,
+        title=sc.title,
+        reason=sc.reason,
+        key_sentence=sc.key_sentence,
+        text=cand.text,
+        hashtags=sc.hashtags,
+        speakers=cand.speakers,
+        features=dict(sc.features),
+        source="builtin",
+    )

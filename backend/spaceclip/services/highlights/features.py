@@ -1,0 +1,666 @@
+"""Explainable text features of single sentences, and the extractive title and hashtags (all pure).
+
+Each feature is a plain function of the sentence text, 0..1 unless it is a count, so a score can
+always be traced back to the words that earned it. The word lists are general devices of spoken
+storytelling and of podcast housekeeping, not tuned to any one transcript.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from spaceclip.services.highlights.sentences import clean_token
+
+__all__ = [
+    "SentenceFeatures",
+    "contrast_hits",
+    "display_sentence",
+    "extractive_title",
+    "filler_score",
+    "hashtags",
+    "hook_score",
+    "keyword_weights",
+    "quotability",
+    "sentence_features",
+    "specifics",
+    "story_score",
+    "tokens",
+    "trim_title",
+]
+
+
+def _words(text: str) -> list[str]:
+    """A word list written as one string (keeps long vocabularies readable)."""
+    return text.split()
+
+
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'\u2019%.,-]*")
+
+STOPWORDS = frozenset(
+    _words(
+        """a about above after again against all almost also am an and any are aren't as at be because been before
+    being below between both but by can can't cannot could couldn't did didn't do does doesn't doing don't
+    down during each even ever every few for from further get gets getting got had hadn't has hasn't have
+    haven't having he he'd he'll he's her here here's hers herself him himself his how how's i i'd i'll i'm
+    i've if in into is isn't it it's its itself just let let's like lot lots made make makes many me might
+    more most much must mustn't my myself no nor not now of off on once one only or other ought our ours
+    ourselves out over own really right said same say says see shall she she'd she'll she's should shouldn't
+    so some still such sure than that that's the their theirs them themselves then there there's these they
+    they'd they'll they're they've thing things think this those though through to too under until up upon
+    us very want was wasn't way we we'd we'll we're we've well were weren't what what's when when's where
+    where's which while who who's whom why why's will with won't would wouldn't yeah yes yet you you'd
+    you'll you're you've your yours yourself yourselves okay ok oh um uh actually basically kind sort mean
+    maybe probably pretty quite something anything everything nothing someone anyone everyone nobody thank
+    thanks know go going gone come came take took give gave tell told put back first next last new old good
+    great little big long today tomorrow yesterday time times year years day days week weeks month months
+    hour hours minute minutes people person man woman guy guys always never"""
+    )
+)
+# Common verbs, adjectives and adverbs: true but useless as hashtags ("#Need", "#Away", "#Busy").
+_GENERIC = frozenset(
+    _words(
+        """need needs ask asks build builds care away finish stop sit hold keep help try use used find found feel felt
+    look looks work works call start run runs walk walks turn turns show shows love loves hate hates buy
+    sell spend pay paid send sent write wrote ride read talk talks tell tells mean means hope hopes bring
+    brought happen happened happens change changed become became nice hard easy whole single simple small
+    large huge tiny real true able sure busy fine cold hot high low early late fast slow full half part lot
+    everybody somebody ever even often usually later soon already almost enough maybe perhaps alright else
+    instead exactly absolutely definitely totally crazy amazing incredible interesting important different
+    same another each both once twice today tonight morning evening night afternoon within without across
+    around along behind beside beyond toward towards among since whether whatever although because"""
+    )
+)
+
+NUMBER_WORDS = frozenset(
+    _words(
+        """two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen
+    eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million billion
+    trillion half third quarter twice double doubled triple tripled percent dozen dozens"""
+    )
+)
+UNIT_WORDS = frozenset(
+    _words(
+        """percent dollars dollar euros euro pounds pound bucks cents hours hour minutes minute seconds days day weeks
+    week months month years year miles mile kilometers kilometres km kilos kilograms pounds meters metres
+    feet times people customers users clients employees slices copies downloads subscribers followers sales
+    revenue"""
+    )
+)
+_QUESTION_OPENERS = frozenset(
+    _words(
+        """what why how when where who which whose whom is are was were do does did can could would should will have
+    has"""
+    )
+)
+# Openings that announce something worth hearing ("here's what nobody tells you", "the secret is").
+HOOK_PHRASES = (
+    "here is what",
+    "here's what",
+    "here is the",
+    "here's the",
+    "here is why",
+    "here's why",
+    "nobody tells",
+    "no one tells",
+    "nobody talks about",
+    "no one talks about",
+    "the secret",
+    "the truth",
+    "the biggest",
+    "the one thing",
+    "the one mistake",
+    "the number one",
+    "the mistake",
+    "the problem is",
+    "the real reason",
+    "the real problem",
+    "my strongest opinion",
+    "unpopular opinion",
+    "hot take",
+    "controversial",
+    "most people",
+    "everyone thinks",
+    "everybody thinks",
+    "i will never forget",
+    "i'll never forget",
+    "i never forget",
+    "let me tell you",
+    "what if",
+    "imagine",
+    "total failure",
+    "complete failure",
+    "biggest mistake",
+    "worst mistake",
+    "the rule is",
+    "the lesson",
+    "turns out",
+    "it turns out",
+    "the day i",
+    "the day we",
+    "nobody believed",
+    "no one believed",
+    "everything changed",
+    "changed everything",
+)
+IMPERATIVE_VERBS = frozenset(
+    _words(
+        """stop start count never always don't do think remember imagine ask try look listen forget fall talk write
+    read buy sell focus find build make take keep quit learn spend save stay avoid trust measure ship charge
+    call hire fire test track check cut drop"""
+    )
+)
+SUPERLATIVES = frozenset(
+    _words(
+        """best worst biggest smallest strongest weakest hardest easiest fastest slowest most least greatest highest
+    lowest largest cheapest richest poorest simplest craziest scariest happiest saddest"""
+    )
+)
+ABSOLUTES = frozenset(_words("""never always nobody everyone everybody nothing every only none"""))
+CONTRAST_PHRASES = (
+    "but",
+    "actually",
+    "turns out",
+    "turned out",
+    "instead",
+    "however",
+    "yet",
+    "although",
+    "surprise",
+    "surprising",
+    "surprisingly",
+    "in fact",
+    "the truth",
+    "nobody",
+    "no one",
+    "the opposite",
+    "wrong",
+    "mistake",
+    "failure",
+    "failed",
+    "unexpected",
+    "suddenly",
+    "did not",
+    "didn't",
+    "never",
+    "not with",
+    "rather than",
+    "only",
+)
+EMOTION_WORDS = frozenset(
+    _words(
+        """love loved hate hated cried cry crying tears afraid scared fear feared crazy incredible amazing terrible
+    awful angry proud happy sad died dead death alone lost saved almost shocked excited worried nervous
+    painful pain bleeding hurt broke broken failure failed disaster desperate laughed laugh heart miracle
+    panic panicked embarrassed ashamed thrilled furious devastated unforgettable beautiful brutal fired
+    bankrupt quit"""
+    )
+)
+PAST_VERBS = frozenset(
+    _words(
+        """was were had did went came got made took said told saw sat ran felt found knew thought bought sold lost won
+    spent left began became met held kept built threw forgot wrote opened closed started stopped tried
+    walked finished decided realized realised learned learnt moved joined launched raised hired asked needed
+    wanted used sent paid cried stayed changed called noticed ignored dropped removed"""
+    )
+)
+_NARRATIVE_ANCHORS = (
+    "one day",
+    "one night",
+    "one morning",
+    "one winter",
+    "one summer",
+    "one year",
+    "years ago",
+    "last year",
+    "the next year",
+    "that year",
+    "that day",
+    "when i was",
+    "when we were",
+    "i remember",
+    "at first",
+    "back then",
+    "on launch day",
+    "the first time",
+)
+_FIRST_PERSON = frozenset(_words("""i we my our me us i'm we're i've we've"""))
+CONCLUSION_PHRASES = (
+    "that's why",
+    "that is why",
+    "which is why",
+    "the lesson",
+    "the rule",
+    "the point",
+    "in the end",
+    "ever since",
+    "since then",
+    "finally",
+    "now i",
+    "now we",
+    "still",
+    "saved",
+    "that's how",
+    "that is how",
+    "so we",
+    "every",
+    "never",
+    "always",
+    "nothing",
+    "beats",
+)
+# Greetings, thanks, sponsor reads, calls to action and sign-offs: never the moment worth sharing.
+HOUSEKEEPING_PHRASES = (
+    "welcome to",
+    "welcome back",
+    "welcome to the show",
+    "thanks for having me",
+    "thank you for having me",
+    "thanks for inviting",
+    "thank you for inviting",
+    "thank you for the invitation",
+    "thanks for the invitation",
+    "glad to be here",
+    "happy to be here",
+    "great to be here",
+    "good to be here",
+    "subscribe",
+    "sponsor",
+    "brought to you by",
+    "supported by",
+    "link in the description",
+    "in the show notes",
+    "newsletter",
+    "patreon",
+    "become a member",
+    "promo code",
+    "use code",
+    "discount code",
+    "like and subscribe",
+    "rate and review",
+    "leave a review",
+    "see you next",
+    "see you all",
+    "next week",
+    "next time",
+    "that's all for",
+    "that is all for",
+    "all the time we have",
+    "thanks for listening",
+    "thank you for listening",
+    "thanks for watching",
+    "back to the show",
+    "back to the conversation",
+    "quick note",
+    "quick reminder",
+    "quick word",
+    "before we start",
+    "before we begin",
+    "before we go on",
+    "before we continue",
+    "goodbye",
+    "good morning",
+    "good evening",
+    "good afternoon",
+    "hello everyone",
+    "hi everyone",
+    "hey everyone",
+    "my guest",
+    "joined by",
+    "with me today",
+    "in the studio",
+    "check the time",
+    "minutes left",
+    "thank you both",
+    "thanks both",
+    "on the website",
+    "our website",
+    "tickets are",
+    "by the way",
+    "how was your weekend",
+    "the weather",
+)
+_BACKCHANNEL = frozenset(
+    _words(
+        """yes yeah yep no nope right okay ok sure wow great nice cool interesting exactly absolutely definitely
+    totally true indeed oh ah hmm uh um alright well thanks thank you so that is something incredible
+    amazing i know what mean good fine"""
+    )
+)
+FILLER_WORDS = frozenset(["um", "uh", "er", "erm", "ah", "hmm", "like"])
+
+
+def tokens(text: str) -> list[str]:
+    """Words of ``text`` with their case, surrounding punctuation removed (digits kept: ``"3,000"``)."""
+    out = []
+    for raw in _WORD.findall(text):
+        token = raw.strip(".,-'\u2019")
+        if token:
+            out.append(token)
+    return out
+
+
+def _lower_text(text: str) -> str:
+    return " " + " ".join(clean_token(t) for t in text.split()) + " "
+
+
+def _has_phrase(lowered: str, phrase: str) -> bool:
+    return f" {phrase} " in lowered
+
+
+def _count_phrases(lowered: str, phrases: Iterable[str]) -> int:
+    return sum(lowered.count(f" {p} ") for p in phrases)
+
+
+def _is_number(token: str) -> bool:
+    lowered = token.lower()
+    return any(c.isdigit() for c in token) or lowered in NUMBER_WORDS
+
+
+def specifics(text: str, *, first_in_sentence: bool = True) -> tuple[float, int, int]:
+    """Concrete details in a sentence: (weight, numbers, names).
+
+    A number counts 1 (1.5 with a unit right after it: "forty minutes", "60 percent"), a name
+    (a capitalised word not opening the sentence, not "I") 0.7. Spelled-out numbers that run
+    together ("eleven hundred") count once.
+    """
+    words = tokens(text)
+    weight = 0.0
+    numbers = names = 0
+    previous_number = False
+    for k, word in enumerate(words):
+        if _is_number(word):
+            if not previous_number:
+                numbers += 1
+                unit = k + 1 < len(words) and words[k + 1].lower() in UNIT_WORDS
+                weight += 1.5 if unit else 1.0
+            previous_number = True
+            continue
+        previous_number = False
+        opener = k == 0 and first_in_sentence
+        if not opener and word[0].isupper() and word not in ("I", "I'm", "I've", "I'd", "I'll") and len(word) > 1:
+            names += 1
+            weight += 0.7
+    return weight, numbers, names
+
+
+def hook_score(text: str) -> float:
+    """How strongly a sentence grabs attention as the first line of a clip (0..1).
+
+    Questions, announcing phrases ("here's what nobody tells you", "the secret"), numbers, bold
+    claims (superlatives, never/always/nobody), imperatives and short declaratives score; greetings
+    and housekeeping score nothing.
+    """
+    lowered = _lower_text(text)
+    words = [clean_token(t) for t in text.split() if clean_token(t)]
+    if not words or filler_score(text) >= 0.6:
+        return 0.0
+    score = 0.0
+    if any(_has_phrase(lowered, p) for p in HOOK_PHRASES):
+        score += 0.55
+    first = words[0]
+    if text.rstrip().endswith("?") or (first in _QUESTION_OPENERS and len(words) > 3 and "?" in text):
+        score += 0.35
+    if any(_is_number(w) for w in tokens(text)):
+        score += 0.2
+    if any(w in SUPERLATIVES for w in words) or any(w in ABSOLUTES for w in words):
+        score += 0.2
+    if first in IMPERATIVE_VERBS and not text.rstrip().endswith("?"):
+        score += 0.3
+    if 4 <= len(words) <= 12 and not text.rstrip().endswith("?"):
+        score += 0.1
+    if first in _FIRST_PERSON and any(w in PAST_VERBS for w in words[1:4]):
+        score += 0.1  # "I was...", "We opened...": a story starting
+    return min(1.0, score)
+
+
+def contrast_hits(text: str) -> int:
+    """Markers of contrast and surprise ("but", "actually", "turns out", superlatives...)."""
+    lowered = _lower_text(text)
+    hits = _count_phrases(lowered, CONTRAST_PHRASES)
+    hits += sum(1 for w in lowered.split() if w in SUPERLATIVES)
+    return hits
+
+
+def story_score(text: str) -> float:
+    """First-person past narrative and emotion (0..1)."""
+    lowered = _lower_text(text)
+    words = lowered.split()
+    score = 0.0
+    narrative = any(w in _FIRST_PERSON for w in words) and any(w in PAST_VERBS or w.endswith("ed") for w in words)
+    if narrative:
+        score += 0.5
+    if any(_has_phrase(lowered, p) for p in _NARRATIVE_ANCHORS):
+        score += 0.25
+    emotions = sum(1 for w in words if w in EMOTION_WORDS)
+    score += min(0.5, 0.25 * emotions)
+    return min(1.0, score)
+
+
+def _parallelism(words: Sequence[str]) -> float:
+    """Repeated structure: the same two-word opening in several clauses ("not your shoes, not your
+    socks"), or content words said twice ("if they will not pay..., they will not pay...")."""
+    if len(words) < 6:
+        return 0.0
+    bigrams = Counter(itertools.pairwise(words))
+    repeated = sum(c - 1 for c in bigrams.values() if c > 1)
+    return min(1.0, repeated / 3)
+
+
+def quotability(text: str) -> float:
+    """How well a sentence stands on its own as a line to quote (0..1): short and punchy,
+    general ("every", "never", "you"), rhythmic (parallel clauses)."""
+    words = [clean_token(t) for t in text.split() if clean_token(t)]
+    if not words or filler_score(text) >= 0.5:
+        return 0.0
+    score = 0.0
+    if 5 <= len(words) <= 16:
+        score += 0.35
+    elif len(words) <= 24:
+        score += 0.15
+    general = sum(1 for w in words if w in ABSOLUTES or w in ("you", "your", "rule", "simple", "secret", "beats"))
+    score += min(0.35, 0.15 * general)
+    score += 0.4 * _parallelism(words)
+    if text.rstrip().endswith("?"):
+        score *= 0.5
+    return min(1.0, score)
+
+
+def conclusion_score(text: str) -> float:
+    """Whether a sentence sounds like a landing: a lesson, a result, a rule (0..1)."""
+    lowered = _lower_text(text)
+    if text.rstrip().endswith("?"):
+        return 0.0
+    hits = _count_phrases(lowered, CONCLUSION_PHRASES)
+    return min(1.0, 0.4 * hits + (0.2 if specifics(text)[1] else 0.0))
+
+
+def filler_score(text: str) -> float:
+    """Small talk, housekeeping and back-channel (0 = content, 1 = pure filler)."""
+    lowered = _lower_text(text)
+    words = lowered.split()
+    if not words:
+        return 1.0
+    hits = _count_phrases(lowered, HOUSEKEEPING_PHRASES)
+    score = 0.0 if hits == 0 else (0.7 if hits == 1 else 1.0)
+    if len(words) <= 8 and all(w in _BACKCHANNEL for w in words):
+        score = max(score, 0.8)
+    elif len(words) <= 5 and not any(_is_number(w) for w in words):
+        score = max(score, 0.35)
+    fillers = sum(1 for w in words if w in FILLER_WORDS)
+    return min(1.0, score + min(0.3, fillers / len(words)))
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceFeatures:
+    """Per-sentence inputs to the scorer."""
+
+    words: int
+    question: bool
+    hook: float
+    specifics: float
+    numbers: int
+    names: int
+    contrast: int
+    story: float
+    quotable: float
+    conclusion: float
+    filler: float
+
+    @property
+    def salience(self) -> float:
+        """How much this sentence alone carries the clip (picks the key sentence)."""
+        return (
+            0.35 * self.hook
+            + 0.25 * min(1.0, self.specifics / 2)
+            + 0.15 * min(1.0, self.contrast / 2)
+            + 0.2 * self.story
+            + 0.25 * self.quotable
+            - 0.8 * self.filler
+            - (0.2 if self.question else 0.0)
+        )
+
+
+def sentence_features(text: str) -> SentenceFeatures:
+    """All text features of one sentence."""
+    weight, numbers, names = specifics(text)
+    return SentenceFeatures(
+        words=max(1, len(tokens(text))),
+        question=text.rstrip().endswith("?"),
+        hook=hook_score(text),
+        specifics=weight,
+        numbers=numbers,
+        names=names,
+        contrast=contrast_hits(text),
+        story=story_score(text),
+        quotable=quotability(text),
+        conclusion=conclusion_score(text),
+        filler=filler_score(text),
+    )
+
+
+# --- title and hashtags --------------------------------------------------------------------------
+
+_LEADING_NOISE = frozenset(
+    _words("""so and but well um uh er yes yeah no okay ok alright right oh then also because plus like""")
+)
+_TRAILING_WEAK = frozenset(
+    _words(
+        """a an the and or but of to in on at for with from by my our your their his her its is are was were that which
+    who so as than if"""
+    )
+)
+
+
+def trim_title(text: str, limit: int = 70) -> str:
+    """A title from a sentence: leading fillers/conjunctions dropped, first letter capitalised, the
+    end's period dropped, and at most ``limit`` characters, cut on a word boundary (at a clause
+    comma when one leaves at least 25 characters) with an ellipsis when something was cut."""
+    words = text.split()
+    while words and clean_token(words[0]) in _LEADING_NOISE and len(words) > 3:
+        words = words[1:]
+    title = " ".join(words).strip().rstrip(",;:")
+    if title.endswith(".") and not title.endswith(".."):
+        title = title[:-1]
+    title = title[:1].upper() + title[1:]
+    if len(title) <= limit:
+        return title
+    head = title[: limit - 1]
+    comma = max(head.rfind(", "), head.rfind("; "))
+    if comma >= 25:
+        return head[:comma]
+    cut = head.rsplit(" ", 1)[0] if " " in head else head
+    parts = cut.split()
+    while len(parts) > 1 and clean_token(parts[-1]) in _TRAILING_WEAK:
+        parts.pop()
+    return " ".join(parts).rstrip(",;:.") + "…"
+
+
+def display_sentence(text: str) -> str:
+    """A transcript sentence as quoted to people: first letter capitalised, a dangling comma turned
+    into a full stop ("within two months, those hours made half our revenue," → "Within … revenue.")."""
+    quote = " ".join(text.split()).rstrip(",;:—- ")
+    if quote and quote[-1] not in '.?!…"”':
+        quote += "."
+    return quote[:1].upper() + quote[1:]
+
+
+def extractive_title(key_sentence: str) -> str:
+    """The extractive title of a highlight: its key sentence, trimmed to 70 characters."""
+    return trim_title(key_sentence, 70)
+
+
+def _keyword_form(token: str) -> str | None:
+    """The lower-case keyword a token counts as, or None for stopwords, numbers and generic words."""
+    lowered = token.lower().replace("\u2019", "'")
+    if len(lowered) < 3 or not lowered.isalpha() or lowered in STOPWORDS or lowered in NUMBER_WORDS:
+        return None
+    if lowered in _GENERIC:
+        return None
+    return lowered
+
+
+def keyword_weights(window_text: str, document_sentences: Sequence[str], *, key_sentence: str = "") -> dict[str, float]:
+    """Salient words of a window: frequency in the window times inverse sentence frequency over the
+    whole transcript. Names (capitalised mid-sentence) count double, words of the key sentence
+    half as much again; verb forms in -ed/-ing count half; plurals join their singular.
+    Keys are lower case."""
+    doc_freq: Counter[str] = Counter()
+    for sentence in document_sentences:
+        doc_freq.update({t.lower() for t in tokens(sentence)})
+    total = max(1, len(document_sentences))
+    counts: Counter[str] = Counter()
+    capitalised: set[str] = set()
+    for k, token in enumerate(tokens(window_text)):
+        word = _keyword_form(token)
+        if word is None:
+            continue
+        counts[word] += 1
+        if k > 0 and token[0].isupper():
+            capitalised.add(word)
+    for word in sorted(counts):
+        if word.endswith("s") and word[:-1] in counts:
+            counts[word[:-1]] += counts.pop(word)
+    key_words = {t.lower() for t in tokens(key_sentence)}
+    weights: dict[str, float] = {}
+    for word, count in counts.items():
+        idf = math.log((1 + total) / (1 + doc_freq.get(word, 0) + doc_freq.get(word + "s", 0))) + 1.0
+        weight = count * idf
+        if word in capitalised:
+            weight *= 2.0
+        elif word.endswith(("ed", "ing")):
+            weight *= 0.5
+        if word in key_words or word + "s" in key_words:
+            weight *= 1.5
+        weights[word] = weight
+    return weights
+
+
+def _camel(word: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", word) if part)
+
+
+def hashtags(
+    window_text: str, document_sentences: Sequence[str], *, key_sentence: str = "", low: int = 3, high: int = 5
+) -> tuple[str, ...]:
+    """3-5 CamelCase hashtags from the window's salient keywords (deterministic: ties by word).
+
+    Words with at least half the top weight are taken up to ``high``; then the next best are added
+    until there are ``low`` (fewer only when the window has fewer distinct keywords).
+    """
+    weights = keyword_weights(window_text, document_sentences, key_sentence=key_sentence)
+    ranked = sorted(weights.items(), key=lambda kv: (-round(kv[1], 6), kv[0]))
+    if not ranked:
+        return ()
+    top = ranked[0][1]
+    chosen = [w for w, v in ranked[:high] if v >= top / 2]
+    for word, _ in ranked:
+        if len(chosen) >= low:
+            break
+        if word not in chosen:
+            chosen.append(word)
+    return tuple("#" + _camel(w) for w in chosen)

@@ -1,0 +1,203 @@
+"""The built-in scorer: explainable window features (each 0..1) combined into a 0-100 score.
+
+Features of a window of sentences ``[first, last)``:
+
+=============  ======  ==========================================================================
+feature        weight  meaning
+=============  ======  ==========================================================================
+hook           0.20    the first sentence grabs attention (question, "here's what nobody tells
+                       you", number, bold claim, imperative); the second counts at 85 % (a host's
+                       question followed by the answer's punchline)
+specifics      0.17    numbers (with units), names: density per word, saturating
+contrast       0.11    "but", "actually", "turns out", "instead", superlatives: per 40 words
+story          0.15    first-person past narrative and emotion words, word-weighted mean
+arc            0.15    ends where the speaker's turn ends (or at a pause / topic shift), on a
+                       landing (a lesson, a result), not on a question; starts at a turn or a
+                       topic shift
+quotability    0.10    the best short, general, rhythmic line in the window
+energy         0.07    loudness against the file's typical speech level (0.5 without audio)
+pace           0.05    words per second against the transcript's median
+=============  ======  ==========================================================================
+
+``score = 100 * clamp(Σ weight * feature - 0.6 * filler, 0, 1) * (0.6 + 0.4 * standalone) * length_fit``
+
+where ``filler`` is the word-weighted share of greetings, housekeeping, sponsor reads and
+back-channel ("welcome to the show", "subscribe", "right, okay"), ``standalone`` the opening check
+of :mod:`.candidates` (1 stands alone, 0.5-0.8 leans on context) and ``length_fit`` is 1 for 18-45 s
+(the length short-form viewers finish, clamped into the requested range), falling to 0.9 at the
+minimum and by 0.4 % per second above.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from spaceclip.services.highlights.candidates import StartInfo
+from spaceclip.services.highlights.features import SentenceFeatures
+from spaceclip.services.highlights.types import HighlightOptions, Sentence
+
+__all__ = [
+    "FEATURE_LABELS",
+    "PENALTY_WEIGHT",
+    "WEIGHTS",
+    "Prepared",
+    "combine",
+    "key_sentence_index",
+    "length_fit",
+    "reason",
+    "top_features",
+    "window_features",
+]
+
+WEIGHTS: dict[str, float] = {
+    "hook": 0.20,
+    "specifics": 0.17,
+    "contrast": 0.11,
+    "story": 0.15,
+    "arc": 0.15,
+    "quotability": 0.10,
+    "energy": 0.07,
+    "pace": 0.05,
+}
+PENALTY_WEIGHT = 0.6
+PREFERRED_LENGTH = (18.0, 45.0)
+
+FEATURE_LABELS: dict[str, str] = {
+    "hook": "strong hook",
+    "specifics": "concrete details",
+    "contrast": "a surprising turn",
+    "story": "a personal story",
+    "arc": "a complete arc",
+    "quotability": "a quotable line",
+    "energy": "lively delivery",
+    "pace": "brisk pace",
+}
+
+_SPECIFICS_RATE = 12.0  # per-word density → 1 - exp(-rate * density)
+_CONTRAST_RATE = 0.8  # per 40 words
+_PAUSE_AFTER_S = 0.6
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """Everything the scorer needs per sentence of one transcript."""
+
+    sentences: tuple[Sentence, ...]
+    features: tuple[SentenceFeatures, ...]
+    energy: tuple[float, ...]
+    pace: tuple[float, ...]
+    topic: tuple[float, ...]  # topic shift strength right before each sentence
+    starts: tuple[StartInfo, ...]
+    has_audio: bool
+
+
+def _clamp(value: float) -> float:
+    return min(1.0, max(0.0, value))
+
+
+def length_fit(length: float, options: HighlightOptions) -> float:
+    """1 inside the preferred length (18-45 s clamped into [min, max]); 0.9 at the minimum, rising
+    linearly to the plateau; 0.4 % less per second above it (pure)."""
+    lo = min(max(PREFERRED_LENGTH[0], options.min_length), options.max_length)
+    hi = min(max(PREFERRED_LENGTH[1], lo), options.max_length)
+    if length < lo:
+        span = lo - options.min_length
+        return 1.0 if span <= 0 else 0.9 + 0.1 * _clamp((length - options.min_length) / span)
+    if length > hi:
+        return max(0.5, 1.0 - 0.004 * (length - hi))
+    return 1.0
+
+
+def _end_quality(prep: Prepared, last: int) -> tuple[float, float]:
+    """(turn end 0/0.6/1, topic shift after) for a window ending before sentence ``last``."""
+    sentences = prep.sentences
+    if last >= len(sentences):
+        return 1.0, 1.0
+    ending, following = sentences[last - 1], sentences[last]
+    if following.speaker != ending.speaker:
+        turn = 1.0
+    elif following.start - ending.end >= _PAUSE_AFTER_S:
+        turn = 0.6
+    else:
+        turn = 0.0
+    return turn, prep.topic[last]
+
+
+def window_features(prep: Prepared, first: int, last: int) -> dict[str, float]:
+    """Features (0..1) of the window ``[first, last)``, plus ``filler``, ``standalone`` and the
+    window's ``words``."""
+    feats = prep.features[first:last]
+    words = sum(f.words for f in feats)
+    hook = feats[0].hook
+    if len(feats) > 1:
+        hook = max(hook, 0.85 * feats[1].hook)
+    specifics = 1.0 - math.exp(-_SPECIFICS_RATE * sum(f.specifics for f in feats) / words)
+    contrast = 1.0 - math.exp(-_CONTRAST_RATE * sum(f.contrast for f in feats) * 40.0 / words)
+    story = sum(f.story * f.words for f in feats) / words
+    quotable = max(f.quotable for f in feats)
+    energy = sum(e * f.words for e, f in zip(prep.energy[first:last], feats, strict=True)) / words
+    pace = sum(p * f.words for p, f in zip(prep.pace[first:last], feats, strict=True)) / words
+    filler = sum(f.filler * f.words for f in feats) / words
+    turn_end, topic_after = _end_quality(prep, last)
+    closing = feats[-1].conclusion
+    if len(feats) > 1:
+        closing = max(closing, 0.7 * feats[-2].conclusion)
+    arc = 0.35 * turn_end + 0.15 * topic_after + 0.2 * closing + 0.3 * prep.starts[first].quality
+    if prep.sentences[last - 1].text.rstrip().endswith("?"):
+        arc -= 0.4
+    values = {
+        "hook": hook,
+        "specifics": specifics,
+        "contrast": contrast,
+        "story": story,
+        "arc": _clamp(arc),
+        "quotability": quotable,
+        "energy": energy,
+        "pace": pace,
+        "filler": filler,
+        "standalone": prep.starts[first].standalone,
+    }
+    rounded = {k: round(_clamp(v), 4) for k, v in values.items()}
+    rounded["words"] = float(words)
+    return rounded
+
+
+def combine(features: Mapping[str, float], length: float, options: HighlightOptions) -> float:
+    """The 0-100 score of a window from its features (see the module docstring)."""
+    base = sum(weight * features[name] for name, weight in WEIGHTS.items())
+    raw = _clamp(base - PENALTY_WEIGHT * features["filler"])
+    score = 100.0 * raw * (0.6 + 0.4 * features["standalone"]) * length_fit(length, options)
+    return round(score, 2)
+
+
+def key_sentence_index(prep: Prepared, first: int, last: int) -> int:
+    """The sentence that carries the window (highest salience; the earliest on a tie)."""
+    return max(range(first, last), key=lambda i: (round(prep.features[i].salience, 6), -i))
+
+
+NOTABLE = 0.4  # a feature below this is not named in a reason unless nothing else is
+
+
+def top_features(features: Mapping[str, float], count: int = 2, *, has_audio: bool = True) -> list[str]:
+    """The ``count`` features contributing most to the score, preferring those of at least
+    ``NOTABLE`` (a weak hook is never called "strong"); name order breaks ties."""
+    names = [n for n in WEIGHTS if has_audio or n not in ("energy", "pace")]
+    return sorted(names, key=lambda n: (features[n] < NOTABLE, -round(WEIGHTS[n] * features[n], 6), n))[:count]
+
+
+def _label(name: str, numbers: bool) -> str:
+    if name == "specifics":
+        return "concrete numbers" if numbers else FEATURE_LABELS[name]
+    return FEATURE_LABELS[name]
+
+
+def reason(features: Mapping[str, float], key_sentence: str, *, numbers: bool, has_audio: bool) -> str:
+    """``Strong hook + concrete numbers: “<key sentence>”`` — the top two features and the key line."""
+    first, second = top_features(features, 2, has_audio=has_audio)
+    label = f"{_label(first, numbers)} + {_label(second, numbers)}"
+    quote = key_sentence.strip()
+    if len(quote) > 220:
+        quote = quote[:219].rsplit(" ", 1)[0] + "…"
+    return f"{label[:1].upper()}{label[1:]}: “{quote}”"
