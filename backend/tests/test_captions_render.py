@@ -185,3 +185,23 @@ def test_caption_still_renders_every_style(tmp_path: Path, settings: Settings) -
     for i, a in enumerate(keys):
         for b in keys[i + 1 :]:
             assert np.abs(images[a] - images[b]).max() > 100, (a, b)  # each style looks different
+
+
+def test_font_dir_is_made_again_when_a_temp_cleaner_removed_it(tmp_path: Path) -> None:
+    folder = fonts.font_dir(tmp_path)
+    assert folder.parent == tmp_path and fonts.font_dir(tmp_path) == folder  # shared, not made twice
+    for link in folder.iterdir():
+        link.unlink()
+    folder.rmdir()
+    again = fonts.font_dir(tmp_path)
+    assert again == folder and (again / fonts.FONT_FILES["bold"]).resolve() == fonts.font_file("bold").resolve()
+
+
+def test_font_dir_never_uses_a_folder_that_is_not_exactly_ours(tmp_path: Path) -> None:
+    folder = fonts.font_dir(tmp_path)
+    (folder / "Intruder.ttf").write_bytes(b"not a font")
+    other = fonts.font_dir(tmp_path)
+    assert other != folder and "Intruder.ttf" not in {p.name for p in other.iterdir()}
+    assert {p.name for p in other.iterdir()} == {p.name for p in fonts.package_font_dir().glob("*.ttf")}
+    (folder / "Intruder.ttf").unlink()
+    assert fonts.font_dir(tmp_path) == folder

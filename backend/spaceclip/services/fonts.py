@@ -12,7 +12,6 @@ rather than left out; Latin (Vietnamese included), Greek and Cyrillic text comes
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import logging
 import os
@@ -65,12 +64,16 @@ def _is_ours(path: Path, names: set[str], source: Path) -> bool:
     return all(p.is_symlink() and Path(os.readlink(p)) == source / p.name for p in entries.values())
 
 
-@functools.cache
-def font_dir() -> Path:
-    """A folder holding only the bundled TTF fonts (links to the package's files), made once per process.
+def font_dir(base: Path | None = None) -> Path:
+    """A folder holding only the bundled TTF fonts (links to the package's files).
 
     It lives in the temp folder under a name derived from the package location and the user id, so
-    processes share it; a folder of that name that is not exactly ours is never used.
+    processes share it. It is checked on every call (a dozen directory entries) and made again when
+    missing, so a temp cleaner cannot leave a long-running worker burning captions without the fonts;
+    a folder of that name that is not exactly ours is never used.
+
+    Args:
+        base: where to make the folder (default: the system temp folder).
     """
     source = package_font_dir()
     names = {p.name for p in source.glob("*.ttf")}
@@ -78,10 +81,11 @@ def font_dir() -> Path:
     if missing:
         raise FileNotFoundError(f"bundled fonts missing from {source}: {sorted(missing)}")
     digest = hashlib.sha256(f"{source}|{sorted(names)}".encode()).hexdigest()[:12]
-    final = Path(tempfile.gettempdir()) / f"spaceclip-fonts-{os.getuid()}-{digest}"
+    parent = base if base is not None else Path(tempfile.gettempdir())
+    final = parent / f"spaceclip-fonts-{os.getuid()}-{digest}"
     if _is_ours(final, names, source):
         return final
-    staging = Path(tempfile.mkdtemp(prefix="spaceclip-fonts-"))
+    staging = Path(tempfile.mkdtemp(prefix="spaceclip-fonts-", dir=parent))
     for name in sorted(names):
         (staging / name).symlink_to(source / name)
     try:
