@@ -414,6 +414,290 @@ export interface paths {
         patch: operations["edit_segment_api_projects__project_id__segments__segment_id__patch"];
         trace?: never;
     };
+    "/api/system/llm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Llm Status
+         * @description Report whether the local LLM server answers, its models, and whether the configured model is there.
+         */
+        get: operations["get_llm_status_api_system_llm_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{project_id}/highlights": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Highlights
+         * @description The project's highlights, best first (the analysis' batch, then each "find more" batch).
+         */
+        get: operations["list_highlights_api_projects__project_id__highlights_get"];
+        put?: never;
+        /**
+         * Find Highlights
+         * @description Look for more highlights (in a range, with other lengths); new ones are appended as a batch.
+         */
+        post: operations["find_highlights_api_projects__project_id__highlights_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/highlights/{highlight_id}/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set Feedback
+         * @description Store your thumbs up (1), down (-1) or none (0) for a highlight.
+         */
+        put: operations["set_feedback_api_highlights__highlight_id__feedback_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/highlights/{highlight_id}/clip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make Clip
+         * @description Turn a highlight into a clip (snapped to words, titled after the highlight).
+         */
+        post: operations["make_clip_api_highlights__highlight_id__clip_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{project_id}/clips": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Clips
+         * @description List a project's clips, oldest first.
+         */
+        get: operations["list_clips_api_projects__project_id__clips_get"];
+        put?: never;
+        /**
+         * Create Clip
+         * @description Make a clip from a range; its edges snap to words, its length is checked against the platform.
+         */
+        post: operations["create_clip_api_projects__project_id__clips_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/clips/{clip_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Clip
+         * @description Get one of your clips.
+         */
+        get: operations["get_clip_api_clips__clip_id__get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Clip
+         * @description Delete a clip and its exports.
+         */
+        delete: operations["delete_clip_api_clips__clip_id__delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Clip
+         * @description Change a clip's range, title or styles; send the `version` you edited (stale → 409).
+         */
+        patch: operations["update_clip_api_clips__clip_id__patch"];
+        trace?: never;
+    };
+    "/api/projects/{project_id}/media": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Media
+         * @description The project's source media for the player; supports HTTP Range requests for seeking.
+         */
+        get: operations["get_media_api_projects__project_id__media_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{project_id}/waveform": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Waveform
+         * @description Peak levels (0..1) of equal slices of the project's audio, for drawing the waveform.
+         */
+        get: operations["get_waveform_api_projects__project_id__waveform_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/render/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Render Options
+         * @description Platforms (presets), caption styles and audiogram styles to choose from.
+         */
+        get: operations["get_render_options_api_render_options_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/clips/{clip_id}/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Exports
+         * @description List the clip's exports, newest first, each with its platform check.
+         */
+        get: operations["list_exports_api_clips__clip_id__exports_get"];
+        put?: never;
+        /**
+         * Create Export
+         * @description Render the clip for a platform; answers 202 with the export and its render job.
+         */
+        post: operations["create_export_api_clips__clip_id__exports_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exports/{export_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Export
+         * @description Get one export: status, error, files and the platform check.
+         */
+        get: operations["get_export_api_exports__export_id__get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Export
+         * @description Delete an export and its files (a render still running is cancelled).
+         */
+        delete: operations["delete_export_api_exports__export_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exports/{export_id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download Export
+         * @description Download the rendered video, its SRT or VTT captions, or its thumbnail.
+         */
+        get: operations["download_export_api_exports__export_id__download_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/clips/{clip_id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Preview Clip
+         * @description One frame of the clip as it would render with these choices (PNG), for the style pickers.
+         */
+        get: operations["preview_clip_api_clips__clip_id__preview_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -425,6 +709,241 @@ export interface components {
              * @description How many people speak, if known.
              */
             num_speakers?: number | null;
+        };
+        /** CheckItemPublic */
+        CheckItemPublic: {
+            /** Name */
+            name: string;
+            /** Expected */
+            expected: string;
+            /** Actual */
+            actual: string;
+            /** Passed */
+            passed: boolean;
+        };
+        /** ClipCreate */
+        ClipCreate: {
+            /** Start */
+            start: number;
+            /** End */
+            end: number;
+            /** Title */
+            title?: string | null;
+            /**
+             * Caption Style
+             * @description Default karaoke
+             */
+            caption_style?: string | null;
+            /** Audiogram Style */
+            audiogram_style?: string | null;
+            /** Speaker Colors */
+            speaker_colors?: boolean | null;
+            /**
+             * Platform
+             * @description Check the length against this platform
+             */
+            platform?: string | null;
+        };
+        /** ClipPublic */
+        ClipPublic: {
+            /** Id */
+            id: string;
+            /** Project Id */
+            project_id: string;
+            /** Highlight Id */
+            highlight_id: string | null;
+            /** Title */
+            title: string;
+            /**
+             * Start
+             * @description Snapped to a word edge (s in the source)
+             */
+            start: number;
+            /** End */
+            end: number;
+            /** Duration */
+            duration: number;
+            /** Caption Style */
+            caption_style: string;
+            /** Audiogram Style */
+            audiogram_style: string | null;
+            /** Speaker Colors */
+            speaker_colors: boolean;
+            /**
+             * Platform
+             * @description The platform the length was checked against
+             */
+            platform?: string | null;
+            /**
+             * Version
+             * @description Send it back in updates; a stale one gives 409
+             */
+            version: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** ClipUpdate */
+        ClipUpdate: {
+            /** Start */
+            start?: number | null;
+            /** End */
+            end?: number | null;
+            /** Title */
+            title?: string | null;
+            /** Caption Style */
+            caption_style?: string | null;
+            /**
+             * Audiogram Style
+             * @description null or "" for none
+             */
+            audiogram_style?: string | null;
+            /** Speaker Colors */
+            speaker_colors?: boolean | null;
+            /**
+             * Platform
+             * @description null or "" for none
+             */
+            platform?: string | null;
+            /**
+             * Version
+             * @description The version you edited; a newer one gives 409
+             */
+            version: number;
+        };
+        /** ExportCheckPublic */
+        ExportCheckPublic: {
+            /** Passed */
+            passed: boolean;
+            /** Items */
+            items: components["schemas"]["CheckItemPublic"][];
+        };
+        /** ExportCreate */
+        ExportCreate: {
+            /**
+             * Platform
+             * @description A preset key from GET /api/render/options.
+             */
+            platform: string;
+            /**
+             * Audiogram
+             * @description Render an audiogram even for a video source (audio-only sources always get one).
+             * @default false
+             */
+            audiogram: boolean;
+        };
+        /** ExportCreated */
+        ExportCreated: {
+            export: components["schemas"]["ExportPublic"];
+            job: components["schemas"]["JobPublic"];
+        };
+        /**
+         * ExportFileKind
+         * @enum {string}
+         */
+        ExportFileKind: "video" | "srt" | "vtt" | "thumbnail";
+        /** ExportPublic */
+        ExportPublic: {
+            /** Id */
+            id: string;
+            /** Clip Id */
+            clip_id: string;
+            /** Project Id */
+            project_id: string;
+            /** Job Id */
+            job_id: string | null;
+            /** Platform */
+            platform: string;
+            /**
+             * Status
+             * @description queued | rendering | done | failed
+             */
+            status: string;
+            /** Error */
+            error: string | null;
+            /** @description The rendered file probed against the platform's rules. */
+            check: components["schemas"]["ExportCheckPublic"] | null;
+            /** Size Bytes */
+            size_bytes: number;
+            /** Duration */
+            duration: number;
+            /**
+             * Settings
+             * @description What the render used: range, styles, title.
+             */
+            settings: {
+                [key: string]: unknown;
+            };
+            /** Has Video */
+            has_video: boolean;
+            /** Has Srt */
+            has_srt: boolean;
+            /** Has Vtt */
+            has_vtt: boolean;
+            /** Has Thumbnail */
+            has_thumbnail: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** FeedbackUpdate */
+        FeedbackUpdate: {
+            /**
+             * Value
+             * @description -1 thumbs down, 0 none, 1 thumbs up
+             * @enum {integer}
+             */
+            value: -1 | 0 | 1;
+        };
+        /**
+         * FindHighlightsRequest
+         * @description Look for more highlights, in a time range and/or with other lengths.
+         */
+        FindHighlightsRequest: {
+            /**
+             * Start
+             * @description Search from here (s)
+             */
+            start?: number | null;
+            /**
+             * End
+             * @description Search up to here (s)
+             */
+            end?: number | null;
+            /**
+             * Min Length
+             * @description Shortest highlight (s), default 15
+             */
+            min_length?: number | null;
+            /**
+             * Max Length
+             * @description Longest highlight (s), default 90
+             */
+            max_length?: number | null;
+            /**
+             * Max Count
+             * @description At most this many new highlights
+             */
+            max_count?: number | null;
+            /**
+             * Platform
+             * @description Cap lengths by this platform's limit
+             */
+            platform?: string | null;
         };
         /** HTTPValidationError */
         HTTPValidationError: {
@@ -439,6 +958,101 @@ export interface components {
             version: string;
             /** Database */
             database: string;
+        };
+        /** HighlightClipCreate */
+        HighlightClipCreate: {
+            /**
+             * Platform
+             * @description Check the length against this platform
+             */
+            platform?: string | null;
+        };
+        /** HighlightList */
+        HighlightList: {
+            /** Highlights */
+            highlights: components["schemas"]["HighlightPublic"][];
+            /**
+             * Llm Note
+             * @description The newest run's LLM note, if the LLM could not help
+             */
+            llm_note: string | null;
+        };
+        /** HighlightPublic */
+        HighlightPublic: {
+            /** Id */
+            id: string;
+            /** Project Id */
+            project_id: string;
+            /**
+             * Batch
+             * @description "analyze" (found by the analysis) or the id of the "find more" job
+             */
+            batch: string;
+            /**
+             * Rank
+             * @description 1 = best; ranks run over the whole project
+             */
+            rank: number;
+            /** Start */
+            start: number;
+            /** End */
+            end: number;
+            /** Duration */
+            duration: number;
+            /**
+             * Score
+             * @description 0..100
+             */
+            score: number;
+            /** Title */
+            title: string;
+            /** Hook */
+            hook: string | null;
+            /** Description */
+            description: string | null;
+            /**
+             * Reason
+             * @description Why this moment was chosen, quoting its key sentence
+             */
+            reason: string;
+            /** Key Sentence */
+            key_sentence: string;
+            /** Text */
+            text: string;
+            /** Hashtags */
+            hashtags: string[];
+            /**
+             * Speakers
+             * @description Display names of the speakers in it
+             */
+            speakers: string[];
+            /**
+             * Features
+             * @description The built-in scorer's feature values (name → 0..1)
+             */
+            features: {
+                [key: string]: unknown;
+            };
+            /**
+             * Source
+             * @description "builtin" or "llm": who wrote the title and hook
+             */
+            source: string;
+            /**
+             * Llm Note
+             * @description "LLM unavailable: …" when the LLM was asked and could not help
+             */
+            llm_note: string | null;
+            /**
+             * Feedback
+             * @description The creator's thumbs: -1, 0 or 1
+             */
+            feedback: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
         };
         /** JobPublic */
         JobPublic: {
@@ -480,6 +1094,42 @@ export interface components {
              */
             updated_at: string;
         };
+        /**
+         * LlmStatusPublic
+         * @description Whether the optional local LLM (Ollama or an OpenAI-compatible server) can be used.
+         */
+        LlmStatusPublic: {
+            /**
+             * Available
+             * @description The server answers and has the configured model
+             */
+            available: boolean;
+            /**
+             * Host
+             * @description The LLM server's base URL (OLLAMA_HOST)
+             */
+            host: string;
+            /**
+             * Model
+             * @description The configured model (OLLAMA_MODEL)
+             */
+            model: string;
+            /**
+             * Models
+             * @description The models the server has
+             */
+            models: string[];
+            /**
+             * Model Available
+             * @description The configured model is among them
+             */
+            model_available: boolean;
+            /**
+             * Message
+             * @description What the status means and, if unavailable, what to do
+             */
+            message: string;
+        };
         /** LoginRequest */
         LoginRequest: {
             /**
@@ -499,6 +1149,42 @@ export interface components {
              * @description 8 to 256 characters.
              */
             new_password: string;
+        };
+        /** PresetPublic */
+        PresetPublic: {
+            /** Key */
+            key: string;
+            /** Name */
+            name: string;
+            /** Width */
+            width: number;
+            /** Height */
+            height: number;
+            /** Fps */
+            fps: number;
+            /**
+             * Aspect
+             * @description Frame shape, e.g. 9:16.
+             */
+            aspect: string;
+            /** Min Duration */
+            min_duration: number;
+            /** Max Duration */
+            max_duration: number;
+            /** Max Size Bytes */
+            max_size_bytes: number;
+            /**
+             * Video Bitrate
+             * @description Target video bitrate, bits per second.
+             */
+            video_bitrate: number;
+            /**
+             * Audio Bitrate
+             * @description Audio bitrate, bits per second.
+             */
+            audio_bitrate: number;
+            /** @description Pixels covered by the app's own buttons and text, per side. */
+            safe: components["schemas"]["SafeAreaPublic"];
         };
         /** ProjectCreated */
         ProjectCreated: {
@@ -577,6 +1263,26 @@ export interface components {
              * @default
              */
             display_name: string;
+        };
+        /** RenderOptions */
+        RenderOptions: {
+            /** Platforms */
+            platforms: components["schemas"]["PresetPublic"][];
+            /** Caption Styles */
+            caption_styles: components["schemas"]["StylePublic"][];
+            /** Audiogram Styles */
+            audiogram_styles: components["schemas"]["StylePublic"][];
+        };
+        /** SafeAreaPublic */
+        SafeAreaPublic: {
+            /** Top */
+            top: number;
+            /** Bottom */
+            bottom: number;
+            /** Left */
+            left: number;
+            /** Right */
+            right: number;
         };
         /** SegmentPublic */
         SegmentPublic: {
@@ -694,6 +1400,15 @@ export interface components {
              */
             name?: string | null;
         };
+        /** StylePublic */
+        StylePublic: {
+            /** Key */
+            key: string;
+            /** Name */
+            name: string;
+            /** Description */
+            description: string;
+        };
         /**
          * TranscriptFormat
          * @enum {string}
@@ -740,6 +1455,18 @@ export interface components {
             input?: unknown;
             /** Context */
             ctx?: Record<string, never>;
+        };
+        /** WaveformPublic */
+        WaveformPublic: {
+            /** Start */
+            start: number;
+            /** End */
+            end: number;
+            /**
+             * Peaks
+             * @description Peak level of each equal slice of [start, end], 0..1 of full scale
+             */
+            peaks: number[];
         };
         /** WordPublic */
         WordPublic: {
@@ -1490,6 +2217,615 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SegmentPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_llm_status_api_system_llm_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LlmStatusPublic"];
+                };
+            };
+        };
+    };
+    list_highlights_api_projects__project_id__highlights_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HighlightList"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    find_highlights_api_projects__project_id__highlights_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FindHighlightsRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    set_feedback_api_highlights__highlight_id__feedback_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                highlight_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FeedbackUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HighlightPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    make_clip_api_highlights__highlight_id__clip_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                highlight_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HighlightClipCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClipPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_clips_api_projects__project_id__clips_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClipPublic"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_clip_api_projects__project_id__clips_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClipCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClipPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_clip_api_clips__clip_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clip_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClipPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_clip_api_clips__clip_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clip_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_clip_api_clips__clip_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clip_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClipUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClipPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_media_api_projects__project_id__media_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The requested byte range (HTTP Range). */
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_waveform_api_projects__project_id__waveform_get: {
+        parameters: {
+            query?: {
+                /** @description From (s); default the start */
+                start?: number | null;
+                /** @description To (s); default the end */
+                end?: number | null;
+                /** @description How many peaks */
+                points?: number;
+            };
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WaveformPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_render_options_api_render_options_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RenderOptions"];
+                };
+            };
+        };
+    };
+    list_exports_api_clips__clip_id__exports_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clip_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportPublic"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_export_api_clips__clip_id__exports_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clip_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExportCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportCreated"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_export_api_exports__export_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                export_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_export_api_exports__export_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                export_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    download_export_api_exports__export_id__download_get: {
+        parameters: {
+            query?: {
+                /** @description video, srt, vtt or thumbnail */
+                file?: components["schemas"]["ExportFileKind"];
+            };
+            header?: never;
+            path: {
+                export_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "video/mp4": unknown;
+                    "image/png": unknown;
+                    "text/vtt": unknown;
+                    "application/x-subrip": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    preview_clip_api_clips__clip_id__preview_get: {
+        parameters: {
+            query?: {
+                platform?: string;
+                caption_style?: string | null;
+                audiogram_style?: string | null;
+            };
+            header?: never;
+            path: {
+                clip_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": unknown;
                 };
             };
             /** @description Validation Error */

@@ -18,3 +18,14 @@ export const TERMINAL_JOB_STATUSES: ReadonlySet<string> = new Set(["succeeded", 
 export function isTerminal(job: Pick<Job, "status">): boolean {
   return TERMINAL_JOB_STATUSES.has(job.status);
 }
+
+export type Highlight = S["HighlightPublic"];
+export type HighlightList = S["HighlightList"];
+export type Clip = S["ClipPublic"];
+export type Waveform = S["WaveformPublic"];
+export type RenderOptions = S["RenderOptions"];
+export type Preset = S["PresetPublic"];
+export type Style = S["StylePublic"];
+export type Export = S["ExportPublic"];
+export type ExportCheck = S["ExportCheckPublic"];
+export type LlmStatus = S["LlmStatusPublic"];

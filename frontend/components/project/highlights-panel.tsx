@@ -1,0 +1,158 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useCallback, useEffect, useRef, useState } from "react";
+
+import { api, unwrap } from "@/lib/api/client";
+import { errorMessage } from "@/lib/api/errors";
+import { isTerminal, type Highlight, type Job } from "@/lib/api/types";
+import { formatTime } from "@/lib/format";
+import { useJob } from "@/lib/hooks/use-job";
+import { JobProgress } from "@/components/projects/project-list";
+import { FormError } from "@/components/ui/form-error";
+
+type Props = { projectId: string; onPlay: (t: number) => void };
+
+export function HighlightsPanel({ projectId, onPlay }: Props) {
+  const [items, setItems] = useState<Highlight[] | null>(null);
+  const [note, setNote] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [finding, setFinding] = useState<Job | null>(null);
+  const job = useJob(finding?.id, finding);
+  const reported = useRef<string | null>(null);
+
+  const load = useCallback(() => {
+    unwrap(api.GET("/api/projects/{project_id}/highlights", { params: { path: { project_id: projectId } } }))
+      .then((list) => {
+        setItems(list.highlights);
+        setNote(list.llm_note ?? null);
+      })
+      .catch((err: unknown) => setError(errorMessage(err)));
+  }, [projectId]);
+
+  useEffect(load, [load]);
+
+  useEffect(() => {
+    if (job && isTerminal(job) && reported.current !== job.id) {
+      reported.current = job.id;
+      load();
+    }
+  }, [job, load]);
+
+  async function findMore() {
+    setError(null);
+    try {
+      setFinding(
+        await unwrap(api.POST("/api/projects/{project_id}/highlights", { params: { path: { project_id: projectId } }, body: {} })),
+      );
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  }
+
+  const searching = job !== null && !isTerminal(job);
+  return (
+    <div className="card stack">
+      <div className="spread">
+        <h2>Highlights</h2>
+        <button type="button" onClick={findMore} disabled={searching}>
+          {searching ? "Searching…" : "Find more"}
+        </button>
+      </div>
+      {searching && job && <JobProgress job={job} />}
+      {job?.status === "failed" && <FormError message={job.error} />}
+      {note && <p className="small muted">{note}</p>}
+      <FormError message={error} />
+      {items === null && !error && <p className="muted">Loading highlights…</p>}
+      {items?.length === 0 && (
+        <p className="muted">
+          No highlights yet. Short recordings may have no moment long enough; try &ldquo;Find more&rdquo;, or make a clip
+          by hand below.
+        </p>
+      )}
+      {items && items.length > 0 && (
+        <ol className="stack" style={{ listStyle: "none", padding: 0, margin: 0 }} aria-label="Highlights">
+          {items.map((h) => (
+            <HighlightCard key={h.id} highlight={h} onPlay={onPlay} onChanged={(next) => setItems((list) => list?.map((x) => (x.id === next.id ? next : x)) ?? null)} />
+          ))}
+        </ol>
+      )}
+    </div>
+  );
+}
+
+type CardProps = { highlight: Highlight; onPlay: (t: number) => void; onChanged: (h: Highlight) => void };
+
+function HighlightCard({ highlight: h, onPlay, onChanged }: CardProps) {
+  const router = useRouter();
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function feedback(value: -1 | 0 | 1) {
+    setError(null);
+    try {
+      onChanged(
+        await unwrap(api.PUT("/api/highlights/{highlight_id}/feedback", { params: { path: { highlight_id: h.id } }, body: { value } })),
+      );
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  }
+
+  async function makeClip() {
+    setBusy(true);
+    setError(null);
+    try {
+      const clip = await unwrap(api.POST("/api/highlights/{highlight_id}/clip", { params: { path: { highlight_id: h.id } }, body: {} }));
+      router.push(`/clip/?id=${encodeURIComponent(clip.id)}`);
+    } catch (err) {
+      setError(errorMessage(err));
+      setBusy(false);
+    }
+  }
+
+  return (
+    <li className="highlight-card stack" style={{ borderTop: "1px solid #eceef2", paddingTop: "0.75rem" }} data-testid="highlight">
+      <div className="spread">
+        <h3>{h.title || `Highlight ${h.rank}`}</h3>
+        <span className="score" title="Score out of 100">
+          {Math.round(h.score)}
+          <span className="visually-hidden"> out of 100</span>
+        </span>
+      </div>
+      <p className="small muted">
+        {formatTime(h.start)}–{formatTime(h.end)} · {Math.round(h.duration)} s{h.speakers.length ? ` · ${h.speakers.join(", ")}` : ""}
+        {h.source === "llm" ? " · titled by the local AI" : ""}
+      </p>
+      {h.hook && <p>{h.hook}</p>}
+      <p className="small">
+        <strong>Why: </strong>
+        {h.reason}
+      </p>
+      {h.hashtags.length > 0 && (
+        <div className="tags" aria-label="Hashtags">
+          {h.hashtags.map((t) => (
+            <span key={t} className="tag">
+              {t.startsWith("#") ? t : `#${t}`}
+            </span>
+          ))}
+        </div>
+      )}
+      <div className="row">
+        <button type="button" onClick={() => onPlay(h.start)} aria-label={`Play highlight: ${h.title}`}>
+          ▶ Play
+        </button>
+        <button type="button" className="primary" onClick={makeClip} disabled={busy}>
+          Make clip
+        </button>
+        <button type="button" aria-pressed={h.feedback === 1} aria-label="Good highlight" onClick={() => feedback(h.feedback === 1 ? 0 : 1)}>
+          👍
+        </button>
+        <button type="button" aria-pressed={h.feedback === -1} aria-label="Bad highlight" onClick={() => feedback(h.feedback === -1 ? 0 : -1)}>
+          👎
+        </button>
+      </div>
+      <FormError message={error} />
+    </li>
+  );
+}

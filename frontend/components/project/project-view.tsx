@@ -1,0 +1,142 @@
+"use client";
+
+import Link from "next/link";
+import { useSearchParams } from "next/navigation";
+import { useCallback, useEffect, useRef, useState } from "react";
+
+import { api, apiUrl, unwrap } from "@/lib/api/client";
+import { errorMessage } from "@/lib/api/errors";
+import { isTerminal, type Job, type Project } from "@/lib/api/types";
+import { useJob } from "@/lib/hooks/use-job";
+import { seekMedia } from "@/lib/hooks/use-media-time";
+import { JobProgress } from "@/components/projects/project-list";
+import { FormError } from "@/components/ui/form-error";
+import { StatusBadge } from "@/components/ui/status-badge";
+
+import { ClipsPanel } from "./clips-panel";
+import { HighlightsPanel } from "./highlights-panel";
+import { SpeakersPanel } from "./speakers-panel";
+import { TranscriptPanel } from "./transcript-panel";
+import { useTranscript } from "./use-transcript";
+
+export function ProjectView() {
+  const id = useSearchParams().get("id");
+  if (!id) {
+    return (
+      <div className="card stack">
+        <h1>No project chosen</h1>
+        <Link href="/">Back to your projects</Link>
+      </div>
+    );
+  }
+  return <ProjectLoader key={id} id={id} />;
+}
+
+function ProjectLoader({ id }: { id: string }) {
+  const [project, setProject] = useState<Project | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const load = useCallback(() => {
+    unwrap(api.GET("/api/projects/{project_id}", { params: { path: { project_id: id } } }))
+      .then(setProject)
+      .catch((err: unknown) => setError(errorMessage(err)));
+  }, [id]);
+
+  useEffect(load, [load]);
+
+  if (error) return <FormError message={error} />;
+  if (!project) return <p className="muted">Loading project…</p>;
+  if (project.status !== "ready") return <PendingProject project={project} onChange={load} />;
+  return <Workspace project={project} />;
+}
+
+function PendingProject({ project, onChange }: { project: Project; onChange: () => void }) {
+  const [latest, setLatest] = useState<Job | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const reported = useRef(false);
+
+  useEffect(() => {
+    unwrap(api.GET("/api/projects/{project_id}/jobs", { params: { path: { project_id: project.id } } }))
+      .then((jobs) => setLatest(jobs[0] ?? null))
+      .catch((err: unknown) => setError(errorMessage(err)));
+  }, [project.id]);
+
+  const job = useJob(latest && !isTerminal(latest) ? latest.id : null, latest);
+
+  useEffect(() => {
+    if (latest && !isTerminal(latest) && job && isTerminal(job) && !reported.current) {
+      reported.current = true;
+      onChange();
+    }
+  }, [latest, job, onChange]);
+
+  async function analyze() {
+    setError(null);
+    try {
+      const started = await unwrap(
+        api.POST("/api/projects/{project_id}/analyze", { params: { path: { project_id: project.id } }, body: {} }),
+      );
+      reported.current = false;
+      setLatest(started);
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  }
+
+  const running = job !== null && !isTerminal(job);
+  return (
+    <div className="card stack">
+      <div className="spread">
+        <h1>{project.name}</h1>
+        <StatusBadge status={running ? "analyzing" : project.status} />
+      </div>
+      {running && job && <JobProgress job={job} />}
+      {!running && (project.error || job?.error) && <FormError message={project.error || job?.error} />}
+      {!running && (
+        <div>
+          <button type="button" className="primary" onClick={analyze}>
+            {project.status === "failed" ? "Retry the analysis" : "Analyze"}
+          </button>
+        </div>
+      )}
+      <FormError message={error} />
+    </div>
+  );
+}
+
+function Workspace({ project }: { project: Project }) {
+  const [media, setMedia] = useState<HTMLMediaElement | null>(null);
+  const transcript = useTranscript(project.id);
+  const hasVideo = Boolean((project.media_info as { has_video?: boolean } | null)?.has_video);
+  const src = apiUrl(`/api/projects/${encodeURIComponent(project.id)}/media`);
+
+  const seek = useCallback((t: number) => seekMedia(media, t), [media]);
+
+  return (
+    <div className="stack">
+      <div className="spread">
+        <h1>{project.name}</h1>
+        <a className="button" href={apiUrl(`/api/projects/${encodeURIComponent(project.id)}/transcript/download`, { format: "srt" })} download>
+          Download transcript (SRT)
+        </a>
+      </div>
+      <div className="project-layout">
+        <section className="stack" aria-label="Player and transcript">
+          <div className="card">
+            {hasVideo ? (
+              <video ref={setMedia} className="player" src={src} controls preload="metadata" aria-label="Source video" />
+            ) : (
+              <audio ref={setMedia} className="player" src={src} controls preload="metadata" aria-label="Source audio" />
+            )}
+          </div>
+          <TranscriptPanel state={transcript} media={media} onSeek={seek} />
+        </section>
+        <section className="stack" aria-label="Speakers, highlights and clips">
+          {transcript.data && <SpeakersPanel projectId={project.id} speakers={transcript.data.speakers} onRenamed={transcript.reload} />}
+          <HighlightsPanel projectId={project.id} onPlay={seek} />
+          <ClipsPanel projectId={project.id} media={media} />
+        </section>
+      </div>
+    </div>
+  );
+}

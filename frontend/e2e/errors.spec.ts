@@ -1,0 +1,48 @@
+// Errors in place: a file that is not audio/video shows the API's own message, and an expired
+// session lands on the sign-in page (and returns to the page after signing in again).
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+import { expect, test } from "@playwright/test";
+
+import { E2E_DIR } from "./paths";
+import { PASSWORD, expireSessions, screenshot, signUp, uniqueEmail } from "./helpers";
+
+test("a wrong file type shows the API's message", async ({ page }) => {
+  await signUp(page, uniqueEmail("wrongfile"));
+  const notMedia = join(E2E_DIR, "notes.txt");
+  writeFileSync(notMedia, "These are meeting notes, not a recording.\n".repeat(50));
+  await page.goto("/new/");
+  await page.locator("#file").setInputFiles(notMedia);
+  await page.getByRole("button", { name: "Upload and analyze" }).click();
+  const alert = page.locator(".alert-error[role=alert]");
+  await expect(alert).toBeVisible({ timeout: 60_000 });
+
+  // The text shown is exactly what the API says about this project's job.
+  const res = await page.request.get("/api/projects");
+  const body = (await res.json()) as { items: { latest_job: { error: string | null } | null }[] };
+  const apiMessage = body.items[0]?.latest_job?.error;
+  expect(apiMessage).toBeTruthy();
+  await expect(alert).toHaveText(apiMessage ?? "");
+  await expect(page.getByRole("button", { name: "Try another file" })).toBeVisible();
+});
+
+test("an expired session lands on sign-in", async ({ page }) => {
+  const email = uniqueEmail("expiry");
+  await signUp(page, email);
+  await page.goto("/settings/");
+  await expect(page.getByRole("heading", { name: "Active sessions" })).toBeVisible();
+
+  expect(expireSessions(email)).toBe(1);
+  await page.reload();
+  await page.waitForURL(/\/sign-in\/\?reason=expired/);
+  await expect(page.getByText("Your session has expired")).toBeVisible();
+  await screenshot(page, "sign-in");
+
+  // Signing in again returns to the page the session expired on.
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(/\/settings\/$/);
+  await expect(page.getByRole("heading", { name: "Active sessions" })).toBeVisible();
+});

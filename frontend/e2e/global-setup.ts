@@ -1,0 +1,70 @@
+// Start the real SpaceClip server for the browser tests: a fresh data dir, generated two-voice
+// speech, `spaceclip serve` (API + workers + the static UI in frontend/out). Returns the teardown.
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { createWriteStream, existsSync, mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+
+import { BACKEND, DATA_DIR, E2E_DIR, E2E_PORT, E2E_URL, FRONTEND, SPEECH_WAV, VENV_BIN } from "./paths";
+
+async function waitForHealth(server: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`spaceclip serve exited with ${server.exitCode}; see ${E2E_DIR}/server.log`);
+    try {
+      const res = await fetch(`${E2E_URL}/api/health`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`spaceclip serve did not answer on ${E2E_URL} within ${timeoutMs / 1000} s`);
+}
+
+export default async function globalSetup(): Promise<() => Promise<void>> {
+  const out = join(FRONTEND, "out");
+  if (!existsSync(join(out, "index.html"))) throw new Error("frontend/out is missing: run `npx next build` first.");
+  rmSync(DATA_DIR, { recursive: true, force: true });
+  mkdirSync(DATA_DIR, { recursive: true });
+
+  // ~48 s of two synthetic voices (flite), made with the backend's own test helper.
+  execFileSync(join(VENV_BIN, "python"), ["-m", "tests.speech", join(FRONTEND, "e2e", "fixtures", "conversation.json"), SPEECH_WAV], {
+    cwd: BACKEND,
+    stdio: "inherit",
+  });
+
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    SPACECLIP_DATA_DIR: DATA_DIR,
+    SPACECLIP_FRONTEND_DIR: out,
+    SPACECLIP_HOST: "127.0.0.1",
+    SPACECLIP_PORT: String(E2E_PORT),
+    SPACECLIP_WORKERS: "2",
+    OLLAMA_HOST: "http://127.0.0.1:9", // no LLM: the built-in scorer titles the highlights
+  };
+  for (const key of ["DATABASE_URL", "SPACECLIP_REDIS_URL", "UPLOAD_DIR", "OUTPUT_DIR"]) delete env[key];
+
+  const log = createWriteStream(join(E2E_DIR, "server.log"));
+  const server = spawn(join(VENV_BIN, "spaceclip"), ["serve"], { cwd: BACKEND, env, detached: true });
+  server.stdout?.pipe(log);
+  server.stderr?.pipe(log);
+  await waitForHealth(server, 60_000);
+
+  return async () => {
+    // The server and its worker child share a process group: end both.
+    const group = server.pid ? -server.pid : 0;
+    const signal = (sig: NodeJS.Signals) => {
+      try {
+        process.kill(group, sig);
+      } catch {
+        // already gone
+      }
+    };
+    if (group && server.exitCode === null) {
+      signal("SIGTERM");
+      for (let i = 0; i < 50 && server.exitCode === null; i++) await new Promise((r) => setTimeout(r, 200));
+      signal("SIGKILL");
+    }
+    log.end();
+  };
+}

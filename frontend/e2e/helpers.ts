@@ -1,0 +1,56 @@
+import { execFileSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+
+import { expect, type Page } from "@playwright/test";
+
+import { DATA_DIR, SCREENSHOTS, VENV_BIN } from "./paths";
+
+export const PASSWORD = "correct horse battery";
+
+export function uniqueEmail(tag: string): string {
+  return `${tag}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
+}
+
+/** Create an account through the sign-up form; ends on the dashboard. */
+export async function signUp(page: Page, email: string, name = "Robin Creator"): Promise<void> {
+  await page.goto("/sign-up/");
+  await page.getByLabel("Name").fill(name);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByRole("heading", { name: "Your projects" })).toBeVisible();
+}
+
+/** Full-page screenshot for the README, under docs/screenshots/. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true, animations: "disabled" });
+}
+
+export type VideoProbe = { width: number; height: number; codec: string; format: string; duration: number };
+
+export function ffprobe(path: string): VideoProbe {
+  const out = execFileSync(
+    "ffprobe",
+    ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=width,height,codec_name:format=format_name,duration", "-of", "json", path],
+    { encoding: "utf8" },
+  );
+  const data = JSON.parse(out) as { streams: { width: number; height: number; codec_name: string }[]; format: { format_name: string; duration: string } };
+  const v = data.streams[0];
+  if (!v) throw new Error(`${path} has no video stream`);
+  return { width: v.width, height: v.height, codec: v.codec_name, format: data.format.format_name, duration: Number(data.format.duration) };
+}
+
+/** Expire every session of this account in the test server's database, as time would. */
+export function expireSessions(email: string): number {
+  const script = [
+    "import sqlite3, sys",
+    "db = sqlite3.connect(sys.argv[1])",
+    "cur = db.execute(\"UPDATE sessions SET expires_at = '2000-01-01 00:00:00.000000' WHERE user_id IN (SELECT id FROM users WHERE email = ?)\", (sys.argv[2],))",
+    "db.commit()",
+    "print(cur.rowcount)",
+  ].join("\n");
+  const out = execFileSync(join(VENV_BIN, "python"), ["-c", script, join(DATA_DIR, "spaceclip.db"), email.toLowerCase()], { encoding: "utf8" });
+  return Number(out.trim());
+}

@@ -1,0 +1,86 @@
+// The creator journey in a real browser against the real backend: sign up, upload generated
+// speech, read the transcript and highlights, make a clip, export it for TikTok, and check the
+// downloaded file with ffprobe.
+import { join } from "node:path";
+
+import { expect, test } from "@playwright/test";
+
+import { SPEECH_WAV } from "./paths";
+import { ffprobe, screenshot, signUp, uniqueEmail } from "./helpers";
+
+test("sign up, upload, transcript and highlights, clip, export for TikTok", async ({ page }, testInfo) => {
+  await signUp(page, uniqueEmail("journey"));
+  await expect(page.getByRole("heading", { name: "No projects yet" })).toBeVisible();
+  await screenshot(page, "dashboard-empty");
+
+  // Upload with progress; the page follows the analysis and opens the project when it is ready.
+  await page.getByRole("link", { name: "New project" }).first().click();
+  await expect(page.getByRole("heading", { name: "Upload a recording" })).toBeVisible();
+  await page.locator("#file").setInputFiles(SPEECH_WAV);
+  await expect(page.getByTestId("chosen-file")).toContainText("conversation.wav");
+  await page.getByLabel("Project name (optional)").fill("Night Shift: sleep and ideas");
+  await screenshot(page, "new-project");
+  await page.getByRole("button", { name: "Upload and analyze" }).click();
+  await expect(page.getByRole("heading", { name: "Night Shift: sleep and ideas" })).toBeVisible();
+  await page.waitForURL(/\/project\/\?id=/, { timeout: 240_000 });
+
+  // Transcript with both speakers, words that seek the player.
+  const transcript = page.getByTestId("transcript");
+  await expect(transcript).toContainText(/notebook/i);
+  await expect(page.getByRole("heading", { name: "Speakers" })).toBeVisible();
+  const word = transcript.locator(".word", { hasText: /^notebook/i }).first();
+  await word.click();
+  const t = await page.locator("audio.player").evaluate((el) => (el as HTMLAudioElement).currentTime);
+  expect(t).toBeGreaterThan(5);
+
+  // Rename a speaker: the transcript shows the new name.
+  const firstSpeaker = page.locator("form", { has: page.getByRole("button", { name: "Rename" }) }).first();
+  await firstSpeaker.getByRole("textbox").fill("Alex (host)");
+  await firstSpeaker.getByRole("button", { name: "Rename" }).click();
+  await expect(transcript).toContainText("Alex (host)");
+
+  // Highlights from the analysis, with score, reason and hashtags.
+  const highlights = page.getByTestId("highlight");
+  await expect(highlights.first()).toBeVisible();
+  await expect(highlights.first()).toContainText("Why:");
+  await highlights.first().getByRole("button", { name: "Good highlight" }).click();
+  await expect(highlights.first().getByRole("button", { name: "Good highlight" })).toHaveAttribute("aria-pressed", "true");
+  await page.locator("audio.player").evaluate((el) => (el as HTMLAudioElement).pause());
+  await screenshot(page, "project");
+
+  // Clip editor: waveform, trim handles, style pickers with a preview frame.
+  await highlights.first().getByRole("button", { name: "Make clip" }).click();
+  await page.waitForURL(/\/clip\/\?id=/);
+  await expect(page.getByRole("heading", { name: "Edit clip" })).toBeVisible();
+  await expect(page.getByTestId("waveform")).toBeVisible();
+  const startHandle = page.getByRole("slider", { name: "Clip start" });
+  const before = Number(await startHandle.getAttribute("aria-valuenow"));
+  await startHandle.focus();
+  await page.keyboard.press("ArrowRight");
+  await expect(startHandle).not.toHaveAttribute("aria-valuenow", String(before));
+  await page.getByRole("button", { name: "Save clip" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
+  await expect(page.getByTestId("preview-frame")).toBeVisible({ timeout: 90_000 });
+  await screenshot(page, "clip-editor");
+
+  // Export for TikTok: progress, then the platform check and the download.
+  await page.getByRole("button", { name: "Export for TikTok" }).click();
+  const row = page.getByTestId("export").filter({ has: page.getByRole("heading", { name: "TikTok" }) }).first();
+  await expect(row).toHaveAttribute("data-status", "done", { timeout: 240_000 });
+  await expect(row.getByTestId("check-result")).toHaveText("passed");
+  await screenshot(page, "clip-exported");
+  const [download] = await Promise.all([page.waitForEvent("download"), row.getByTestId("download-video").click()]);
+  const file = join(testInfo.outputDir, download.suggestedFilename() || "tiktok.mp4");
+  await download.saveAs(file);
+  const probe = ffprobe(file);
+  expect(probe).toMatchObject({ width: 1080, height: 1920, codec: "h264" });
+  expect(probe.format).toContain("mp4");
+  expect(probe.duration).toBeGreaterThan(3);
+
+  // Settings: sessions, password, LLM status (none in the tests: the built-in scorer is used).
+  await page.getByRole("link", { name: "Settings" }).click();
+  await expect(page.getByRole("heading", { name: "Active sessions" })).toBeVisible();
+  await expect(page.getByText("this browser")).toBeVisible();
+  await expect(page.getByTestId("llm-status")).toContainText("not available");
+  await screenshot(page, "settings");
+});

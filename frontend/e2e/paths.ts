@@ -1,0 +1,14 @@
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const FRONTEND = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+export const ROOT = resolve(FRONTEND, "..");
+export const BACKEND = join(ROOT, "backend");
+export const VENV_BIN = join(ROOT, ".venv", "bin");
+/** Everything the test server writes (database, queue, uploads, renders); wiped on each run. */
+export const E2E_DIR = join(FRONTEND, "e2e", ".data");
+export const DATA_DIR = join(E2E_DIR, "data");
+export const SPEECH_WAV = join(E2E_DIR, "conversation.wav");
+export const SCREENSHOTS = join(ROOT, "docs", "screenshots");
+export const E2E_PORT = Number(process.env.SPACECLIP_E2E_PORT ?? 18765);
+export const E2E_URL = `http://127.0.0.1:${E2E_PORT}`;
