@@ -18,7 +18,7 @@ class HighlightPublic(BaseModel):
     start: float
     end: float
     duration: float
-    score: float = Field(ge=0, le=100, description="0..100")
+    score: float = Field(description="0..100, higher is better")
     title: str
     hook: str | None
     description: str | None

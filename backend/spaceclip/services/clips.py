@@ -18,6 +18,8 @@ from spaceclip.errors import Conflict, NotFound, ValidationFailed
 from spaceclip.models.tables import Clip, Highlight, Project
 from spaceclip.models.tables import Segment as SegmentRow
 from spaceclip.models.tables import Transcript as TranscriptRow
+from spaceclip.services.captions import CAPTION_STYLES
+from spaceclip.services.platforms import get_preset
 from spaceclip.services.projects import get_project
 from spaceclip.services.transcript import Word, format_clock
 
@@ -143,29 +145,28 @@ def check_length(start: float, end: float, preset: LengthLimits | None) -> None:
 # --- styles ------------------------------------------------------------------------------------------
 
 
-# Until the caption and audiogram modules exist, the style names agreed in the contract are used.
-_CONTRACT_STYLES = {"captions": ("karaoke", "pop", "subtitle"), "audiogram": ("bars", "wave", "radial")}
+# Until the audiogram module exists, the style names agreed in the contract are used.
+_CONTRACT_AUDIOGRAM_STYLES = ("bars", "wave", "radial")
 
 
-def _style_names(module: str, attr: str) -> Collection[str]:
+def _audiogram_style_names() -> Collection[str]:
     try:
-        styles: Collection[str] = getattr(importlib.import_module(f"spaceclip.services.{module}"), attr)
+        styles: Collection[str] = importlib.import_module("spaceclip.services.audiogram").AUDIOGRAM_STYLES
     except ModuleNotFoundError:
-        return _CONTRACT_STYLES[module]
+        return _CONTRACT_AUDIOGRAM_STYLES
     return styles
 
 
 def _check_caption_style(name: str) -> str:
-    styles = _style_names("captions", "CAPTION_STYLES")
-    if name not in styles:
-        raise ValidationFailed(f"Unknown caption style {name!r}. Choose one of: {', '.join(sorted(styles))}.")
+    if name not in CAPTION_STYLES:
+        raise ValidationFailed(f"Unknown caption style {name!r}. Choose one of: {', '.join(sorted(CAPTION_STYLES))}.")
     return name
 
 
 def _check_audiogram_style(name: str | None) -> str | None:
     if name is None or name == "":
         return None
-    styles = _style_names("audiogram", "AUDIOGRAM_STYLES")
+    styles = _audiogram_style_names()
     if name not in styles:
         raise ValidationFailed(
             f"Unknown audiogram style {name!r}. Choose one of: {', '.join(sorted(styles))}, or none."
@@ -177,8 +178,7 @@ def platform_limits(platform: str | None) -> LengthLimits | None:
     """The preset of ``platform`` (None for none); an unknown key raises a UserError listing the valid ones."""
     if not platform:
         return None
-    preset: LengthLimits = importlib.import_module("spaceclip.services.platforms").get_preset(platform)
-    return preset
+    return get_preset(platform)
 
 
 # --- the project's timeline ----------------------------------------------------------------------------

@@ -212,20 +212,23 @@ def options_from_params(params: Mapping[str, Any], preset: LengthLimits | None) 
     """
     defaults = HighlightOptions()
     min_length = float(params.get("min_length") or defaults.min_length)
-    max_length = float(params.get("max_length") or defaults.max_length)
+    if params.get("max_length") is not None:
+        max_length = float(params["max_length"])
+    else:  # a long minimum without a maximum raises the default maximum with it
+        max_length = max(defaults.max_length, min_length)
     if preset is not None and max_length > preset.max_duration:
         max_length = float(preset.max_duration)
         if params.get("min_length") is None:
             min_length = min(min_length, max_length)
+        if min_length > max_length:
+            raise ValidationFailed(
+                f"The shortest highlight you asked for ({min_length:g} s) is longer than {preset.name} allows "
+                f"(at most {max_length:g} s). Ask for a shorter minimum length, or choose another platform."
+            )
     if min_length > max_length:
-        limit = (
-            f"{preset.name} allows at most {max_length:g} s"
-            if preset is not None
-            else f"the maximum is {max_length:g} s"
-        )
         raise ValidationFailed(
-            f"The shortest highlight you asked for ({min_length:g} s) is longer than the longest allowed: {limit}. "
-            "Ask for a shorter minimum length."
+            f"The shortest highlight you asked for ({min_length:g} s) is longer than the longest "
+            f"({max_length:g} s). Ask for a shorter minimum or a longer maximum."
         )
     return HighlightOptions(
         min_length=min_length,
