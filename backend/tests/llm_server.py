@@ -155,6 +155,7 @@ MODES = (
     "slow",
     "slow_tags",
     "no_models",
+    "alternate",
     "ok",
 )
 
@@ -181,7 +182,7 @@ class MisbehavingLlm:
     """An Ollama look-alike on loopback whose chat answers are broken in one chosen way.
 
     ``models`` are listed at ``/api/tags`` (not in mode ``no_models``); ``mode`` picks the chat answer
-    (see ``MODES``); ``slow`` waits ``sleep_s`` before each chat answer, ``slow_tags`` before the model
+    (see ``MODES``; ``alternate`` answers well, then off-schema, and so on); ``slow`` waits ``sleep_s`` before each chat answer, ``slow_tags`` before the model
     list. ``requests`` counts chat requests.
     """
 
@@ -212,6 +213,8 @@ class MisbehavingLlm:
 
     def _chat_body(self) -> tuple[int, bytes]:
         mode = self.mode
+        if mode == "alternate":  # good, bad, good, bad, ...
+            mode = "ok" if self.requests % 2 == 1 else "off_schema"
         if mode == "garbage":
             return 200, b"<html><body>502 Bad Gateway... or a cat</body></html>"
         if mode == "http_error":

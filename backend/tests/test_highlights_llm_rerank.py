@@ -70,7 +70,12 @@ def test_parse_suggestion_cleans_and_clamps() -> None:
     s = parse_suggestion(answer, ("#fallback",))
     assert s.title == "Firing the biggest customer"
     assert s.rating == 90.0
-    assert s.hashtags == ("#ab", "#de", "#ok", "#fallback")
+    assert s.hashtags == ("#ab", "#de", "#ok")
+    assert parse_suggestion({**GOOD_ANSWER, "hashtags": ["#1", "#ok", "#x"]}, ("#a1", "#b2")).hashtags == (
+        "#ok",
+        "#a1",
+        "#b2",
+    )
 
 
 def test_parse_suggestion_rejects_blank_text() -> None:

@@ -109,21 +109,26 @@ _TAG_CHARS = re.compile(r"[^0-9A-Za-z_]")
 
 
 def clean_hashtags(tags: Sequence[str], fallback: Sequence[str] = ()) -> tuple[str, ...]:
-    """3 to 5 ``#Word`` hashtags: the model's usable ones first, topped up from ``fallback``.
+    """Up to 5 ``#Word`` hashtags: the model's usable ones, topped up to 3 from ``fallback``.
 
-    A tag is usable when, stripped of ``#``, spaces and punctuation, it has 2 to 30 characters and is not
-    just digits. Duplicates (ignoring case) are dropped.
+    A tag is usable when, stripped of ``#``, spaces and punctuation, it has 2 to 30 characters and is
+    not just digits. Duplicates (ignoring case) are dropped.
     """
     out: list[str] = []
     seen: set[str] = set()
-    for raw in [*tags, *fallback]:
+
+    def add(raw: str) -> None:
         word = _TAG_CHARS.sub("", raw.strip().lstrip("#"))
-        if not 2 <= len(word) <= 30 or word.isdigit() or word.lower() in seen:
-            continue
-        seen.add(word.lower())
-        out.append("#" + word)
-        if len(out) == 5:
-            break
+        if 2 <= len(word) <= 30 and not word.isdigit() and word.lower() not in seen:
+            seen.add(word.lower())
+            out.append("#" + word)
+
+    for raw in tags:
+        if len(out) < 5:
+            add(raw)
+    for raw in fallback:
+        if len(out) < 3:
+            add(raw)
     return tuple(out)
 
 
