@@ -153,7 +153,6 @@ _MILD_BACKREFS = {
     "that": 0.6,
     "that's": 0.5,
     "this": 0.8,
-    "there": 0.9,
     "even": 0.75,
 }
 

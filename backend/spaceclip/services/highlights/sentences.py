@@ -31,7 +31,7 @@ __all__ = [
 ]
 
 _TRAILING_CLOSERS = "\"')]}”\u2019»"
-_EDGE_PUNCTUATION = ".,;:!?-\u2013\u2014…\"'()[]"
+_EDGE_PUNCTUATION = ".,;:!?-\u2013\u2014…\"'()[]“\u2018«"
 _ABBREVIATIONS = frozenset(
     {"mr.", "mrs.", "ms.", "dr.", "prof.", "st.", "vs.", "jr.", "sr.", "e.g.", "i.e.", "inc.", "ltd.", "co.", "no."}
 )
