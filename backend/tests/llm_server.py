@@ -154,6 +154,7 @@ MODES = (
     "http_error",
     "slow",
     "slow_tags",
+    "trickle",
     "no_models",
     "alternate",
     "ok",
@@ -181,9 +182,10 @@ GOOD_ANSWER = {
 class MisbehavingLlm:
     """An Ollama look-alike on loopback whose chat answers are broken in one chosen way.
 
-    ``models`` are listed at ``/api/tags`` (not in mode ``no_models``); ``mode`` picks the chat answer
-    (see ``MODES``; ``alternate`` answers well, then off-schema, and so on); ``slow`` waits ``sleep_s`` before each chat answer, ``slow_tags`` before the model
-    list. ``requests`` counts chat requests.
+    ``models`` are listed at ``/api/tags`` (not in mode ``no_models``); ``mode`` picks the chat
+    answer (see ``MODES``): ``alternate`` answers well, then off-schema, and so on; ``slow`` waits
+    ``sleep_s`` before each chat answer, ``slow_tags`` before the model list; ``trickle`` sends a
+    chat answer one byte at a time, forever. ``requests`` counts chat requests.
     """
 
     def __init__(self, mode: str, *, models: tuple[str, ...] = ("tiny:latest",), sleep_s: float = 30.0) -> None:
@@ -268,6 +270,20 @@ class MisbehavingLlm:
                     return
                 if outer.mode == "slow":
                     outer._stop.wait(outer.sleep_s)
+                if outer.mode == "trickle":
+                    self._trickle()
+                    return
                 self._send(*outer._chat_body())
+
+            def _trickle(self) -> None:
+                """A byte every 0.1 s: each read is quick, the whole answer never ends."""
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", "1000000")
+                self.end_headers()
+                with contextlib.suppress(OSError):
+                    while not outer._stop.wait(0.1):
+                        self.wfile.write(b" ")
+                        self.wfile.flush()
 
         return Handler

@@ -158,6 +158,18 @@ def test_slow_answer_times_out_within_the_bound() -> None:
     assert elapsed < BOUND_S
 
 
+def test_trickling_answer_is_cut_at_the_deadline() -> None:
+    """Every byte arrives within the read timeout, but the whole answer must still end in time."""
+    with MisbehavingLlm("trickle") as server:
+        client = LlmClient(server.host, "tiny", timeout_s=1.0, connect_timeout_s=1.0)
+        started = time.monotonic()
+        with pytest.raises(LlmUnavailable) as info:
+            client.chat_json(MESSAGES, SCHEMA, max_tokens=32)
+        elapsed = time.monotonic() - started
+    assert "did not answer within 1 s" in info.value.user_message
+    assert 1.0 <= elapsed < BOUND_S
+
+
 def test_slow_model_list_makes_status_unavailable_without_raising() -> None:
     with MisbehavingLlm("slow_tags", sleep_s=30.0) as server:
         client = LlmClient(server.host, "tiny", timeout_s=0.5)
