@@ -8,7 +8,7 @@ import subprocess
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -179,6 +179,149 @@ def transcribe(
             f"[green]Wrote {out}[/green]: {transcript.duration:.0f} s, {len(transcript.speakers)} speakers, "
             f"{len(transcript.segments)} segments"
         )
+
+
+def _highlights_json(result: object) -> str:
+    import json
+    from dataclasses import asdict
+
+    data = asdict(result)  # type: ignore[call-overload]
+    for rank, item in enumerate(data["highlights"], start=1):
+        item["rank"] = rank
+        item["duration"] = round(item["end"] - item["start"], 3)
+    return json.dumps(data, ensure_ascii=False, indent=1)
+
+
+def _bar_updater(bar: Any, task: Any) -> Any:
+    def update(_stage: str, fraction: float, _message: str) -> None:
+        bar.update(task, completed=fraction)
+
+    return update
+
+
+def _check_summary(check: dict[str, Any]) -> str:
+    items: list[dict[str, Any]] = list(check.get("items") or [])
+    failed = [str(i["name"]) for i in items if not i.get("passed")]
+    if not failed:
+        return f"[green]passed[/green] ({len(items)} checks)"
+    return "[red]failed:[/red] " + ", ".join(failed)
+
+
+@app.command()
+def process(
+    source: Annotated[str, typer.Argument(help="A media file, or a YouTube / X Space / direct media URL.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for transcript, highlights and clips.")],
+    platform: Annotated[
+        list[str] | None, typer.Option("--platform", "-p", help="Preset key; repeat for several (default tiktok).")
+    ] = None,
+    clips: Annotated[int, typer.Option("--clips", "-n", min=1, max=50, help="How many top clips to render.")] = 3,
+    style: Annotated[str, typer.Option("--style", help="Caption style (karaoke, pop, subtitle...).")] = "karaoke",
+    audiogram_style: Annotated[
+        str | None, typer.Option("--audiogram", help="Audiogram style; forces an audiogram for video sources too.")
+    ] = None,
+    min_length: Annotated[float, typer.Option(min=1.0, help="Shortest highlight, seconds.")] = 15.0,
+    max_length: Annotated[float, typer.Option(min=2.0, help="Longest highlight, seconds.")] = 60.0,
+    speakers: Annotated[int | None, typer.Option("--speakers", min=1, max=20, help="How many people speak.")] = None,
+    llm: Annotated[bool, typer.Option(help="Ask the local LLM (Ollama) to re-rank and title the clips.")] = True,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+) -> None:
+    """Analyse, find highlights and render the top clips for each platform, all offline."""
+    import json
+    import tempfile
+
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+    import spaceclip.services.captions as captions
+    from spaceclip.errors import SpaceClipError
+    from spaceclip.services import platforms
+    from spaceclip.services.analysis import analyze_media
+    from spaceclip.services.highlights.pipeline import find_highlights
+    from spaceclip.services.highlights.types import HighlightOptions
+    from spaceclip.services.render import ClipSpec, fit_length, render_clip
+
+    settings = _setup(verbose)
+    keys = platform or ["tiktok"]
+    try:
+        presets = [platforms.get_preset(k) for k in dict.fromkeys(keys)]
+    except SpaceClipError as exc:
+        raise typer.BadParameter(exc.user_message, param_hint="--platform") from exc
+    if style not in captions.CAPTION_STYLES:
+        raise typer.BadParameter(f"choose one of {', '.join(captions.CAPTION_STYLES)}", param_hint="--style")
+    if audiogram_style is not None:
+        import spaceclip.services.audiogram as audiogram
+
+        if audiogram_style not in audiogram.AUDIOGRAM_STYLES:
+            styles = ", ".join(audiogram.AUDIOGRAM_STYLES)
+            raise typer.BadParameter(f"choose one of {styles}", param_hint="--audiogram")
+    clips_dir = out / "clips"
+    clips_dir.mkdir(parents=True, exist_ok=True)
+    longest = min(max_length, *(p.max_duration for p in presets))
+    options = HighlightOptions(min_length=min(min_length, longest), max_length=longest, max_count=clips, use_llm=llm)
+    rows: list[tuple[str, ...]] = []
+    all_passed = True
+    columns = (TextColumn("{task.description:<40}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn())
+    with tempfile.TemporaryDirectory(prefix="spaceclip-") as tmp, Progress(*columns, console=err_console) as bar:
+        work = Path(tmp)
+        try:
+            task = bar.add_task("Analysing", total=1.0)
+            if _is_url(source):
+                from spaceclip.services.download import download_url
+
+                bar.update(task, description="Downloading")
+                path = download_url(source, work, settings, progress=lambda f: bar.update(task, completed=f)).path
+            else:
+                path = Path(source).expanduser()
+                if not path.is_file():
+                    raise typer.BadParameter(f"{source} is not a file. Give a media file or an http(s) URL.")
+            analysed = analyze_media(
+                path, work, settings, num_speakers=speakers,
+                report=lambda _s, f, msg: bar.update(task, completed=f, description=msg),
+            )  # fmt: skip
+            transcript = analysed.transcript
+            bar.update(task, completed=1.0, description="Transcript ready")
+            (out / "transcript.json").write_text(
+                json.dumps(transcript.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8"
+            )
+            task = bar.add_task("Finding highlights", total=1.0)
+            found = find_highlights(
+                transcript, settings, options, audio_path=analysed.audio_path,
+                progress=lambda f, msg: bar.update(task, completed=f, description=msg),
+            )  # fmt: skip
+            (out / "highlights.json").write_text(_highlights_json(found), encoding="utf-8")
+            for number, highlight in enumerate(found.highlights[:clips], start=1):
+                for preset in presets:
+                    start, end = fit_length(
+                        highlight.start, highlight.end, transcript.duration, preset.min_duration, preset.max_duration
+                    )
+                    spec = ClipSpec(
+                        source=path, info=analysed.info, start=start, end=end, preset=preset, transcript=transcript,
+                        caption_style=style, audiogram_style=audiogram_style, title=highlight.title,
+                        audio_path=analysed.audio_path,
+                    )  # fmt: skip
+                    stem = f"{number:02d}-{preset.key}"
+                    task = bar.add_task(f"Rendering {stem}", total=1.0)
+                    result = render_clip(
+                        spec, clips_dir, settings, stem=stem,
+                        progress=_bar_updater(bar, task),
+                    )  # fmt: skip
+                    all_passed = all_passed and result.passed
+                    span = f"{start:.1f}-{end:.1f} s"
+                    rows.append((stem, highlight.title, span, str(result.video), _check_summary(result.check)))
+        except SpaceClipError as exc:
+            err_console.print(f"[red]{exc.user_message}[/red]")
+            raise typer.Exit(1) from exc
+    if found.llm_note:
+        err_console.print(f"[yellow]{found.llm_note}[/yellow]")
+    table = Table(title=f"SpaceClip: {len(rows)} exports in {clips_dir}")
+    for column in ("clip", "title", "range", "file", "platform check"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+    if not rows:
+        err_console.print("[yellow]No highlights were found; try a lower --min-length.[/yellow]")
+    if not rows or not all_passed:
+        raise typer.Exit(1)
 
 
 @db_app.command("upgrade")
