@@ -324,6 +324,85 @@ def process(
         raise typer.Exit(1)
 
 
+@app.command()
+def highlights(
+    source: Annotated[str, typer.Argument(help="A media file, or a YouTube / X Space / direct media URL.")],
+    max_count: Annotated[int, typer.Option("--max", min=1, max=50, help="How many highlights at most.")] = 10,
+    min_length: Annotated[float, typer.Option("--min", min=3.0, help="Shortest highlight, seconds.")] = 15.0,
+    max_length: Annotated[float, typer.Option("--max-len", min=3.0, help="Longest highlight, seconds.")] = 90.0,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Also write the highlights to this JSON.")] = None,
+    speakers: Annotated[int | None, typer.Option("--speakers", min=1, max=20, help="How many people speak.")] = None,
+    llm: Annotated[bool, typer.Option(help="Ask the local LLM (OLLAMA_HOST) to re-rank and title them.")] = True,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+) -> None:
+    """Find the moments worth sharing in a file or URL and print them ranked, offline."""
+    import json
+    import tempfile
+
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+    from spaceclip.errors import SpaceClipError
+    from spaceclip.services.analysis import analyze_media, find_media_highlights
+    from spaceclip.services.highlight_store import highlight_dict
+    from spaceclip.services.highlights.types import HighlightOptions
+    from spaceclip.services.transcript import format_clock
+
+    if max_length < min_length:
+        raise typer.BadParameter("--max-len must be at least --min.", param_hint="--max-len")
+    settings = _setup(verbose)
+    options = HighlightOptions(min_length=min_length, max_length=max_length, max_count=max_count, use_llm=llm)
+    with tempfile.TemporaryDirectory(prefix="spaceclip-") as tmp, Progress(
+        TextColumn("{task.description:<40}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
+        console=err_console, transient=True,
+    ) as bar:  # fmt: skip
+        task = bar.add_task("Starting", total=1.0)
+        work = Path(tmp)
+
+        def report(_stage: str, fraction: float, message: str) -> None:
+            bar.update(task, completed=fraction, description=message)
+
+        try:
+            if _is_url(source):
+                from spaceclip.services.download import download_url
+
+                bar.update(task, description="Downloading")
+                path = download_url(source, work, settings, progress=lambda f: bar.update(task, completed=f)).path
+            else:
+                path = Path(source).expanduser()
+                if not path.is_file():
+                    raise typer.BadParameter(f"{source} is not a file. Give a media file or an http(s) URL.")
+            analysed = analyze_media(path, work, settings, num_speakers=speakers, report=report)
+            found = find_media_highlights(analysed, settings, options, report=report)
+        except SpaceClipError as exc:
+            err_console.print(f"[red]{exc.user_message}[/red]")
+            raise typer.Exit(1) from exc
+        bar.update(task, completed=1.0, description="Done")
+    items = [highlight_dict(h, rank) for rank, h in enumerate(found.highlights, start=1)]
+    if json_out is not None:
+        data = {"source": source, "duration": analysed.transcript.duration, "llm_note": found.llm_note}
+        json_out.write_text(json.dumps(data | {"highlights": items}, ensure_ascii=False, indent=1), encoding="utf-8")
+    if found.llm_note:
+        err_console.print(f"[yellow]{found.llm_note}[/yellow]")
+    if not items:
+        err_console.print(
+            f"[yellow]No highlights between {min_length:g} and {max_length:g} s were found "
+            f"in {analysed.transcript.duration:.0f} s of media.[/yellow] Try a lower --min."
+        )
+        return
+    table = Table(title=f"SpaceClip: {len(items)} highlights in {path.name}")
+    table.add_column("#", justify="right")
+    table.add_column("time")
+    table.add_column("score", justify="right")
+    table.add_column("title")
+    table.add_column("why")
+    for item in items:
+        span = f"{format_clock(item['start'])} to {format_clock(item['end'])} ({item['duration']:.0f} s)"
+        table.add_row(str(item["rank"]), span, f"{item['score']:.0f}", item["title"], item["reason"])
+    console.print(table)
+    if json_out is not None:
+        console.print(f"[green]Wrote {json_out}[/green]")
+
+
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply database migrations up to the newest."""

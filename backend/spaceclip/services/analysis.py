@@ -1,7 +1,9 @@
-"""The analysis pipeline for one media file: probe → 16 kHz audio → transcript → speakers.
+"""The analysis pipeline for one media file: probe → 16 kHz audio → transcript → speakers → highlights.
 
-Used by the ``analyze`` job and by the ``spaceclip transcribe`` command; it knows nothing about the
-database or the queue. Progress is reported as (stage, overall fraction 0..1, message).
+Used by the ``analyze`` job and by the ``spaceclip transcribe`` / ``highlights`` commands; it knows
+nothing about the database or the queue. :func:`analyze_media` runs the stages up to speakers;
+:func:`find_media_highlights` runs the last one on its result. Progress is reported as (stage,
+overall fraction 0..1, message).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from pathlib import Path
 
 from spaceclip.config import Settings
 from spaceclip.errors import JobCancelled
+from spaceclip.services.highlights.types import HighlightOptions, HighlightResult
 from spaceclip.services.media import MediaInfo, extract_audio, inspect_media
 from spaceclip.services.transcribe import transcribe_with_speakers
 from spaceclip.services.transcript import Transcript
@@ -26,14 +29,16 @@ Cancel = Callable[[], bool]
 STAGES: tuple[tuple[str, float, float], ...] = (
     ("probe", 0.0, 0.02),
     ("extract", 0.02, 0.10),
-    ("transcribe", 0.10, 0.93),
-    ("speakers", 0.93, 1.0),
+    ("transcribe", 0.10, 0.88),
+    ("speakers", 0.88, 0.94),
+    ("highlights", 0.94, 1.0),
 )
 STAGE_MESSAGES = {
     "probe": "Checking the file",
     "extract": "Extracting the audio",
     "transcribe": "Transcribing speech",
     "speakers": "Finding who speaks when",
+    "highlights": "Finding the best moments",
 }
 AUDIO_NAME = "audio.wav"
 
@@ -102,3 +107,34 @@ def analyze_media(
         len(transcript.speakers),
     )
     return AnalysisResult(info=info, audio_path=audio, transcript=transcript)
+
+
+def find_media_highlights(
+    result: AnalysisResult,
+    settings: Settings,
+    options: HighlightOptions | None = None,
+    *,
+    report: Report | None = None,
+    cancel: Cancel | None = None,
+) -> HighlightResult:
+    """The last stage: rank the moments of an analysed file (built-in scorer, LLM when it answers).
+
+    Raises:
+        JobCancelled: ``cancel`` returned True.
+    """
+    from spaceclip.services.highlights.pipeline import find_highlights
+
+    def on_progress(fraction: float, message: str = "") -> None:
+        if cancel is not None and cancel():
+            raise JobCancelled()
+        if report is not None:
+            report("highlights", overall("highlights", fraction), message or STAGE_MESSAGES["highlights"])
+
+    on_progress(0.0)
+    found = find_highlights(
+        result.transcript, settings, options or HighlightOptions(), audio_path=result.audio_path, progress=on_progress
+    )
+    on_progress(1.0)
+    if found.llm_note:
+        log.info("Highlights without the LLM's help: %s", found.llm_note)
+    return found

@@ -1,8 +1,8 @@
-"""The ``analyze`` job: (download) → probe → 16 kHz audio → transcript → speakers, stored.
+"""The ``analyze`` job: (download) → probe → 16 kHz audio → transcript → speakers → highlights, stored.
 
 Safe to run twice: the download and the audio are written to temp names and renamed, a finished
-``audio.wav`` is reused, and the transcript rows are replaced in the transaction that marks the
-job succeeded.
+``audio.wav`` is reused, and the transcript rows and the ``analyze`` batch of highlights are
+replaced in the transaction that marks the job succeeded.
 """
 
 from __future__ import annotations
@@ -12,8 +12,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from spaceclip.errors import JobCancelled
 from spaceclip.models.tables import Job, Project, ProjectStatus
-from spaceclip.services.analysis import analyze_media
+from spaceclip.services.analysis import AnalysisResult, analyze_media, find_media_highlights
+from spaceclip.services.highlight_store import replace_analyze_highlights
+from spaceclip.services.highlights.types import HighlightResult
 from spaceclip.services.storage import Storage
 from spaceclip.services.transcript_store import save_transcript
 from spaceclip.tasks.registry import TaskSpec
@@ -78,20 +81,58 @@ def run(ctx: JobContext) -> dict[str, Any]:
         cancel=ctx.should_stop,
     )
     transcript = result.transcript
-    summary = {
+    highlights, highlight_error = _highlights(ctx, result, start)
+    summary: dict[str, Any] = {
         "duration": transcript.duration,
         "language": transcript.language,
         "segments": len(transcript.segments),
         "speakers": len(transcript.speakers),
+        "highlights": len(highlights.highlights) if highlights else 0,
+        "llm_note": highlights.llm_note if highlights else None,
     }
-    with ctx.finishing(summary, message="Transcript ready") as db:
+    message = "Transcript ready"
+    if highlights is not None:
+        message += f"; {len(highlights.highlights)} highlights found"
+        if highlights.llm_note:
+            message += f" ({highlights.llm_note})"
+    else:
+        summary["highlights_error"] = highlight_error
+        message += f". {highlight_error}"
+    with ctx.finishing(summary, message=message) as db:
         project = db.get(Project, ctx.project_id)
         if project is not None:
             save_transcript(db, ctx.project_id, transcript, model=ctx.settings.whisper_model)
+            if highlights is not None:
+                replace_analyze_highlights(db, ctx.project_id, highlights)
             project.media_info = result.info.to_dict()
             project.status = ProjectStatus.READY
             project.error = None
     return summary
+
+
+def _highlights(ctx: JobContext, result: AnalysisResult, start: float) -> tuple[HighlightResult | None, str]:
+    """The highlights of the fresh transcript, or None and why.
+
+    The transcript is the analysis' main product: a failure while ranking highlights is logged and
+    shown in the job's message, and the creator can run "find more" later, instead of throwing the
+    transcript away and retrying the whole analysis.
+    """
+    try:
+        found = find_media_highlights(
+            result,
+            ctx.settings,
+            report=lambda stage, f, msg: ctx.progress(stage, start + (1.0 - start) * f, msg),
+            cancel=ctx.should_stop,
+        )
+    except JobCancelled:
+        raise
+    except Exception as exc:
+        log.exception("Job %s: finding highlights failed; keeping the transcript", ctx.job_id)
+        return None, (
+            f"Highlights could not be found ({type(exc).__name__}: {str(exc)[:200]}). "
+            "Use Find highlights to try again; if it keeps failing, report the worker log."
+        )
+    return found, ""
 
 
 def on_end(db: Session, job: Job, message: str) -> None:
