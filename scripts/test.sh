@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install what the tests need and run every check: ruff, mypy, and pytest against SQLite and
-# against a real PostgreSQL server started here on loopback.
+# against a real PostgreSQL server started here on loopback; then the web app (API client check,
+# tsc, eslint, next build, Playwright end-to-end tests in chromium).
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 cd "$ROOT"
@@ -23,4 +24,16 @@ say "pytest (PostgreSQL on loopback)"
 source "$ROOT/scripts/lib/postgres.sh"
 start_test_postgres
 SPACECLIP_TEST_DATABASE_URL="$PG_URL" "$VENV/bin/pytest" -q -p no:cacheprovider "$@"
+
+# Web app: the typed client must match the backend's OpenAPI schema; then types, lint, the static
+# export, and the browser tests (Debian's chromium, against a real `spaceclip serve`).
+ensure_system_packages chromium:chromium
+source "$ROOT/scripts/lib/frontend.sh"
+install_frontend_packages
+say "web app: API client up to date, tsc, eslint, prettier"
+(cd "$FRONTEND" && node scripts/gen-api.mjs --check && npx --no-install next typegen >/dev/null &&
+  npx --no-install tsc --noEmit && npx --no-install eslint --max-warnings=0 . && npx --no-install prettier --check .)
+build_frontend
+say "web app: Playwright end-to-end tests in chromium"
+(cd "$FRONTEND" && CHROMIUM_PATH="$(command -v chromium)" npx --no-install playwright test)
 say "All checks passed"

@@ -9,7 +9,8 @@ import { BACKEND, DATA_DIR, E2E_DIR, E2E_PORT, E2E_URL, FRONTEND, SPEECH_WAV, VE
 async function waitForHealth(server: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`spaceclip serve exited with ${server.exitCode}; see ${E2E_DIR}/server.log`);
+    if (server.exitCode !== null)
+      throw new Error(`spaceclip serve exited with ${server.exitCode}; see ${E2E_DIR}/server.log`);
     try {
       const res = await fetch(`${E2E_URL}/api/health`);
       if (res.ok) return;
@@ -28,10 +29,14 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   mkdirSync(DATA_DIR, { recursive: true });
 
   // ~48 s of two synthetic voices (flite), made with the backend's own test helper.
-  execFileSync(join(VENV_BIN, "python"), ["-m", "tests.speech", join(FRONTEND, "e2e", "fixtures", "conversation.json"), SPEECH_WAV], {
-    cwd: BACKEND,
-    stdio: "inherit",
-  });
+  execFileSync(
+    join(VENV_BIN, "python"),
+    ["-m", "tests.speech", join(FRONTEND, "e2e", "fixtures", "conversation.json"), SPEECH_WAV],
+    {
+      cwd: BACKEND,
+      stdio: "inherit",
+    },
+  );
 
   const env: NodeJS.ProcessEnv = {
     ...process.env,

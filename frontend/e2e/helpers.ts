@@ -33,13 +33,32 @@ export type VideoProbe = { width: number; height: number; codec: string; format:
 export function ffprobe(path: string): VideoProbe {
   const out = execFileSync(
     "ffprobe",
-    ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=width,height,codec_name:format=format_name,duration", "-of", "json", path],
+    [
+      "-v",
+      "error",
+      "-select_streams",
+      "v:0",
+      "-show_entries",
+      "stream=width,height,codec_name:format=format_name,duration",
+      "-of",
+      "json",
+      path,
+    ],
     { encoding: "utf8" },
   );
-  const data = JSON.parse(out) as { streams: { width: number; height: number; codec_name: string }[]; format: { format_name: string; duration: string } };
+  const data = JSON.parse(out) as {
+    streams: { width: number; height: number; codec_name: string }[];
+    format: { format_name: string; duration: string };
+  };
   const v = data.streams[0];
   if (!v) throw new Error(`${path} has no video stream`);
-  return { width: v.width, height: v.height, codec: v.codec_name, format: data.format.format_name, duration: Number(data.format.duration) };
+  return {
+    width: v.width,
+    height: v.height,
+    codec: v.codec_name,
+    format: data.format.format_name,
+    duration: Number(data.format.duration),
+  };
 }
 
 /** Expire every session of this account in the test server's database, as time would. */
@@ -51,6 +70,10 @@ export function expireSessions(email: string): number {
     "db.commit()",
     "print(cur.rowcount)",
   ].join("\n");
-  const out = execFileSync(join(VENV_BIN, "python"), ["-c", script, join(DATA_DIR, "spaceclip.db"), email.toLowerCase()], { encoding: "utf8" });
+  const out = execFileSync(
+    join(VENV_BIN, "python"),
+    ["-c", script, join(DATA_DIR, "spaceclip.db"), email.toLowerCase()],
+    { encoding: "utf8" },
+  );
   return Number(out.trim());
 }

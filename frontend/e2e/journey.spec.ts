@@ -44,7 +44,10 @@ test("sign up, upload, transcript and highlights, clip, export for TikTok", asyn
   await expect(highlights.first()).toBeVisible();
   await expect(highlights.first()).toContainText("Why:");
   await highlights.first().getByRole("button", { name: "Good highlight" }).click();
-  await expect(highlights.first().getByRole("button", { name: "Good highlight" })).toHaveAttribute("aria-pressed", "true");
+  await expect(highlights.first().getByRole("button", { name: "Good highlight" })).toHaveAttribute(
+    "aria-pressed",
+    "true",
+  );
   await page.locator("audio.player").evaluate((el) => (el as HTMLAudioElement).pause());
   await screenshot(page, "project");
 
@@ -65,7 +68,10 @@ test("sign up, upload, transcript and highlights, clip, export for TikTok", asyn
 
   // Export for TikTok: progress, then the platform check and the download.
   await page.getByRole("button", { name: "Export for TikTok" }).click();
-  const row = page.getByTestId("export").filter({ has: page.getByRole("heading", { name: "TikTok" }) }).first();
+  const row = page
+    .getByTestId("export")
+    .filter({ has: page.getByRole("heading", { name: "TikTok" }) })
+    .first();
   await expect(row).toHaveAttribute("data-status", "done", { timeout: 240_000 });
   await expect(row.getByTestId("check-result")).toHaveText("passed");
   await screenshot(page, "clip-exported");

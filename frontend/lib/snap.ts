@@ -10,11 +10,21 @@ function nearest(values: readonly number[], t: number): number | null {
 }
 
 export function snapStart(words: readonly Edge[], t: number, before: number): number {
-  return nearest(words.map((w) => w.start).filter((s) => s < before), t) ?? t;
+  return (
+    nearest(
+      words.map((w) => w.start).filter((s) => s < before),
+      t,
+    ) ?? t
+  );
 }
 
 export function snapEnd(words: readonly Edge[], t: number, after: number): number {
-  return nearest(words.map((w) => w.end).filter((e) => e > after), t) ?? t;
+  return (
+    nearest(
+      words.map((w) => w.end).filter((e) => e > after),
+      t,
+    ) ?? t
+  );
 }
 
 /** The next word edge after (dir 1) or before (dir -1) `t`, for keyboard trimming. */

@@ -31,8 +31,11 @@ install_frontend_packages() {
 
 # A digest of everything the static export is built from.
 _frontend_sources_digest() {
-  (cd "$FRONTEND" && find app components lib public next.config.ts tsconfig.json package-lock.json \
-      -type f 2>/dev/null | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-16)
+  local paths=() p
+  for p in app components lib public next.config.ts tsconfig.json package-lock.json; do
+    [[ -e "$FRONTEND/$p" ]] && paths+=("$p")
+  done
+  (cd "$FRONTEND" && find "${paths[@]}" -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
 }
 
 # build_frontend: install packages, `next build` the static export into frontend/out (skipped when

@@ -28,7 +28,7 @@ export function ClipEditor() {
   return <ClipLoader key={id} id={id} />;
 }
 
-type Loaded = { clip: Clip; project: Project; transcript: Transcript; options: RenderOptions };
+type Loaded = { clip: Clip; project: Project; transcript: Transcript };
 
 function ClipLoader({ id }: { id: string }) {
   const [loaded, setLoaded] = useState<Loaded | null>(null);
@@ -38,12 +38,11 @@ function ClipLoader({ id }: { id: string }) {
     (async () => {
       const clip = await unwrap(api.GET("/api/clips/{clip_id}", { params: { path: { clip_id: id } } }));
       const path = { params: { path: { project_id: clip.project_id } } };
-      const [project, transcript, options] = await Promise.all([
+      const [project, transcript] = await Promise.all([
         unwrap(api.GET("/api/projects/{project_id}", path)),
         unwrap(api.GET("/api/projects/{project_id}/transcript", path)),
-        unwrap(api.GET("/api/render/options")),
       ]);
-      setLoaded({ clip, project, transcript, options });
+      setLoaded({ clip, project, transcript });
     })().catch((err: unknown) => setError(errorMessage(err)));
   }, [id]);
 
@@ -72,18 +71,23 @@ function draftOf(clip: Clip): Draft {
   };
 }
 
-function Editor({ clip: initial, project, transcript, options }: Loaded) {
+function Editor({ clip: initial, project, transcript }: Loaded) {
+  const options = useRenderOptions();
   const [clip, setClip] = useState(initial);
   const [draft, setDraft] = useState<Draft>(() => draftOf(initial));
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const [status, setStatus] = useState<string | null>(null);
   const [media, setMedia] = useState<HTMLMediaElement | null>(null);
-  const [previewPlatform, setPreviewPlatform] = useState(options.platforms.find((p) => p.key === "tiktok")?.key ?? options.platforms[0]?.key ?? "");
+  const [previewPlatform, setPreviewPlatform] = useState("tiktok");
   const time = useMediaTime(media);
 
-  const duration = transcript.duration || Number((project.media_info as { duration_s?: number } | null)?.duration_s ?? 0);
-  const words = useMemo(() => transcript.segments.flatMap((s) => s.words.map((w) => ({ start: w.start, end: w.end }))), [transcript]);
+  const duration =
+    transcript.duration || Number((project.media_info as { duration_s?: number } | null)?.duration_s ?? 0);
+  const words = useMemo(
+    () => transcript.segments.flatMap((s) => s.words.map((w) => ({ start: w.start, end: w.end }))),
+    [transcript],
+  );
   // The waveform shows the clip with some room on each side to extend it.
   const margin = Math.max(5, (initial.end - initial.start) * 0.35);
   const from = Math.max(0, initial.start - margin);
@@ -157,7 +161,13 @@ function Editor({ clip: initial, project, transcript, options }: Loaded) {
           <div className="card stack">
             <div className="field">
               <label htmlFor="clip-title">Title</label>
-              <input id="clip-title" type="text" maxLength={300} value={draft.title} onChange={(e) => setDraft({ ...draft, title: e.target.value })} />
+              <input
+                id="clip-title"
+                type="text"
+                maxLength={300}
+                value={draft.title}
+                onChange={(e) => setDraft({ ...draft, title: e.target.value })}
+              />
             </div>
             <h2>Trim</h2>
             {waveform.error && <FormError message={waveform.error} />}
@@ -179,42 +189,95 @@ function Editor({ clip: initial, project, transcript, options }: Loaded) {
               <button type="button" onClick={playClip}>
                 ▶ Play the clip
               </button>
-              <audio ref={hasVideo ? undefined : setMedia} src={hasVideo ? undefined : apiUrl(`/api/projects/${encodeURIComponent(project.id)}/media`)} preload="metadata" controls aria-label="Clip audio" hidden={hasVideo} />
+              <audio
+                ref={hasVideo ? undefined : setMedia}
+                src={hasVideo ? undefined : apiUrl(`/api/projects/${encodeURIComponent(project.id)}/media`)}
+                preload="metadata"
+                controls
+                aria-label="Clip audio"
+                hidden={hasVideo}
+              />
             </div>
-            {hasVideo && <video ref={setMedia} className="player" src={apiUrl(`/api/projects/${encodeURIComponent(project.id)}/media`)} preload="metadata" controls aria-label="Source video" style={{ maxHeight: 280 }} />}
+            {hasVideo && (
+              <video
+                ref={setMedia}
+                className="player"
+                src={apiUrl(`/api/projects/${encodeURIComponent(project.id)}/media`)}
+                preload="metadata"
+                controls
+                aria-label="Source video"
+                style={{ maxHeight: 280 }}
+              />
+            )}
           </div>
           <div className="card stack">
-            <StylePicker
-              legend="Caption style"
-              name="caption_style"
-              styles={options.caption_styles}
-              value={draft.caption_style}
-              onChange={(caption_style) => setDraft({ ...draft, caption_style })}
-            />
-            <StylePicker
-              legend={hasVideo ? "Audiogram style (instead of the video picture)" : "Audiogram style"}
-              name="audiogram_style"
-              styles={hasVideo ? [{ key: "", name: "None: use the video", description: "Reframe the video to the platform's frame." }, ...options.audiogram_styles] : options.audiogram_styles}
-              value={draft.audiogram_style}
-              onChange={(audiogram_style) => setDraft({ ...draft, audiogram_style })}
-            />
-            <label className="row" style={{ fontWeight: 500 }}>
-              <input type="checkbox" checked={draft.speaker_colors} onChange={(e) => setDraft({ ...draft, speaker_colors: e.target.checked })} />
-              Colour captions by speaker
-            </label>
+            {options.error && <FormError message={options.error} />}
+            {options.data && (
+              <>
+                <StylePicker
+                  legend="Caption style"
+                  name="caption_style"
+                  styles={options.data.caption_styles}
+                  value={draft.caption_style}
+                  onChange={(caption_style) => setDraft({ ...draft, caption_style })}
+                />
+                <StylePicker
+                  legend={hasVideo ? "Audiogram style (instead of the video picture)" : "Audiogram style"}
+                  name="audiogram_style"
+                  styles={
+                    hasVideo
+                      ? [
+                          {
+                            key: "",
+                            name: "None: use the video",
+                            description: "Reframe the video to the platform's frame.",
+                          },
+                          ...options.data.audiogram_styles,
+                        ]
+                      : options.data.audiogram_styles
+                  }
+                  value={draft.audiogram_style}
+                  onChange={(audiogram_style) => setDraft({ ...draft, audiogram_style })}
+                />
+                <label className="row" style={{ fontWeight: 500 }}>
+                  <input
+                    type="checkbox"
+                    checked={draft.speaker_colors}
+                    onChange={(e) => setDraft({ ...draft, speaker_colors: e.target.checked })}
+                  />
+                  Colour captions by speaker
+                </label>
+              </>
+            )}
           </div>
         </section>
         <section className="stack" aria-label="Preview and export">
-          <PreviewFrame
-            clipId={clip.id}
-            clipVersion={clip.version}
-            platforms={options.platforms}
-            platform={previewPlatform}
-            onPlatform={setPreviewPlatform}
-            captionStyle={draft.caption_style}
-            audiogramStyle={draft.audiogram_style}
-          />
-          <ExportsPanel clip={clip} platforms={options.platforms} hasVideo={hasVideo} audiogram={Boolean(draft.audiogram_style)} beforeExport={dirty ? save : null} />
+          {options.data && (
+            <>
+              <PreviewFrame
+                clipId={clip.id}
+                clipVersion={clip.version}
+                platforms={options.data.platforms}
+                platform={previewPlatform}
+                onPlatform={setPreviewPlatform}
+                captionStyle={draft.caption_style}
+                audiogramStyle={draft.audiogram_style}
+              />
+              <ExportsPanel
+                clip={clip}
+                platforms={options.data.platforms}
+                hasVideo={hasVideo}
+                audiogram={Boolean(draft.audiogram_style)}
+                beforeExport={dirty ? save : null}
+              />
+            </>
+          )}
+          {options.error && (
+            <div className="card stack">
+              <h2>Preview and export</h2>
+              <FormError message={options.error} />
+            </div>
+          )}
         </section>
       </div>
     </div>
@@ -233,5 +296,16 @@ function useWaveform(projectId: string, start: number, end: number): { data: Wav
       .then(setData)
       .catch((err: unknown) => setError(errorMessage(err)));
   }, [projectId, start, end]);
+  return { data, error };
+}
+
+function useRenderOptions(): { data: RenderOptions | null; error: string | null } {
+  const [data, setData] = useState<RenderOptions | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    unwrap(api.GET("/api/render/options"))
+      .then(setData)
+      .catch((err: unknown) => setError(errorMessage(err)));
+  }, []);
   return { data, error };
 }

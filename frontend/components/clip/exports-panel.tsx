@@ -56,10 +56,18 @@ export function ExportsPanel({ clip, platforms, hasVideo, audiogram, beforeExpor
   return (
     <div className="card stack">
       <h2>Export</h2>
-      <p className="small muted">Each platform gets its own frame size, length limit and encoding; the file is checked against its rules.</p>
+      <p className="small muted">
+        Each platform gets its own frame size, length limit and encoding; the file is checked against its rules.
+      </p>
       <div className="row" role="group" aria-label="Export for a platform">
         {platforms.map((p) => (
-          <button key={p.key} type="button" onClick={() => start(p.key)} disabled={starting !== null} title={`${p.width}×${p.height}, up to ${Math.round(p.max_duration)} s`}>
+          <button
+            key={p.key}
+            type="button"
+            onClick={() => start(p.key)}
+            disabled={starting !== null}
+            title={`${p.width}×${p.height}, up to ${Math.round(p.max_duration)} s`}
+          >
             {starting === p.key ? "Starting…" : `Export for ${p.name}`}
           </button>
         ))}
@@ -68,7 +76,12 @@ export function ExportsPanel({ clip, platforms, hasVideo, audiogram, beforeExpor
       {rows.length > 0 && (
         <ul className="stack" style={{ listStyle: "none", padding: 0, margin: 0 }} aria-label="Exports">
           {rows.map((r) => (
-            <ExportRow key={r.export.id} initial={r.export} job={r.job} name={names[r.export.platform] ?? r.export.platform} />
+            <ExportRow
+              key={r.export.id}
+              initial={r.export}
+              job={r.job}
+              name={names[r.export.platform] ?? r.export.platform}
+            />
           ))}
         </ul>
       )}
@@ -99,7 +112,13 @@ function ExportRow({ initial, job: startJob, name }: { initial: Export; job: Job
     apiUrl(`/api/exports/${encodeURIComponent(exp.id)}/download`, { file });
   const running = job !== null && !isTerminal(job) && exp.status !== "done";
   return (
-    <li className="stack" style={{ borderTop: "1px solid #eceef2", paddingTop: "0.75rem" }} data-testid="export" data-platform={exp.platform} data-status={exp.status}>
+    <li
+      className="stack"
+      style={{ borderTop: "1px solid #eceef2", paddingTop: "0.75rem" }}
+      data-testid="export"
+      data-platform={exp.platform}
+      data-status={exp.status}
+    >
       <div className="spread">
         <h3>{name}</h3>
         <StatusBadge status={exp.status === "done" ? "succeeded" : exp.status} />

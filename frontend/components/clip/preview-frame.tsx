@@ -19,7 +19,15 @@ type Props = {
 type Frame = { url: string | null; error: string | null; loading: boolean };
 
 /** One frame of the clip rendered through the same pipeline as the export, for the style pickers. */
-export function PreviewFrame({ clipId, clipVersion, platforms, platform, onPlatform, captionStyle, audiogramStyle }: Props) {
+export function PreviewFrame({
+  clipId,
+  clipVersion,
+  platforms,
+  platform,
+  onPlatform,
+  captionStyle,
+  audiogramStyle,
+}: Props) {
   const [frame, setFrame] = useState<Frame>({ url: null, error: null, loading: true });
   const src = apiUrl(`/api/clips/${encodeURIComponent(clipId)}/preview`, {
     platform,
@@ -44,7 +52,8 @@ export function PreviewFrame({ clipId, clipVersion, platforms, platform, onPlatf
           setFrame({ url: objectUrl, error: null, loading: false });
         })
         .catch((err: unknown) => {
-          if (!abort.signal.aborted) setFrame({ url: null, error: err instanceof Error ? err.message : String(err), loading: false });
+          if (!abort.signal.aborted)
+            setFrame({ url: null, error: err instanceof Error ? err.message : String(err), loading: false });
         });
     }, 350);
     return () => {
@@ -91,7 +100,9 @@ export function PreviewFrame({ clipId, clipVersion, platforms, platform, onPlatf
           !frame.error && <p className="muted">Rendering a preview frame…</p>
         )}
       </div>
-      <p className="small muted">Shows the saved trim with the styles picked here. Save the clip to preview a new trim.</p>
+      <p className="small muted">
+        Shows the saved trim with the styles picked here. Save the clip to preview a new trim.
+      </p>
     </div>
   );
 }

@@ -43,14 +43,23 @@ export function WaveformTrim({ peaks, from, to, start, end, words, playhead, onC
 
   function keys(which: "start" | "end") {
     return (e: KeyboardEvent<HTMLButtonElement>) => {
-      const dir = e.key === "ArrowLeft" || e.key === "ArrowDown" ? -1 : e.key === "ArrowRight" || e.key === "ArrowUp" ? 1 : 0;
+      const dir =
+        e.key === "ArrowLeft" || e.key === "ArrowDown" ? -1 : e.key === "ArrowRight" || e.key === "ArrowUp" ? 1 : 0;
       if (!dir) return;
       e.preventDefault();
       if (which === "start") {
-        const next = stepEdge(words.map((w) => w.start), start, dir);
+        const next = stepEdge(
+          words.map((w) => w.start),
+          start,
+          dir,
+        );
         if (next < end) onChange(next, end);
       } else {
-        const next = stepEdge(words.map((w) => w.end), end, dir);
+        const next = stepEdge(
+          words.map((w) => w.end),
+          end,
+          dir,
+        );
         if (next > start) onChange(start, next);
       }
     };

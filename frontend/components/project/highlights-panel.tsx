@@ -10,6 +10,7 @@ import { formatTime } from "@/lib/format";
 import { useJob } from "@/lib/hooks/use-job";
 import { JobProgress } from "@/components/projects/project-list";
 import { FormError } from "@/components/ui/form-error";
+import { ThumbIcon } from "@/components/ui/thumb-icon";
 
 type Props = { projectId: string; onPlay: (t: number) => void };
 
@@ -43,7 +44,9 @@ export function HighlightsPanel({ projectId, onPlay }: Props) {
     setError(null);
     try {
       setFinding(
-        await unwrap(api.POST("/api/projects/{project_id}/highlights", { params: { path: { project_id: projectId } }, body: {} })),
+        await unwrap(
+          api.POST("/api/projects/{project_id}/highlights", { params: { path: { project_id: projectId } }, body: {} }),
+        ),
       );
     } catch (err) {
       setError(errorMessage(err));
@@ -66,14 +69,19 @@ export function HighlightsPanel({ projectId, onPlay }: Props) {
       {items === null && !error && <p className="muted">Loading highlights…</p>}
       {items?.length === 0 && (
         <p className="muted">
-          No highlights yet. Short recordings may have no moment long enough; try &ldquo;Find more&rdquo;, or make a clip
-          by hand below.
+          No highlights yet. Short recordings may have no moment long enough; try &ldquo;Find more&rdquo;, or make a
+          clip by hand below.
         </p>
       )}
       {items && items.length > 0 && (
         <ol className="stack" style={{ listStyle: "none", padding: 0, margin: 0 }} aria-label="Highlights">
           {items.map((h) => (
-            <HighlightCard key={h.id} highlight={h} onPlay={onPlay} onChanged={(next) => setItems((list) => list?.map((x) => (x.id === next.id ? next : x)) ?? null)} />
+            <HighlightCard
+              key={h.id}
+              highlight={h}
+              onPlay={onPlay}
+              onChanged={(next) => setItems((list) => list?.map((x) => (x.id === next.id ? next : x)) ?? null)}
+            />
           ))}
         </ol>
       )}
@@ -92,7 +100,12 @@ function HighlightCard({ highlight: h, onPlay, onChanged }: CardProps) {
     setError(null);
     try {
       onChanged(
-        await unwrap(api.PUT("/api/highlights/{highlight_id}/feedback", { params: { path: { highlight_id: h.id } }, body: { value } })),
+        await unwrap(
+          api.PUT("/api/highlights/{highlight_id}/feedback", {
+            params: { path: { highlight_id: h.id } },
+            body: { value },
+          }),
+        ),
       );
     } catch (err) {
       setError(errorMessage(err));
@@ -103,7 +116,9 @@ function HighlightCard({ highlight: h, onPlay, onChanged }: CardProps) {
     setBusy(true);
     setError(null);
     try {
-      const clip = await unwrap(api.POST("/api/highlights/{highlight_id}/clip", { params: { path: { highlight_id: h.id } }, body: {} }));
+      const clip = await unwrap(
+        api.POST("/api/highlights/{highlight_id}/clip", { params: { path: { highlight_id: h.id } }, body: {} }),
+      );
       router.push(`/clip/?id=${encodeURIComponent(clip.id)}`);
     } catch (err) {
       setError(errorMessage(err));
@@ -112,16 +127,21 @@ function HighlightCard({ highlight: h, onPlay, onChanged }: CardProps) {
   }
 
   return (
-    <li className="highlight-card stack" style={{ borderTop: "1px solid #eceef2", paddingTop: "0.75rem" }} data-testid="highlight">
+    <li
+      className="highlight-card stack"
+      style={{ borderTop: "1px solid #eceef2", paddingTop: "0.75rem" }}
+      data-testid="highlight"
+    >
       <div className="spread">
         <h3>{h.title || `Highlight ${h.rank}`}</h3>
         <span className="score" title="Score out of 100">
-          {Math.round(h.score)}
-          <span className="visually-hidden"> out of 100</span>
+          Score {Math.round(h.score)}
+          <span className="muted small">/100</span>
         </span>
       </div>
       <p className="small muted">
-        {formatTime(h.start)}–{formatTime(h.end)} · {Math.round(h.duration)} s{h.speakers.length ? ` · ${h.speakers.join(", ")}` : ""}
+        {formatTime(h.start)}–{formatTime(h.end)} · {Math.round(h.duration)} s
+        {h.speakers.length ? ` · ${h.speakers.join(", ")}` : ""}
         {h.source === "llm" ? " · titled by the local AI" : ""}
       </p>
       {h.hook && <p>{h.hook}</p>}
@@ -145,11 +165,21 @@ function HighlightCard({ highlight: h, onPlay, onChanged }: CardProps) {
         <button type="button" className="primary" onClick={makeClip} disabled={busy}>
           Make clip
         </button>
-        <button type="button" aria-pressed={h.feedback === 1} aria-label="Good highlight" onClick={() => feedback(h.feedback === 1 ? 0 : 1)}>
-          👍
+        <button
+          type="button"
+          aria-pressed={h.feedback === 1}
+          aria-label="Good highlight"
+          onClick={() => feedback(h.feedback === 1 ? 0 : 1)}
+        >
+          <ThumbIcon />
         </button>
-        <button type="button" aria-pressed={h.feedback === -1} aria-label="Bad highlight" onClick={() => feedback(h.feedback === -1 ? 0 : -1)}>
-          👎
+        <button
+          type="button"
+          aria-pressed={h.feedback === -1}
+          aria-label="Bad highlight"
+          onClick={() => feedback(h.feedback === -1 ? 0 : -1)}
+        >
+          <ThumbIcon down />
         </button>
       </div>
       <FormError message={error} />

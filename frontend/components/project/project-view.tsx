@@ -116,7 +116,11 @@ function Workspace({ project }: { project: Project }) {
     <div className="stack">
       <div className="spread">
         <h1>{project.name}</h1>
-        <a className="button" href={apiUrl(`/api/projects/${encodeURIComponent(project.id)}/transcript/download`, { format: "srt" })} download>
+        <a
+          className="button"
+          href={apiUrl(`/api/projects/${encodeURIComponent(project.id)}/transcript/download`, { format: "srt" })}
+          download
+        >
           Download transcript (SRT)
         </a>
       </div>
@@ -124,15 +128,31 @@ function Workspace({ project }: { project: Project }) {
         <section className="stack" aria-label="Player and transcript">
           <div className="card">
             {hasVideo ? (
-              <video ref={setMedia} className="player" src={src} controls preload="metadata" aria-label="Source video" />
+              <video
+                ref={setMedia}
+                className="player"
+                src={src}
+                controls
+                preload="metadata"
+                aria-label="Source video"
+              />
             ) : (
-              <audio ref={setMedia} className="player" src={src} controls preload="metadata" aria-label="Source audio" />
+              <audio
+                ref={setMedia}
+                className="player"
+                src={src}
+                controls
+                preload="metadata"
+                aria-label="Source audio"
+              />
             )}
           </div>
           <TranscriptPanel state={transcript} media={media} onSeek={seek} />
         </section>
         <section className="stack" aria-label="Speakers, highlights and clips">
-          {transcript.data && <SpeakersPanel projectId={project.id} speakers={transcript.data.speakers} onRenamed={transcript.reload} />}
+          {transcript.data && (
+            <SpeakersPanel projectId={project.id} speakers={transcript.data.speakers} onRenamed={transcript.reload} />
+          )}
           <HighlightsPanel projectId={project.id} onPlay={seek} />
           <ClipsPanel projectId={project.id} media={media} />
         </section>

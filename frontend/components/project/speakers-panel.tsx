@@ -21,7 +21,15 @@ export function SpeakersPanel({ projectId, speakers, onRenamed }: Props) {
   );
 }
 
-function SpeakerForm({ projectId, speaker, onRenamed }: { projectId: string; speaker: Speaker; onRenamed: () => void }) {
+function SpeakerForm({
+  projectId,
+  speaker,
+  onRenamed,
+}: {
+  projectId: string;
+  speaker: Speaker;
+  onRenamed: () => void;
+}) {
   const [name, setName] = useState(speaker.name ?? "");
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);

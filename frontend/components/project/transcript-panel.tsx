@@ -45,7 +45,9 @@ export function TranscriptPanel({ state, media, onSeek }: Props) {
       {state.data && segments.length === 0 && <p className="muted">No speech was found in this recording.</p>}
       {segments.length > 0 && (
         <>
-          <p className="muted small">Click a word (or a time) to play from there; the word being spoken is highlighted.</p>
+          <p className="muted small">
+            Click a word (or a time) to play from there; the word being spoken is highlighted.
+          </p>
           <div className="transcript" ref={box} data-testid="transcript">
             {segments.map((seg, i) => {
               const first = index.firstWord[i] ?? 0;

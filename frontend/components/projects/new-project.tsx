@@ -209,7 +209,9 @@ function Analysis({ started, onAgain }: { started: Started; onAgain: () => void 
         </>
       ) : (
         <>
-          <p className="muted">Analyzing: transcript, speakers and highlights. You can leave this page; it keeps running.</p>
+          <p className="muted">
+            Analyzing: transcript, speakers and highlights. You can leave this page; it keeps running.
+          </p>
           {job && <JobProgress job={job} />}
           <Link href={href}>Open the project</Link>
         </>

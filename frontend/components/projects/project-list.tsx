@@ -91,7 +91,11 @@ function ProjectRow({ project, onFinished }: { project: Project; onFinished: () 
           {project.size_bytes ? ` · ${formatBytes(project.size_bytes)}` : ""} · added {formatDate(project.created_at)}
         </p>
         {busy && job && <JobProgress job={job} />}
-        {!busy && project.error && <p className="small" style={{ color: "var(--danger)" }}>{project.error}</p>}
+        {!busy && project.error && (
+          <p className="small" style={{ color: "var(--danger)" }}>
+            {project.error}
+          </p>
+        )}
       </div>
       <StatusBadge status={status} />
     </li>

@@ -38,8 +38,8 @@ export function LlmStatusCard() {
         </button>
       </div>
       <p className="small muted">
-        With a local LLM (Ollama), highlights get better titles, hooks and ranking. Without it the built-in scorer
-        still finds them.
+        With a local LLM (Ollama), highlights get better titles, hooks and ranking. Without it the built-in scorer still
+        finds them.
       </p>
       <FormError message={error} />
       {status && (
@@ -47,7 +47,9 @@ export function LlmStatusCard() {
           <div className="row">
             <dt>Status:</dt>
             <dd style={{ margin: 0 }}>
-              <span className={`badge ${status.available ? "badge-ok" : "badge-busy"}`}>{status.available ? "available" : "not available"}</span>
+              <span className={`badge ${status.available ? "badge-ok" : "badge-busy"}`}>
+                {status.available ? "available" : "not available"}
+              </span>
             </dd>
           </div>
           <div className="row">

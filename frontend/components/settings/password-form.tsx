@@ -25,7 +25,10 @@ export function PasswordForm() {
     try {
       await unwrap(
         api.POST("/api/auth/password", {
-          body: { current_password: String(form.get("current_password") ?? ""), new_password: String(form.get("new_password") ?? "") },
+          body: {
+            current_password: String(form.get("current_password") ?? ""),
+            new_password: String(form.get("new_password") ?? ""),
+          },
         }),
       );
       formEl.reset();
@@ -47,7 +50,14 @@ export function PasswordForm() {
       </div>
       <div className="field">
         <label htmlFor="new_password">New password</label>
-        <input id="new_password" name="new_password" type="password" autoComplete="new-password" required aria-describedby="new-password-hint" />
+        <input
+          id="new_password"
+          name="new_password"
+          type="password"
+          autoComplete="new-password"
+          required
+          aria-describedby="new-password-hint"
+        />
         <p className="hint" id="new-password-hint">
           8 to 256 characters.
         </p>

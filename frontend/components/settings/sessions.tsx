@@ -50,7 +50,9 @@ export function SessionsCard() {
           Sign out everywhere
         </button>
       </div>
-      <p className="small muted">Every browser or script signed in to your account. Sign out the ones you do not recognise.</p>
+      <p className="small muted">
+        Every browser or script signed in to your account. Sign out the ones you do not recognise.
+      </p>
       <FormError message={error} />
       {sessions && (
         <table className="sessions-table">
@@ -76,7 +78,11 @@ export function SessionsCard() {
                 <td className="small">{formatDate(s.created_at)}</td>
                 <td className="small">{formatDate(s.last_seen_at)}</td>
                 <td>
-                  <button type="button" onClick={() => revoke(s)} aria-label={s.current ? "Sign out this browser" : `Sign out session from ${s.ip}`}>
+                  <button
+                    type="button"
+                    onClick={() => revoke(s)}
+                    aria-label={s.current ? "Sign out this browser" : `Sign out session from ${s.ip}`}
+                  >
                     Sign out
                   </button>
                 </td>

@@ -27,7 +27,9 @@ export function AppHeader() {
   }
 
   const current = (href: string) =>
-    href === "/" ? pathname === "/" || pathname.startsWith("/project") || pathname.startsWith("/clip") : pathname.startsWith(href.replace(/\/$/, ""));
+    href === "/"
+      ? pathname === "/" || pathname.startsWith("/project") || pathname.startsWith("/clip")
+      : pathname.startsWith(href.replace(/\/$/, ""));
 
   return (
     <header className="app-header">

@@ -32,7 +32,8 @@ export function messageFrom(status: number, body: unknown): string {
     }
   }
   if (status === 0) return "The server could not be reached. Check that SpaceClip is running, then try again.";
-  if (status >= 500) return `The server failed (HTTP ${status}). Try again; if it keeps happening, run \`spaceclip doctor\`.`;
+  if (status >= 500)
+    return `The server failed (HTTP ${status}). Try again; if it keeps happening, run \`spaceclip doctor\`.`;
   return `The request failed (HTTP ${status}).`;
 }
 

@@ -1001,7 +1001,7 @@ export interface components {
             duration: number;
             /**
              * Score
-             * @description 0..100
+             * @description 0..100, higher is better
              */
             score: number;
             /** Title */
