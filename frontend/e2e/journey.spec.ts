@@ -51,6 +51,21 @@ test("sign up, upload, transcript and highlights, clip, export for TikTok", asyn
   await page.locator("audio.player").evaluate((el) => (el as HTMLAudioElement).pause());
   await screenshot(page, "project");
 
+  // "Find more" runs a highlights job with live progress; the list is reloaded when it ends.
+  const [started] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === "POST" && /\/api\/projects\/[^/]+\/highlights$/.test(r.url())),
+    page.getByRole("button", { name: "Find more" }).click(),
+  ]);
+  expect(started.status()).toBe(202);
+  const jobId = ((await started.json()) as { id: string }).id;
+  await expect
+    .poll(async () => ((await (await page.request.get(`/api/jobs/${jobId}`)).json()) as { status: string }).status, {
+      timeout: 120_000,
+    })
+    .toBe("succeeded");
+  await expect(page.getByRole("button", { name: "Find more" })).toBeEnabled();
+  await expect(highlights.first()).toBeVisible();
+
   // Clip editor: waveform, trim handles, style pickers with a preview frame.
   await highlights.first().getByRole("button", { name: "Make clip" }).click();
   await page.waitForURL(/\/clip\/\?id=/);
