@@ -18,6 +18,11 @@ SPEECH = (
 )
 
 
+def _words(text: str) -> str:
+    """Lower-case words without punctuation: the key sentence is quoted from the text, maybe re-cased."""
+    return " ".join("".join(c for c in word if c.isalnum()) for word in text.lower().split())
+
+
 def test_highlights_command_prints_a_ranked_table_and_writes_json(tmp_path: Path) -> None:
     wav = tmp_path / "kitchen.wav"
     subprocess.run(["espeak-ng", "-s", "150", "-w", str(wav), SPEECH], check=True, timeout=60)
@@ -37,7 +42,7 @@ def test_highlights_command_prints_a_ranked_table_and_writes_json(tmp_path: Path
     assert [h["score"] for h in found] == sorted((h["score"] for h in found), reverse=True)
     for h in found:
         assert 5.0 <= h["duration"] <= 15.0 and 0.0 <= h["start"] < h["end"] <= data["duration"]
-        assert h["title"] and h["reason"] and h["key_sentence"].rstrip(".,!?") in h["text"]
+        assert h["title"] and h["reason"] and _words(h["key_sentence"]) in _words(h["text"])
         assert 3 <= len(h["hashtags"]) <= 5
     table = result.stdout
     assert "highlights in kitchen.wav" in table
