@@ -33,6 +33,9 @@ def test_embedder_is_loaded_once_and_gives_unit_vectors() -> None:
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
     assert float(vectors[0] @ vectors[1]) > float(vectors[0] @ vectors[2])  # bread is closer to sourdough
     assert embedder.encode([]).shape == (0, 384)
+    repeated = embedder.encode(["Yeah.", BAKING[0], "Yeah."])  # repeats are encoded once, rows kept in order
+    assert repeated.shape == (3, 384) and np.array_equal(repeated[0], repeated[2])
+    assert np.allclose(repeated[1], vectors[0], atol=1e-5)
 
 
 def test_topic_shift_found_where_the_subject_changes() -> None:

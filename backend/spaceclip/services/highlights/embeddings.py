@@ -42,15 +42,17 @@ class Embedder:
         """Unit-normalised float32 vectors, one row per text (an empty input gives a 0-row array)."""
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
+        unique = list(dict.fromkeys(texts))  # "Yeah." and "Right." said fifty times are encoded once
         with self._lock:
             vectors = self._model.encode(
-                list(texts),
+                unique,
                 batch_size=BATCH_SIZE,
                 normalize_embeddings=True,
                 convert_to_numpy=True,
                 show_progress_bar=False,
             )
-        return np.asarray(vectors, dtype=np.float32)
+        rows = {text: i for i, text in enumerate(unique)}
+        return np.asarray(vectors, dtype=np.float32)[[rows[t] for t in texts]]
 
 
 def _load() -> Embedder:

@@ -11,7 +11,7 @@ hook           0.20    the first sentence grabs attention (question, "here's wha
 specifics      0.17    numbers (with units), names: density per word, saturating
 contrast       0.11    "but", "actually", "turns out", "instead", superlatives: per 40 words
 story          0.15    first-person past narrative and emotion words, word-weighted mean
-arc            0.15    ends where the speaker's turn ends (or at a pause / topic shift), on a
+arc            0.15    ends where the speaker's turn ends (or at a pause, a full stop, a topic shift), on a
                        landing (a lesson, a result), not on a question; starts at a turn or a
                        topic shift
 quotability    0.10    the best short, general, rhythmic line in the window
@@ -36,6 +36,7 @@ from dataclasses import dataclass
 
 from spaceclip.services.highlights.candidates import StartInfo
 from spaceclip.services.highlights.features import SentenceFeatures
+from spaceclip.services.highlights.sentences import ends_sentence
 from spaceclip.services.highlights.types import HighlightOptions, Sentence
 
 __all__ = [
@@ -111,7 +112,8 @@ def length_fit(length: float, options: HighlightOptions) -> float:
 
 
 def _end_quality(prep: Prepared, last: int) -> tuple[float, float]:
-    """(turn end 0/0.6/1, topic shift after) for a window ending before sentence ``last``."""
+    """(end 0..1: speaker turn 1, pause 0.6, full stop 0.3; topic shift after) for a window ending
+    before sentence ``last``."""
     sentences = prep.sentences
     if last >= len(sentences):
         return 1.0, 1.0
@@ -120,8 +122,10 @@ def _end_quality(prep: Prepared, last: int) -> tuple[float, float]:
         turn = 1.0
     elif following.start - ending.end >= _PAUSE_AFTER_S:
         turn = 0.6
+    elif ends_sentence(ending.text.split()[-1]):
+        turn = 0.3  # a full stop without a pause: an end, but the speaker goes straight on
     else:
-        turn = 0.0
+        turn = 0.0  # a clause end found in a comma splice
     return turn, prep.topic[last]
 
 
