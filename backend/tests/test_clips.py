@@ -211,3 +211,14 @@ def test_clips_are_owner_only(client: TestClient, make_client, users: UserFactor
     assert other.patch(f"/api/clips/{clip['id']}", json={"title": "Mine", "version": 1}).status_code == 404
     assert other.delete(f"/api/clips/{clip['id']}").status_code == 404
     assert client.get(f"/api/clips/{clip['id']}").json()["title"] == clip["title"]
+
+
+def test_non_numbers_are_refused(client: TestClient, users: UserFactory, database: Database) -> None:
+    user = users.create()
+    users.sign_in(client, user)
+    pid = _project(database, user.id)
+    for body in ('{"start": NaN, "end": 2}', '{"start": 1, "end": Infinity}'):
+        response = client.post(f"/api/projects/{pid}/clips", content=body, headers={"Content-Type": "application/json"})
+        assert response.status_code == 422, body
+    assert client.get(f"/api/projects/{pid}/waveform", params={"end": "inf"}).status_code == 422
+    assert client.get(f"/api/projects/{pid}/clips").json() == []

@@ -138,8 +138,8 @@ def get_waveform(
     user: CurrentUser,
     db: DbSession,
     settings: SettingsDep,
-    start: Annotated[float | None, Query(ge=0, description="From (s); default the start")] = None,
-    end: Annotated[float | None, Query(gt=0, description="To (s); default the end")] = None,
+    start: Annotated[float | None, Query(ge=0, allow_inf_nan=False, description="From (s); default the start")] = None,
+    end: Annotated[float | None, Query(gt=0, allow_inf_nan=False, description="To (s); default the end")] = None,
     points: Annotated[int, Query(ge=1, le=MAX_POINTS, description="How many peaks")] = 1000,
 ) -> WaveformPublic:
     """Peak levels (0..1) of equal slices of the project's audio, for drawing the waveform."""

@@ -27,6 +27,8 @@ class ClipPublic(BaseModel):
 
 
 class ClipCreate(BaseModel):
+    model_config = ConfigDict(allow_inf_nan=False)
+
     start: float = Field(ge=0)
     end: float = Field(gt=0)
     title: str | None = Field(default=None, max_length=300)
@@ -43,6 +45,8 @@ class ClipCreate(BaseModel):
 
 
 class ClipUpdate(BaseModel):
+    model_config = ConfigDict(allow_inf_nan=False)
+
     start: float | None = Field(default=None, ge=0)
     end: float | None = Field(default=None, gt=0)
     title: str | None = Field(default=None, max_length=300)

@@ -42,6 +42,8 @@ class HighlightList(BaseModel):
 class FindHighlightsRequest(BaseModel):
     """Look for more highlights, in a time range and/or with other lengths."""
 
+    model_config = ConfigDict(allow_inf_nan=False)
+
     start: float | None = Field(default=None, ge=0, description="Search from here (s)")
     end: float | None = Field(default=None, gt=0, description="Search up to here (s)")
     min_length: float | None = Field(default=None, ge=3, le=600, description="Shortest highlight (s), default 15")
