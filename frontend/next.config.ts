@@ -16,6 +16,8 @@ export default function config(phase: string): NextConfig {
     const api = process.env.SPACECLIP_API_URL ?? "http://127.0.0.1:8000";
     return {
       ...base,
+      // trailingSlash would otherwise redirect /api/x to /api/x/ before the proxy sees it.
+      skipTrailingSlashRedirect: true,
       async rewrites() {
         return [{ source: "/api/:path*", destination: `${api}/api/:path*` }];
       },

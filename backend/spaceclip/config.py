@@ -9,10 +9,10 @@ from __future__ import annotations
 import os
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import AliasChoices, Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 BACKEND_DIR = Path(__file__).resolve().parent.parent
 
@@ -82,7 +82,10 @@ class Settings(BaseSettings):
     )
     login_max_attempts: int = Field(default=10, ge=1, validation_alias=_env("SPACECLIP_LOGIN_MAX_ATTEMPTS"))
     login_window_s: float = Field(default=180.0, gt=0, validation_alias=_env("SPACECLIP_LOGIN_WINDOW_S"))
-    trusted_origins: list[str] = Field(default_factory=list, validation_alias=_env("SPACECLIP_TRUSTED_ORIGINS"))
+    # NoDecode: the variable is comma-separated (split by _split_origins), not JSON.
+    trusted_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, validation_alias=_env("SPACECLIP_TRUSTED_ORIGINS")
+    )
     allow_registration: bool = Field(default=True, validation_alias=_env("SPACECLIP_ALLOW_REGISTRATION"))
 
     # URLs from users
