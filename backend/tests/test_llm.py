@@ -106,6 +106,15 @@ def test_dead_port_status_and_chat_fail_fast() -> None:
     assert time.monotonic() - started < BOUND_S
 
 
+@pytest.mark.parametrize("host", ["http://[::1", "http://127.0.0.1:99999", "ftp://127.0.0.1:21", "http://"])
+def test_malformed_host_is_unavailable_not_a_crash(host: str) -> None:
+    client = LlmClient(host, "llama3.2", timeout_s=5.0, connect_timeout_s=1.0)
+    status = client.status()
+    assert not status.available and "OLLAMA_HOST" in status.message
+    with pytest.raises(LlmUnavailable):
+        client.chat_json(MESSAGES, SCHEMA, max_tokens=8)
+
+
 # --- a misbehaving server -------------------------------------------------------------------------
 
 

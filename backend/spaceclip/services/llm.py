@@ -88,7 +88,11 @@ def normalize_host(host: str) -> str:
     host = host.strip()
     if "://" not in host:
         host = "http://" + host
-    parts = urlsplit(host)
+    try:
+        parts = urlsplit(host)
+        parts.port  # noqa: B018  (raises on a malformed port)
+    except ValueError:
+        return host.rstrip("/")  # the request then fails with a clear "check OLLAMA_HOST" message
     netloc = parts.netloc
     if parts.hostname == "0.0.0.0":  # noqa: S104 (a listen address, reached through loopback)
         netloc = netloc.replace("0.0.0.0", "127.0.0.1", 1)  # noqa: S104
@@ -313,8 +317,10 @@ class LlmClient:
         message = f"The LLM server at {self.host} is up and has the model '{self.model}'."
         return LlmStatus(True, self.host, self.model, models, True, message)
 
-    def chat_json(self, messages: Sequence[Mapping[str, str]], schema: Mapping[str, Any], *, max_tokens: int) -> Any:
-        """Ask for one answer that follows ``schema``; returns the parsed, checked JSON.
+    def chat_json(
+        self, messages: Sequence[Mapping[str, str]], schema: Mapping[str, Any], *, max_tokens: int
+    ) -> dict[str, Any]:
+        """Ask for one answer that follows ``schema`` (an object schema); returns the parsed, checked object.
 
         Raises:
             LlmBadAnswer: the answer is not JSON, was cut off, or breaks the schema.
@@ -347,6 +353,8 @@ class LlmClient:
         problems = schema_errors(schema, value)
         if problems:
             raise LlmBadAnswer(f"The model's answer does not follow the requested form: {problems[0]}.")
+        if not isinstance(value, dict):
+            raise LlmBadAnswer(f"The model's answer is JSON but not an object: {content[:80]!r}.")
         return value
 
     def _raise_http_error(self, status: int, raw: bytes) -> None:
