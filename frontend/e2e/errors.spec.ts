@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { expect, test } from "@playwright/test";
 
 import { E2E_DIR } from "./paths";
-import { PASSWORD, expireSessions, screenshot, signUp, uniqueEmail } from "./helpers";
+import { PASSWORD, expectAccessible, expireSessions, screenshot, signUp, uniqueEmail } from "./helpers";
 
 test("a wrong file type shows the API's message", async ({ page }) => {
   await signUp(page, uniqueEmail("wrongfile"));
@@ -38,6 +38,7 @@ test("an expired session lands on sign-in", async ({ page }) => {
   await page.waitForURL(/\/sign-in\/\?reason=expired/);
   await expect(page.getByText("Your session has expired")).toBeVisible();
   await screenshot(page, "sign-in");
+  await expectAccessible(page);
 
   // Signing in again returns to the page the session expired on.
   await page.getByLabel("Email").fill(email);

@@ -6,12 +6,13 @@ import { join } from "node:path";
 import { expect, test } from "@playwright/test";
 
 import { SPEECH_WAV } from "./paths";
-import { ffprobe, screenshot, signUp, uniqueEmail } from "./helpers";
+import { expectAccessible, ffprobe, screenshot, signUp, uniqueEmail } from "./helpers";
 
 test("sign up, upload, transcript and highlights, clip, export for TikTok", async ({ page }, testInfo) => {
   await signUp(page, uniqueEmail("journey"));
   await expect(page.getByRole("heading", { name: "No projects yet" })).toBeVisible();
   await screenshot(page, "dashboard-empty");
+  await expectAccessible(page);
 
   // Upload with progress; the page follows the analysis and opens the project when it is ready.
   await page.getByRole("link", { name: "New project" }).first().click();
@@ -20,6 +21,7 @@ test("sign up, upload, transcript and highlights, clip, export for TikTok", asyn
   await expect(page.getByTestId("chosen-file")).toContainText("conversation.wav");
   await page.getByLabel("Project name (optional)").fill("Night Shift: sleep and ideas");
   await screenshot(page, "new-project");
+  await expectAccessible(page);
   await page.getByRole("button", { name: "Upload and analyze" }).click();
   await expect(page.getByRole("heading", { name: "Night Shift: sleep and ideas" })).toBeVisible();
   await page.waitForURL(/\/project\/\?id=/, { timeout: 240_000 });
@@ -50,6 +52,7 @@ test("sign up, upload, transcript and highlights, clip, export for TikTok", asyn
   );
   await page.locator("audio.player").evaluate((el) => (el as HTMLAudioElement).pause());
   await screenshot(page, "project");
+  await expectAccessible(page);
 
   // "Find more" runs a highlights job with live progress; the list is reloaded when it ends.
   const [started] = await Promise.all([
@@ -80,6 +83,7 @@ test("sign up, upload, transcript and highlights, clip, export for TikTok", asyn
   await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
   await expect(page.getByTestId("preview-frame")).toBeVisible({ timeout: 90_000 });
   await screenshot(page, "clip-editor");
+  await expectAccessible(page);
 
   // Export for TikTok: progress, then the platform check and the download.
   await page.getByRole("button", { name: "Export for TikTok" }).click();
@@ -90,6 +94,7 @@ test("sign up, upload, transcript and highlights, clip, export for TikTok", asyn
   await expect(row).toHaveAttribute("data-status", "done", { timeout: 240_000 });
   await expect(row.getByTestId("check-result")).toHaveText("passed");
   await screenshot(page, "clip-exported");
+  await expectAccessible(page);
   const [download] = await Promise.all([page.waitForEvent("download"), row.getByTestId("download-video").click()]);
   const file = join(testInfo.outputDir, download.suggestedFilename() || "tiktok.mp4");
   await download.saveAs(file);
@@ -104,4 +109,11 @@ test("sign up, upload, transcript and highlights, clip, export for TikTok", asyn
   await expect(page.getByText("this browser")).toBeVisible();
   await expect(page.getByTestId("llm-status")).toContainText("not available");
   await screenshot(page, "settings");
+  await expectAccessible(page);
+
+  await page.getByRole("link", { name: "Projects" }).click();
+  await expect(page.getByTestId("project-row")).toContainText("Night Shift: sleep and ideas");
+  await expect(page.getByTestId("project-row")).toContainText("ready");
+  await screenshot(page, "dashboard");
+  await expectAccessible(page);
 });
