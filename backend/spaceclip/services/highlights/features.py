@@ -151,7 +151,7 @@ IMPERATIVE_VERBS = frozenset(
     _words(
         """stop start count never always don't do think remember imagine ask try look listen forget fall talk write
     read buy sell focus find build make take keep quit learn spend save stay avoid trust measure ship charge
-    call hire fire test track check cut drop"""
+    call hire fire test track check cut drop pay move put get go give set let stick pick choose automate"""
     )
 )
 SUPERLATIVES = frozenset(
@@ -323,12 +323,38 @@ HOUSEKEEPING_PHRASES = (
     "by the way",
     "how was your weekend",
     "the weather",
+    "this is episode",
+    "episode number",
+    "we are recording",
+    "we're recording",
+    "show notes",
+    "out of time",
+    "that is it for",
+    "that's it for",
+    "thank you for sharing",
+    "thanks for sharing",
+    "i appreciate it",
+    "thanks for coming",
+    "thank you for coming",
+)
+# Stalling while thinking of an answer: the answer is the moment, not this.
+STALLING_PHRASES = (
+    "good question",
+    "great question",
+    "interesting question",
+    "let me think",
+    "how to put it",
+    "how do i put it",
+    "where do i start",
+    "where do i begin",
+    "that is a tough one",
+    "that's a tough one",
 )
 _BACKCHANNEL = frozenset(
     _words(
         """yes yeah yep no nope right okay ok sure wow great nice cool interesting exactly absolutely definitely
     totally true indeed oh ah hmm uh um alright well thanks thank you so that is something incredible
-    amazing i know what mean good fine"""
+    amazing i know what mean good fine lovely brilliant perfect awesome fantastic of course appreciate it"""
     )
 )
 FILLER_WORDS = frozenset(["um", "uh", "er", "erm", "ah", "hmm", "like"])
@@ -487,6 +513,8 @@ def filler_score(text: str) -> float:
         return 1.0
     hits = _count_phrases(lowered, HOUSEKEEPING_PHRASES)
     score = 0.0 if hits == 0 else (0.7 if hits == 1 else 1.0)
+    if any(_has_phrase(lowered, p) for p in STALLING_PHRASES):
+        score = max(score, 0.6)
     if len(words) <= 8 and all(w in _BACKCHANNEL for w in words):
         score = max(score, 0.8)
     elif len(words) <= 5 and not any(_is_number(w) for w in words):

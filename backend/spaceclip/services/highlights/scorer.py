@@ -11,21 +11,24 @@ hook           0.20    the first sentence grabs attention (question, "here's wha
 specifics      0.17    numbers (with units), names: density per word, saturating
 contrast       0.11    "but", "actually", "turns out", "instead", superlatives: per 40 words
 story          0.15    first-person past narrative and emotion words, word-weighted mean
-arc            0.15    ends where the speaker's turn ends (or at a pause, a full stop, a topic shift), on a
-                       landing (a lesson, a result), not on a question; starts at a turn or a
-                       topic shift
+arc            0.15    ends where the speaker's turn ends (or at a pause, a full stop, a topic
+                       shift), on a landing (a lesson, a result), not on a question; starts at a
+                       turn or a topic shift
 quotability    0.10    the best short, general, rhythmic line in the window
 energy         0.07    loudness against the file's typical speech level (0.5 without audio)
 pace           0.05    words per second against the transcript's median
 =============  ======  ==========================================================================
 
-``score = 100 * clamp(Σ weight * feature - 0.6 * filler, 0, 1) * (0.6 + 0.4 * standalone) * length_fit``
+``score = 100 * clamp(Σ weight * feature - 0.6 * filler, 0, 1) * (0.6 + 0.4 * standalone)
+* (0.8 + 0.2 * clean_edges) * length_fit``
 
 where ``filler`` is the word-weighted share of greetings, housekeeping, sponsor reads and
 back-channel ("welcome to the show", "subscribe", "right, okay"), ``standalone`` the opening check
-of :mod:`.candidates` (1 stands alone, 0.5-0.8 leans on context) and ``length_fit`` is 1 for 18-45 s
-(the length short-form viewers finish, clamped into the requested range), falling to 0.9 at the
-minimum and by 0.4 % per second above.
+of :mod:`.candidates` (1 stands alone, 0.5-0.8 leans on context), ``clean_edges`` the share of the
+two edges that fall at a speaker turn, a pause or a full stop (rather than at a clause end found in
+a comma splice, where Whisper may have swallowed a sentence's real end), and ``length_fit`` is 1 for
+18-45 s (the length short-form viewers finish, clamped into the requested range), falling to 0.9 at
+the minimum and by 0.4 % per second above.
 """
 
 from __future__ import annotations
@@ -151,6 +154,8 @@ def window_features(prep: Prepared, first: int, last: int) -> dict[str, float]:
     arc = 0.35 * turn_end + 0.15 * topic_after + 0.2 * closing + 0.3 * prep.starts[first].quality
     if prep.sentences[last - 1].text.rstrip().endswith("?"):
         arc -= 0.4
+    start = prep.starts[first]
+    clean_start = start.turn_start or start.pause_before or start.after_full_stop
     values = {
         "hook": hook,
         "specifics": specifics,
@@ -161,7 +166,8 @@ def window_features(prep: Prepared, first: int, last: int) -> dict[str, float]:
         "energy": energy,
         "pace": pace,
         "filler": filler,
-        "standalone": prep.starts[first].standalone,
+        "standalone": start.standalone,
+        "clean_edges": (float(clean_start) + float(turn_end > 0)) / 2,
     }
     rounded = {k: round(_clamp(v), 4) for k, v in values.items()}
     rounded["words"] = float(words)
@@ -172,7 +178,8 @@ def combine(features: Mapping[str, float], length: float, options: HighlightOpti
     """The 0-100 score of a window from its features (see the module docstring)."""
     base = sum(weight * features[name] for name, weight in WEIGHTS.items())
     raw = _clamp(base - PENALTY_WEIGHT * features["filler"])
-    score = 100.0 * raw * (0.6 + 0.4 * features["standalone"]) * length_fit(length, options)
+    score = 100.0 * raw * (0.6 + 0.4 * features["standalone"]) * (0.8 + 0.2 * features["clean_edges"])
+    score *= length_fit(length, options)
     return round(score, 2)
 
 
