@@ -27,6 +27,19 @@ test("a wrong file type shows the API's message", async ({ page }) => {
   await expect(page.getByRole("button", { name: "Try another file" })).toBeVisible();
 });
 
+test("a refused link shows the API's message in place", async ({ page }) => {
+  await signUp(page, uniqueEmail("badlink"));
+  await page.goto("/new/");
+  await page.getByLabel("YouTube, X Space or direct media link").fill("http://127.0.0.1:9/talk.mp4");
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === "POST" && r.url().endsWith("/api/projects")),
+    page.getByRole("button", { name: "Import" }).click(),
+  ]);
+  expect(response.status()).toBeGreaterThanOrEqual(400);
+  const { detail } = (await response.json()) as { detail: string };
+  await expect(page.locator(".alert-error[role=alert]")).toHaveText(detail);
+});
+
 test("an expired session lands on sign-in", async ({ page }) => {
   const email = uniqueEmail("expiry");
   await signUp(page, email);
