@@ -6,7 +6,7 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 
 import { api, apiUrl, unwrap } from "@/lib/api/client";
 import { errorMessage } from "@/lib/api/errors";
-import type { Clip, Project, RenderOptions, Transcript, Waveform } from "@/lib/api/types";
+import type { Clip, Project, RenderOptions, Style, Transcript, Waveform } from "@/lib/api/types";
 import { seekMedia, useMediaTime } from "@/lib/hooks/use-media-time";
 import { FormError } from "@/components/ui/form-error";
 
@@ -236,7 +236,8 @@ function Editor({ clip: initial, project, transcript }: Loaded) {
                         ]
                       : options.data.audiogram_styles
                   }
-                  value={draft.audiogram_style}
+                  // Audio-only recordings always get an audiogram: the server's default is "bars".
+                  value={draft.audiogram_style || (hasVideo ? "" : defaultAudiogram(options.data.audiogram_styles))}
                   onChange={(audiogram_style) => setDraft({ ...draft, audiogram_style })}
                 />
                 <label className="row" style={{ fontWeight: 500 }}>
@@ -297,6 +298,10 @@ function useWaveform(projectId: string, start: number, end: number): { data: Wav
       .catch((err: unknown) => setError(errorMessage(err)));
   }, [projectId, start, end]);
   return { data, error };
+}
+
+function defaultAudiogram(styles: Style[]): string {
+  return (styles.find((s) => s.key === "bars") ?? styles[0])?.key ?? "";
 }
 
 function useRenderOptions(): { data: RenderOptions | null; error: string | null } {
