@@ -59,6 +59,12 @@ def prepare(sentences: Sequence[Sentence], *, audio_path: Path | None = None) ->
     )
 
 
+def _content_text(prep: scorer.Prepared, first: int, last: int) -> str:
+    """The window's text without its small talk (hashtags come from what the clip is about)."""
+    kept = [prep.sentences[i].text for i in range(first, last) if prep.features[i].filler < 0.5]
+    return " ".join(kept) if kept else " ".join(s.text for s in prep.sentences[first:last])
+
+
 def _explain(item: ScoredCandidate, prep: scorer.Prepared, all_texts: Sequence[str]) -> ScoredCandidate:
     cand = item.candidate
     key = scorer.key_sentence_index(prep, cand.first, cand.last)
@@ -69,7 +75,7 @@ def _explain(item: ScoredCandidate, prep: scorer.Prepared, all_texts: Sequence[s
         reason=scorer.reason(item.features, key_text, numbers=numbers, has_audio=prep.has_audio),
         key_sentence=key_text,
         title=features.extractive_title(key_text),
-        hashtags=features.hashtags(cand.text, all_texts, key_sentence=key_text),
+        hashtags=features.hashtags(_content_text(prep, cand.first, cand.last), all_texts, key_sentence=key_text),
     )
 
 

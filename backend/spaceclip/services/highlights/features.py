@@ -72,7 +72,8 @@ _GENERIC = frozenset(
     everybody somebody ever even often usually later soon already almost enough maybe perhaps alright else
     instead exactly absolutely definitely totally crazy amazing incredible interesting important different
     same another each both once twice today tonight morning evening night afternoon within without across
-    around along behind beside beyond toward towards among since whether whatever although because"""
+    around along behind beside beyond toward towards among since whether whatever although because
+    better worse left ago"""
     )
 )
 
