@@ -6,7 +6,7 @@ import { api, apiUrl, unwrap } from "@/lib/api/client";
 import { errorMessage } from "@/lib/api/errors";
 import { isTerminal, type Clip, type Export, type Job, type Preset } from "@/lib/api/types";
 import { formatBytes } from "@/lib/format";
-import { useJob } from "@/lib/hooks/use-job";
+import { MAX_STREAMS, useJob } from "@/lib/hooks/use-job";
 import { JobProgress } from "@/components/projects/project-list";
 import { FormError } from "@/components/ui/form-error";
 import { StatusBadge } from "@/components/ui/status-badge";
@@ -75,12 +75,13 @@ export function ExportsPanel({ clip, platforms, hasVideo, audiogram, beforeExpor
       <FormError message={error} />
       {rows.length > 0 && (
         <ul className="stack" style={{ listStyle: "none", padding: 0, margin: 0 }} aria-label="Exports">
-          {rows.map((r) => (
+          {rows.map((r, i) => (
             <ExportRow
               key={r.export.id}
               initial={r.export}
               job={r.job}
               name={names[r.export.platform] ?? r.export.platform}
+              poll={rows.slice(0, i).filter((x) => !FINISHED.has(x.export.status)).length >= MAX_STREAMS}
             />
           ))}
         </ul>
@@ -89,10 +90,14 @@ export function ExportsPanel({ clip, platforms, hasVideo, audiogram, beforeExpor
   );
 }
 
-function ExportRow({ initial, job: startJob, name }: { initial: Export; job: Job | null; name: string }) {
+const FINISHED: ReadonlySet<string> = new Set(["done", "failed"]);
+
+type RowProps = { initial: Export; job: Job | null; name: string; poll: boolean };
+
+function ExportRow({ initial, job: startJob, name, poll }: RowProps) {
   const [exp, setExp] = useState(initial);
-  const active = exp.status !== "done" && exp.status !== "failed" && exp.job_id ? exp.job_id : null;
-  const job = useJob(active, startJob);
+  const active = !FINISHED.has(exp.status) && exp.job_id ? exp.job_id : null;
+  const job = useJob(active, startJob, { poll });
   const refreshed = useRef<string | null>(null);
 
   const refresh = useCallback(() => {

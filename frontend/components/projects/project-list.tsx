@@ -7,7 +7,7 @@ import { api, unwrap } from "@/lib/api/client";
 import { errorMessage } from "@/lib/api/errors";
 import { isTerminal, type Job, type Project } from "@/lib/api/types";
 import { formatBytes, formatDate } from "@/lib/format";
-import { useJob } from "@/lib/hooks/use-job";
+import { MAX_STREAMS, useJob } from "@/lib/hooks/use-job";
 import { FormError } from "@/components/ui/form-error";
 import { ProgressBar } from "@/components/ui/progress-bar";
 import { StatusBadge } from "@/components/ui/status-badge";
@@ -37,8 +37,8 @@ export function ProjectList() {
       {projects?.length === 0 && <EmptyState />}
       {projects && projects.length > 0 && (
         <ul className="project-list" aria-label="Projects">
-          {projects.map((p) => (
-            <ProjectRow key={p.id} project={p} onFinished={load} />
+          {projects.map((p, i) => (
+            <ProjectRow key={p.id} project={p} onFinished={load} poll={activeRank(projects, i) >= MAX_STREAMS} />
           ))}
         </ul>
       )}
@@ -65,10 +65,17 @@ function EmptyState() {
   );
 }
 
-function ProjectRow({ project, onFinished }: { project: Project; onFinished: () => void }) {
+/** Among the projects with a running job, the position of projects[i] (streams go to the first few). */
+function activeRank(projects: Project[], i: number): number {
+  return projects.slice(0, i).filter((p) => p.latest_job && !isTerminal(p.latest_job)).length;
+}
+
+type RowProps = { project: Project; onFinished: () => void; poll: boolean };
+
+function ProjectRow({ project, onFinished, poll }: RowProps) {
   const initial = project.latest_job ?? null;
   const live = initial && !isTerminal(initial) ? initial.id : null;
-  const job = useJob(live, initial);
+  const job = useJob(live, initial, { poll });
   const reported = useRef(false);
 
   useEffect(() => {
