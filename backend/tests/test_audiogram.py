@@ -1,0 +1,285 @@
+"""Audiograms: pure layout/text/peak helpers as tables, and real renders through ffmpeg."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+import skimage.data
+
+from spaceclip.errors import ValidationFailed
+from spaceclip.services import audiogram as ag
+from spaceclip.services.platforms import PRESETS
+from spaceclip.services.process import ffmpeg_args, ffprobe_args, run_process
+from tests.media import cached
+
+TIMEOUT = 180.0
+ASTRONAUT: np.ndarray = skimage.data.astronaut()  # type: ignore[no-untyped-call]
+
+# --- pure helpers --------------------------------------------------------------------------------
+
+
+def _chars(text: str) -> float:
+    return float(len(text))
+
+
+@pytest.mark.parametrize(
+    ("title", "width", "lines", "expected"),
+    [
+        ("short", 10, 2, ["short"]),
+        ("one two three", 7, 2, ["one two", "three"]),
+        ("  spaced   out\ttitle ", 20, 2, ["spaced out title"]),
+        ("alpha beta gamma delta", 10, 2, ["alpha beta", "gamma del…"]),
+        ("abcdefghijkl", 5, 3, ["abcde", "fghij", "kl"]),
+        ("abcdefghijklmnop", 5, 2, ["abcde", "fghi…"]),
+        ("", 10, 2, []),
+    ],
+)
+def test_wrap_title(title: str, width: int, lines: int, expected: list[str]) -> None:
+    got = ag.wrap_title(title, _chars, width, lines)
+    assert got == expected
+    assert all(len(line) <= width for line in got)
+
+
+@pytest.mark.parametrize(
+    ("track", "duration", "expected"),
+    [
+        ([], None, {}),
+        ([(0, 2, "A"), (2.1, 4, "A")], None, {"A": [(0, 4)]}),  # small gap joined
+        ([(0, 2, "A"), (3, 4, "A")], None, {"A": [(0, 2), (3, 4)]}),
+        ([(3, 4, "B"), (0, 2, "A"), (2, 3, "B")], None, {"A": [(0, 2)], "B": [(2, 4)]}),
+        ([(-1, 1, "A"), (5, 9, "A")], 6.0, {"A": [(0, 1), (5, 6)]}),  # clipped to the clip
+        ([(1, 1, "A"), (2, 3, "  ")], None, {}),  # empty turns and blank names dropped
+        ([(0, 1, "Ann  Lee")], None, {"Ann Lee": [(0, 1)]}),
+    ],
+)
+def test_merge_turns(
+    track: list[tuple[float, float, str]], duration: float | None, expected: dict[str, list[tuple[float, float]]]
+) -> None:
+    assert ag.merge_turns(track, duration) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("plain", "plain"),
+        ("a:b", "a\\\\:b"),  # option level: a\:b, graph level: a\\:b
+        ("it's", "it\\\\\\'s"),
+        ("x,y;z", "x\\,y\\;z"),
+        ("[tag]", "\\[tag\\]"),
+        ("back\\slash", "back\\\\\\\\slash"),
+        ("line\nbreak", "line break"),
+        ("100%", "100%"),
+    ],
+)
+def test_drawtext_escape(text: str, expected: str) -> None:
+    assert ag.drawtext_escape(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("samples", "rate", "expected"),
+    [
+        (np.zeros(8000), 1000, 4.0),  # silence: the middle
+        (np.concatenate([np.zeros(3000), np.ones(500), np.zeros(4500)]), 1000, 3.25),
+        (np.concatenate([np.ones(500) * 0.1, np.zeros(6000), np.ones(500)]), 1000, 6.75),
+        (np.ones(200), 1000, 0.1),  # shorter than a window
+        (np.array([]), 1000, 0.0),
+    ],
+)
+def test_loudest_window(samples: np.ndarray, rate: int, expected: float) -> None:
+    assert ag.loudest_window(samples, rate, window_s=0.5, hop_s=0.05) == pytest.approx(expected, abs=0.05)
+
+
+@pytest.mark.parametrize("key", sorted(PRESETS))
+def test_layout_stays_inside_the_safe_area(key: str) -> None:
+    preset = PRESETS[key]
+    w, h, safe = preset.width, preset.height, preset.safe
+    lay = ag.layout_for(w, h, safe)
+    assert safe.top <= lay.title_y and lay.name_y + lay.name_size <= h - safe.bottom
+    assert safe.left <= lay.viz_x and lay.viz_x + lay.viz_w <= w - safe.right
+    assert safe.left <= lay.ring_x and lay.ring_x + lay.ring <= w - safe.right
+    assert lay.title_y + 2 * lay.title_size < min(lay.viz_y, lay.ring_y)
+    assert all(v % 2 == 0 for v in (lay.viz_w, lay.viz_h, lay.ring, lay.viz_x, lay.viz_y))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"style": "sparkles"}, "Unknown audiogram style"),
+        ({"width": 1081}, "even frame"),
+        ({"height": 32}, "even frame"),
+        ({"accent": "red; drawtext"}, "not a colour"),
+    ],
+)
+def test_bad_requests_are_refused(kwargs: dict[str, object], message: str) -> None:
+    args: dict[str, object] = {"style": "bars", "width": 1080, "height": 1920, "fps": 30} | kwargs
+    with pytest.raises(ValidationFailed, match=message):
+        ag.audiogram_graph(**args)  # type: ignore[arg-type]
+
+
+def test_bad_background_colours_are_refused() -> None:
+    with pytest.raises(ValidationFailed, match="#RRGGBB"):
+        ag.Background(color="red")
+    with pytest.raises(ValidationFailed):
+        ag.Background(gradient=("#000000", "0x12"))
+    assert ag.Background(color="0x1e293b").color == "0x1e293b"
+
+
+def test_many_turns_keep_one_drawtext_per_speaker() -> None:
+    track = [(i * 1.0, i * 1.0 + 0.8, "Ann" if i % 2 else "Bob") for i in range(300)]
+    graph = ag.audiogram_graph("bars", width=1080, height=1920, fps=30, title=None, speaker_track=track)
+    assert graph.filter.count("drawtext=") == 2
+    assert graph.filter.count("between(") == 300
+    assert graph.extra_inputs == [] and graph.out_label == "ag_out"
+
+
+# --- renders -------------------------------------------------------------------------------------
+
+SILENT_UNTIL = 2.0  # the test audio is silent for 2 s, then loud pink noise for 2 s
+
+
+def _make_quiet_then_loud(path: Path) -> Path:
+    src = f"anoisesrc=c=pink:a=0.7:d=4:r=48000,volume='if(lt(t,{SILENT_UNTIL}),0,1)':eval=frame"
+    run_process(ffmpeg_args("-f", "lavfi", "-i", src, "-c:a", "pcm_s16le", "-y", path), timeout_s=TIMEOUT)
+    return path
+
+
+@pytest.fixture(scope="module")
+def media(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("audiogram")
+
+
+@pytest.fixture(scope="module")
+def quiet_then_loud(media: Path) -> Path:
+    return cached(media / "quiet-then-loud.wav", _make_quiet_then_loud)
+
+
+@pytest.fixture(scope="module")
+def cover(media: Path) -> Path:
+    path = media / "cover.png"
+    cv2.imwrite(str(path), cv2.cvtColor(ASTRONAUT, cv2.COLOR_RGB2BGR))
+    return path
+
+
+def _render(audio: Path, graph: ag.FilterGraph, out: Path, seconds: float = 4.0) -> Path:
+    argv = ffmpeg_args(
+        "-i", audio, *[a for extra in graph.extra_inputs for a in extra],
+        "-filter_complex", graph.filter, "-map", f"[{graph.out_label}]", "-map", "0:a",
+        "-c:v", "libx264", "-preset", "ultrafast", "-crf", "18", "-pix_fmt", "yuv420p", "-c:a", "aac",
+        "-t", f"{seconds}", "-y", out,
+    )  # fmt: skip
+    run_process(argv, timeout_s=TIMEOUT)
+    return out
+
+
+def _size(video: Path) -> tuple[int, int, float]:
+    entries = "stream=width,height:format=duration"
+    argv = ffprobe_args(video, "-select_streams", "v:0", "-show_entries", entries, "-of", "csv=p=0")
+    out = run_process(argv, timeout_s=60).stdout_text.split()
+    w, h = out[0].split(",")[:2]
+    return int(w), int(h), float(out[-1])
+
+
+def _frame(video: Path, at: float, w: int, h: int) -> np.ndarray:
+    argv = ffmpeg_args("-ss", f"{at}", "-i", video, "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1")
+    data = run_process(argv, timeout_s=60).stdout
+    return np.frombuffer(data, dtype=np.uint8).reshape(h, w, 3).astype(np.int16)
+
+
+STYLE_SIZES = [("bars", 1080, 1920), ("wave", 1080, 1920), ("radial", 1080, 1920), ("bars", 1080, 1080)]
+
+
+@pytest.mark.parametrize(("style", "w", "h"), STYLE_SIZES)
+def test_style_renders_and_moves_with_the_sound(style: str, w: int, h: int, quiet_then_loud: Path, media: Path) -> None:
+    graph = ag.audiogram_graph(
+        style, width=w, height=h, fps=30, title="A title", speaker_track=[(0.0, 1.5, "Alice")], audio_input="0:a"
+    )
+    video = _render(quiet_then_loud, graph, media / f"{style}-{w}x{h}.mp4")
+    width, height, duration = _size(video)
+    assert (width, height) == (w, h)
+    assert duration == pytest.approx(4.0, abs=0.15)
+
+    lay = ag.layout_for(w, h, ag._default_safe(w, h))
+    if style == "radial":
+        x0, y0, x1, y1 = lay.ring_x, lay.ring_y, lay.ring_x + lay.ring, lay.ring_y + lay.ring
+    else:
+        x0, y0, x1, y1 = lay.viz_x, lay.viz_y, lay.viz_x + lay.viz_w, lay.viz_y + lay.viz_h
+    quiet = _frame(video, 1.0, w, h)
+    loud = _frame(video, 3.0, w, h)
+    bg = np.array([0x1E, 0x29, 0x3B])
+    lit_quiet = (np.abs(quiet[y0:y1, x0:x1] - bg).max(axis=2) > 60).mean()
+    lit_loud = (np.abs(loud[y0:y1, x0:x1] - bg).max(axis=2) > 60).mean()
+    # Loud sound fills far more of the visualiser than silence does.
+    assert lit_loud > 0.08, lit_loud
+    assert lit_loud > 3 * lit_quiet + 0.04, (lit_quiet, lit_loud)
+    # Nothing is drawn outside the frame's layout below the name line (where captions go).
+    low = loud[lay.name_y + 2 * lay.name_size :, :]
+    assert (np.abs(low - bg).max(axis=2) > 60).mean() < 0.001
+
+
+def test_speaker_name_shows_only_during_the_turn(quiet_then_loud: Path, media: Path) -> None:
+    w, h = 1080, 1920
+    track = [(0.5, 1.5, "Alice"), (2.5, 3.0, "Bob")]
+    graph = ag.audiogram_graph("bars", width=w, height=h, fps=30, title=None, speaker_track=track)
+    video = _render(quiet_then_loud, graph, media / "names.mp4")
+    lay = ag.layout_for(w, h, ag._default_safe(w, h))
+    rows = slice(lay.name_y, lay.name_y + round(lay.name_size * 1.4))
+    bg = np.array([0x1E, 0x29, 0x3B])
+
+    def lit(at: float) -> int:
+        region = _frame(video, at, w, h)[rows]
+        return int((np.abs(region - bg).max(axis=2) > 100).sum())
+
+    before, alice, between, bob, after = (lit(t) for t in (0.2, 1.0, 2.0, 2.75, 3.6))
+    assert alice > 500 and bob > 300
+    assert before == 0 and between == 0 and after == 0
+    assert alice != bob  # different names, different pixels
+
+
+def test_cover_image_background(quiet_then_loud: Path, cover: Path, media: Path) -> None:
+    w, h = 1080, 1350
+    graph = ag.audiogram_graph(
+        "wave", width=w, height=h, fps=25, background=ag.Background(image=cover), title="Cover", first_input_index=1
+    )
+    assert graph.extra_inputs and graph.extra_inputs[0][-1].endswith("cover.png")
+    video = _render(quiet_then_loud, graph, media / "cover.mp4", seconds=2.0)
+    assert _size(video)[:2] == (w, h)
+    frame = _frame(video, 1.0, w, h)
+    corner = frame[: h // 8, : w // 4]
+    # The blurred, dimmed picture: varied colour, darker than the image itself, nothing like flat fill.
+    assert corner.std() > 5
+    assert frame.mean() < ASTRONAUT.mean()
+    still = _frame(video, 1.8, w, h)
+    assert np.abs(still[: h // 8] - frame[: h // 8]).mean() < 2  # the background does not move
+
+
+def test_gradient_background(quiet_then_loud: Path, media: Path) -> None:
+    w, h = 1920, 1080
+    bg = ag.Background(gradient=("#000000", "#FF0000"))
+    graph = ag.audiogram_graph("radial", width=w, height=h, fps=25, background=bg, title=None)
+    video = _render(quiet_then_loud, graph, media / "gradient.mp4", seconds=1.0)
+    frame = _frame(video, 0.5, w, h)
+    top, bottom = frame[5, 5], frame[h - 5, 5]
+    assert top[0] < 40 and bottom[0] > 200  # dark at the top, red at the bottom
+
+
+def _make_burst(path: Path, at: float) -> Path:
+    src = f"anoisesrc=c=pink:a=0.8:d=7:r=16000,volume='if(between(t,{at},{at + 0.5}),1,0.03)':eval=frame"
+    run_process(ffmpeg_args("-f", "lavfi", "-i", src, "-c:a", "pcm_s16le", "-y", path), timeout_s=TIMEOUT)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("burst", "start", "end"),
+    [(1.0, 0.0, 7.0), (3.7, 0.0, 7.0), (5.2, 0.0, 7.0), (3.7, 2.0, 6.0), (5.2, 0.5, 4.0)],
+)
+def test_peak_time_finds_the_burst(burst: float, start: float, end: float, media: Path) -> None:
+    audio = cached(media / f"burst-{burst}.wav", _make_burst, at=burst)
+    peak = ag.peak_time(audio, start, end)
+    assert start <= peak <= end
+    if start <= burst and burst + 0.5 <= end:
+        assert peak == pytest.approx(burst + 0.25, abs=0.15)
+    else:
+        assert peak < burst  # the burst lies outside: the loudest moment is inside the range
