@@ -23,7 +23,8 @@ script's content, so re-running after a scorer change takes seconds.
 ``spaceclip.services.highlights.pipeline.find_highlights`` with ``use_llm=False`` runs this same
 built-in path (rank → select → as_highlight); the figures here are that path's.
 
-Usage: ``python -m benchmarks.eval_highlights [--cache DIR] [--top 5] [--show]`` from ``backend/``.
+Usage: ``python -m benchmarks.eval_highlights [--cache DIR] [--top 5] [--show] [--ablation]`` from
+``backend/``.
 """
 
 from __future__ import annotations
@@ -144,6 +145,7 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "spaceclip-eval-highlights")
     parser.add_argument("--top", type=int, default=5)
     parser.add_argument("--show", action="store_true", help="print each conversation's ranked highlights")
+    parser.add_argument("--ablation", action="store_true", help="recall with each feature switched off in turn")
     parser.add_argument("scripts", nargs="*", type=Path)
     args = parser.parse_args()
     scripts = args.scripts or sorted(DATA_DIR.glob("highlight_*.json"))
@@ -208,6 +210,8 @@ def main() -> None:
         f"ranking {rank_seconds:.2f} s in all (first call includes loading the embedding model); "
         f"render+transcribe {prepare_seconds:.1f} s; pipeline(use_llm=False) gives the same clips: {pipeline_same}"
     )
+    if args.ablation:
+        ablation(scripts, args.cache, args.top)
     long = hour_long(transcripts)
     started = time.perf_counter()
     ranked = rank_candidates(long, HighlightOptions())
@@ -215,7 +219,7 @@ def main() -> None:
     print(
         f"hour-long transcript ({long.duration / 60:.0f} min, {len(texts)} sentences, no audio): "
         f"{len(ranked)} highlights in {time.perf_counter() - started:.1f} s "
-        f"(its sentences repeat, and repeats are embedded once)"
+        f"(its sentences repeat and were embedded above: this is splitting, scoring and selection)"
     )
     # every sentence distinct (each joined with another), twice as long as real ones: an upper bound
     order = np.random.default_rng(0).permutation(len(texts))
@@ -226,6 +230,43 @@ def main() -> None:
         f"embedding {len(set(distinct))} distinct double-length sentences: {time.perf_counter() - started:.1f} s "
         "(upper bound for an hour of unique speech)"
     )
+
+
+def recall(scripts: list[Path], cache: Path, top: int) -> tuple[int, int]:
+    """(designed passages hit in the top ``top``, designed passages) over ``scripts``."""
+    hits = total = 0
+    for script_path in scripts:
+        wav, transcript, passages, _ = render_and_transcribe(script_path, cache)
+        ranked = rank_candidates(transcript, HighlightOptions(), audio_path=wav, pool=top)
+        spans = [(c.candidate.start, c.candidate.end) for c in ranked]
+        hits += sum(1 for p in passages if max((iou(s, (p.start, p.end)) for s in spans), default=0) >= 0.5)
+        total += len(passages)
+    return hits, total
+
+
+def ablation(scripts: list[Path], cache: Path, top: int) -> None:
+    """Recall@top with each weighted feature set to zero, without the filler penalty, and with all
+    weights equal: which features the result rests on."""
+    from spaceclip.services.highlights import scorer
+
+    saved_weights, saved_penalty = dict(scorer.WEIGHTS), scorer.PENALTY_WEIGHT
+    variants: list[tuple[str, dict[str, float], float]] = [
+        (f"without {name}", {**saved_weights, name: 0.0}, saved_penalty) for name in saved_weights
+    ]
+    variants.append(("without the filler penalty", saved_weights, 0.0))
+    variants.append(("all weights equal", dict.fromkeys(saved_weights, 1 / len(saved_weights)), saved_penalty))
+    print(f"\nablation (recall@{top}):")
+    try:
+        for label, weights, penalty in variants:
+            scorer.WEIGHTS.clear()
+            scorer.WEIGHTS.update(weights)
+            scorer.PENALTY_WEIGHT = penalty
+            hits, total = recall(scripts, cache, top)
+            print(f"  {label:28s} {hits}/{total} = {hits / max(1, total):.0%}")
+    finally:
+        scorer.WEIGHTS.clear()
+        scorer.WEIGHTS.update(saved_weights)
+        scorer.PENALTY_WEIGHT = saved_penalty
 
 
 def same_as_pipeline(transcript: Transcript, wav: Path, ranked: list[ScoredCandidate], top: int) -> bool:
