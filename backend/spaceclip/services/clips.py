@@ -6,9 +6,8 @@ rest reads and writes ``clips`` rows, always filtered by ``owner_id`` (SECURITY.
 
 from __future__ import annotations
 
-import importlib
 import logging
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 from sqlalchemy import delete, select
@@ -18,6 +17,7 @@ from spaceclip.errors import Conflict, NotFound, ValidationFailed
 from spaceclip.models.tables import Clip, Highlight, Project
 from spaceclip.models.tables import Segment as SegmentRow
 from spaceclip.models.tables import Transcript as TranscriptRow
+from spaceclip.services.audiogram import AUDIOGRAM_STYLES
 from spaceclip.services.captions import CAPTION_STYLES
 from spaceclip.services.platforms import get_preset
 from spaceclip.services.projects import get_project
@@ -145,18 +145,6 @@ def check_length(start: float, end: float, preset: LengthLimits | None) -> None:
 # --- styles ------------------------------------------------------------------------------------------
 
 
-# Until the audiogram module exists, the style names agreed in the contract are used.
-_CONTRACT_AUDIOGRAM_STYLES = ("bars", "wave", "radial")
-
-
-def _audiogram_style_names() -> Collection[str]:
-    try:
-        styles: Collection[str] = importlib.import_module("spaceclip.services.audiogram").AUDIOGRAM_STYLES
-    except ModuleNotFoundError:
-        return _CONTRACT_AUDIOGRAM_STYLES
-    return styles
-
-
 def _check_caption_style(name: str) -> str:
     if name not in CAPTION_STYLES:
         raise ValidationFailed(f"Unknown caption style {name!r}. Choose one of: {', '.join(sorted(CAPTION_STYLES))}.")
@@ -166,10 +154,9 @@ def _check_caption_style(name: str) -> str:
 def _check_audiogram_style(name: str | None) -> str | None:
     if name is None or name == "":
         return None
-    styles = _audiogram_style_names()
-    if name not in styles:
+    if name not in AUDIOGRAM_STYLES:
         raise ValidationFailed(
-            f"Unknown audiogram style {name!r}. Choose one of: {', '.join(sorted(styles))}, or none."
+            f"Unknown audiogram style {name!r}. Choose one of: {', '.join(sorted(AUDIOGRAM_STYLES))}, or none."
         )
     return name
 
