@@ -155,6 +155,8 @@ def test_clip_create_edit_delete(client: TestClient, users: UserFactory, databas
     assert styled.json()["speaker_colors"] is False
     bad_style = client.patch(f"/api/clips/{clip['id']}", json={"caption_style": "comic-sans", "version": 3})
     assert bad_style.status_code == 422 and "karaoke" in bad_style.json()["detail"]
+    bad_audiogram = client.patch(f"/api/clips/{clip['id']}", json={"audiogram_style": "spiral", "version": 3})
+    assert bad_audiogram.status_code == 422 and "radial" in bad_audiogram.json()["detail"]
     no_audiogram = client.patch(f"/api/clips/{clip['id']}", json={"audiogram_style": None, "version": 3})
     assert no_audiogram.json()["audiogram_style"] is None
 
