@@ -24,6 +24,8 @@ from tests.highlight_words import transcript_of
         ("Count everything.", "alone"),
         ("Um, my strongest opinion is this.", "alone"),
         ("There is one rule.", "alone"),
+        ("Too many founders build before they ask.", "alone"),
+        ("Either you pay now or you pay later.", "alone"),
         # leans on what came before: kept, with a penalty
         ("So we tried one crazy thing.", "mild"),
         ("But the customers loved it.", "mild"),

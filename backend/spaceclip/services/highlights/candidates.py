@@ -103,9 +103,6 @@ _STRONG_BACKREFS: tuple[tuple[str, ...], ...] = tuple(
         "for that reason",
         "in addition",
         "also",
-        "too",
-        "either",
-        "neither",
         "again",
     )
 )

@@ -133,8 +133,8 @@ def _end_quality(prep: Prepared, last: int) -> tuple[float, float]:
 
 
 def window_features(prep: Prepared, first: int, last: int) -> dict[str, float]:
-    """Features (0..1) of the window ``[first, last)``, plus ``filler``, ``standalone`` and the
-    window's ``words``."""
+    """Features (0..1) of the window ``[first, last)``, plus ``filler``, ``standalone``,
+    ``clean_edges`` and the window's ``words``."""
     feats = prep.features[first:last]
     words = sum(f.words for f in feats)
     hook = feats[0].hook
