@@ -1,0 +1,165 @@
+"""Faces in sampled video frames, for the speaker-following crop (:mod:`spaceclip.services.reframe`).
+
+Frames of a range are decoded by ffmpeg once, at a few frames per second, as small grayscale images
+(written to a temp file, then read with numpy), and searched with the Haar cascades that
+``opencv-python-headless`` ships: frontal faces first, then profiles facing either way when no
+frontal face is found. The cascades load once per process.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from spaceclip.errors import JobCancelled
+from spaceclip.services.process import ffmpeg_args, media_input_args, run_process
+
+log = logging.getLogger(__name__)
+
+__all__ = ["Box", "FrameSamples", "detect_faces", "merge_boxes", "sample_frames", "scene_cuts"]
+
+#: Width of the frames faces are searched in; faces down to about 1/15 of the height are found.
+SAMPLE_WIDTH = 512
+#: Mean absolute difference (0-255) of two consecutive thumbnails that counts as a cut.
+CUT_THRESHOLD = 28.0
+
+
+@dataclass(frozen=True, slots=True)
+class Box:
+    """A face: top-left corner and size, in whatever pixels the caller uses."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+
+    @property
+    def cx(self) -> float:
+        return self.x + self.w / 2
+
+    @property
+    def cy(self) -> float:
+        return self.y + self.h / 2
+
+    @property
+    def area(self) -> float:
+        return self.w * self.h
+
+    def scaled(self, sx: float, sy: float) -> Box:
+        return Box(self.x * sx, self.y * sy, self.w * sx, self.h * sy)
+
+
+@dataclass(frozen=True)
+class FrameSamples:
+    """Grayscale frames ``(n, height, width)`` taken every ``1 / fps`` s from the start of the range."""
+
+    frames: np.ndarray
+    fps: float
+    scale_x: float  # source pixels per sample pixel
+    scale_y: float
+
+    @property
+    def times(self) -> list[float]:
+        return [i / self.fps for i in range(len(self.frames))]
+
+
+def _iou(a: Box, b: Box) -> float:
+    ix = max(0.0, min(a.x + a.w, b.x + b.w) - max(a.x, b.x))
+    iy = max(0.0, min(a.y + a.h, b.y + b.h) - max(a.y, b.y))
+    inter = ix * iy
+    union = a.area + b.area - inter
+    return inter / union if union > 0 else 0.0
+
+
+def merge_boxes(boxes: Sequence[Box], overlap: float = 0.3) -> list[Box]:
+    """Overlapping detections of one face reduced to the largest of them, largest first. Pure."""
+    kept: list[Box] = []
+    for box in sorted(boxes, key=lambda b: b.area, reverse=True):
+        if all(_iou(box, k) < overlap for k in kept):
+            kept.append(box)
+    return kept
+
+
+@functools.lru_cache(maxsize=1)
+def _cascades() -> tuple[cv2.CascadeClassifier, cv2.CascadeClassifier]:
+    base = Path(cv2.data.haarcascades)  # type: ignore[attr-defined]
+    frontal = cv2.CascadeClassifier(str(base / "haarcascade_frontalface_default.xml"))
+    profile = cv2.CascadeClassifier(str(base / "haarcascade_profileface.xml"))
+    if frontal.empty() or profile.empty():
+        raise FileNotFoundError(f"OpenCV's Haar cascades are missing from {base}")
+    return frontal, profile
+
+
+def detect_faces(gray: np.ndarray) -> list[Box]:
+    """Faces in one grayscale frame (frame pixels), largest first."""
+    frontal, profile = _cascades()
+    height, width = gray.shape
+    min_side = max(20, height // 15)
+    # No histogram equalisation: on frames that are mostly flat background it wipes out the face's contrast.
+    img = gray
+    found = frontal.detectMultiScale(img, scaleFactor=1.1, minNeighbors=5, minSize=(min_side, min_side))
+    boxes = [Box(float(x), float(y), float(w), float(h)) for x, y, w, h in found]
+    if not boxes:
+        for flipped in (False, True):
+            src = cv2.flip(img, 1) if flipped else img
+            for x, y, w, h in profile.detectMultiScale(src, scaleFactor=1.1, minNeighbors=5, minSize=(min_side,) * 2):
+                left = width - x - w if flipped else x
+                boxes.append(Box(float(left), float(y), float(w), float(h)))
+    return merge_boxes(boxes)
+
+
+def scene_cuts(frames: np.ndarray, threshold: float = CUT_THRESHOLD) -> list[bool]:
+    """Per frame: whether it starts a new shot (its thumbnail differs a lot from the previous one)."""
+    cuts = [False] * len(frames)
+    previous: np.ndarray | None = None
+    for i, frame in enumerate(frames):
+        small = cv2.resize(frame, (64, 36), interpolation=cv2.INTER_AREA).astype(np.float32)
+        if previous is not None and float(np.abs(small - previous).mean()) > threshold:
+            cuts[i] = True
+        previous = small
+    return cuts
+
+
+def sample_frames(
+    video: Path,
+    start: float,
+    end: float,
+    src_w: int,
+    src_h: int,
+    *,
+    fps: float = 4.0,
+    width: int = SAMPLE_WIDTH,
+    timeout_s: float | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> FrameSamples:
+    """Decode ``[start, end]`` of ``video`` at ``fps`` as small grayscale frames.
+
+    ``src_w`` x ``src_h`` is the picture as displayed (after rotation), which is what ffmpeg's
+    filters see.
+    """
+    sw = min(width, src_w) // 2 * 2
+    sh = max(2, round(src_h * sw / src_w / 2) * 2)
+    length = max(0.0, end - start)
+    limit = timeout_s if timeout_s is not None else 120.0 + 2.0 * length
+    with tempfile.TemporaryDirectory(prefix="spaceclip-faces-") as tmp:
+        raw = Path(tmp) / "frames.gray"
+        argv = ffmpeg_args(
+            "-ss", f"{max(0.0, start):.3f}", "-t", f"{length:.3f}", *media_input_args(video),
+            "-map", "0:v:0", "-an", "-sn", "-dn",
+            "-vf", f"fps={fps:g},scale={sw}:{sh}:flags=area,format=gray",
+            "-f", "rawvideo", "-y", raw,
+        )  # fmt: skip
+        run_process(argv, timeout_s=limit, cancel=cancel)
+        data = np.fromfile(raw, dtype=np.uint8)
+    count = data.size // (sw * sh)
+    frames = data[: count * sw * sh].reshape(count, sh, sw)
+    if cancel is not None and cancel():
+        raise JobCancelled()
+    return FrameSamples(frames=frames, fps=fps, scale_x=src_w / sw, scale_y=src_h / sh)

@@ -1,0 +1,354 @@
+"""Reframe: pure path functions as tables, and real plans on generated videos with a real face."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+import skimage.data
+
+from spaceclip.config import Settings
+from spaceclip.services import faces, reframe
+from spaceclip.services.faces import Box
+from spaceclip.services.media import MediaInfo, probe_media
+from spaceclip.services.process import ffmpeg_args, run_process
+from tests.media import cached
+
+TIMEOUT = 300.0
+ASTRONAUT: np.ndarray = skimage.data.astronaut()  # type: ignore[no-untyped-call]
+
+# --- pure functions ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("src", "out", "expected"),
+    [
+        ((1920, 1080), (1080, 1920), (608, 1080)),
+        ((1280, 720), (1080, 1920), (404, 720)),
+        ((1920, 1080), (1080, 1080), (1080, 1080)),
+        ((1920, 1080), (1080, 1350), (864, 1080)),
+        ((1920, 1080), (1920, 1080), (1920, 1080)),
+        ((1080, 1920), (1080, 1080), (1080, 1080)),  # taller source: full width, cut height
+        ((1081, 721), (1080, 1920), (406, 720)),  # odd sizes give even crops
+    ],
+)
+def test_crop_size(src: tuple[int, int], out: tuple[int, int], expected: tuple[int, int]) -> None:
+    assert reframe.crop_size(*src, *out) == expected
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ([None, None], None),
+        ([1.0, None, 3.0], [1.0, 1.0, 3.0]),
+        ([None, 2.0, None], [2.0, 2.0, 2.0]),
+        ([], None),
+    ],
+)
+def test_fill_gaps(values: list[float | None], expected: list[float] | None) -> None:
+    assert reframe.fill_gaps(values) == expected
+
+
+@pytest.mark.parametrize(
+    ("targets", "zone", "expected"),
+    [
+        ([100, 105, 95, 108], 10, [100, 100, 100, 100]),  # jitter inside the zone: no move
+        ([100, 111, 115, 120], 10, [100, 111, 111, 111]),  # leaves the zone: re-centre, then hold
+        ([100, 89, 78, 67], 10, [100, 89, 78, 67]),  # steady motion: follows in steps
+        ([], 10, []),
+    ],
+)
+def test_dead_zone(targets: list[float], zone: float, expected: list[float]) -> None:
+    assert reframe.dead_zone(targets, zone) == expected
+
+
+@pytest.mark.parametrize(
+    ("values", "alpha", "check"),
+    [
+        ([5.0] * 6, 0.4, lambda out: all(v == pytest.approx(5.0) for v in out)),
+        ([0.0, 10.0, 0.0], 1.0, lambda out: out == [0.0, 10.0, 0.0]),
+        # A step is smoothed symmetrically around its middle (zero phase: no lag).
+        ([0.0] * 5 + [10.0] * 5, 0.5, lambda out: out[4] < 5 < out[5] and abs(out[4] + out[5] - 10) < 1.5),
+        ([0.0, 0.0, 30.0, 0.0, 0.0], 0.5, lambda out: max(out) < 15 and min(out) >= 0),
+    ],
+)
+def test_smooth(values: list[float], alpha: float, check: object) -> None:
+    out = reframe.smooth(values, alpha)
+    assert len(out) == len(values)
+    assert check(out)  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(
+    ("values", "step", "expected"),
+    [
+        ([0, 100, 100, 100], 40, [0, 40, 80, 100]),
+        ([50, 40, 45], 40, [50, 40, 45]),
+        ([0, -100], 30, [0, -30]),
+    ],
+)
+def test_limit_speed(values: list[float], step: float, expected: list[float]) -> None:
+    assert reframe.limit_speed(values, step) == expected
+
+
+@pytest.mark.parametrize(
+    ("values", "lo", "hi", "expected"),
+    [([-5, 3, 20], 0, 10, [0, 3, 10]), ([1, 2], 0, 0, [0, 0])],
+)
+def test_clamp(values: list[float], lo: float, hi: float, expected: list[float]) -> None:
+    assert reframe.clamp(values, lo, hi) == expected
+
+
+@pytest.mark.parametrize(
+    ("points", "tol", "expected"),
+    [
+        ([(0, 0), (1, 1), (2, 2), (3, 3)], 0.5, [(0, 0), (3, 3)]),
+        ([(0, 0), (1, 0), (2, 10), (3, 10)], 0.5, [(0, 0), (1, 0), (2, 10), (3, 10)]),
+        ([(0, 5), (1, 5), (2, 5.2), (3, 5)], 0.5, [(0, 5), (3, 5)]),
+        ([(0, 1)], 0.5, [(0, 1)]),
+    ],
+)
+def test_simplify(points: list[tuple[float, float]], tol: float, expected: list[tuple[float, float]]) -> None:
+    assert reframe.simplify(points, tol) == expected
+
+
+def _eval(expr: str, t: float) -> float:
+    """Evaluate one of our crop expressions the way ffmpeg would (only lt/gte, *, +, -, ())."""
+    py = expr.replace("gte(t,", "_gte(t,").replace("lt(t,", "_lt(t,")
+    return float(eval(py, {"_gte": lambda a, b: float(a >= b), "_lt": lambda a, b: float(a < b), "t": t}))
+
+
+@pytest.mark.parametrize(
+    ("points", "samples"),
+    [
+        ([(0.0, 10.0)], [(0.0, 10.0), (5.0, 10.0)]),
+        ([(0.0, 0.0), (2.0, 100.0)], [(-1.0, 0.0), (0.0, 0.0), (1.0, 50.0), (2.0, 100.0), (9.0, 100.0)]),
+        ([(0.0, 0.0), (1.0, 100.0), (3.0, 100.0), (4.0, 0.0)], [(0.5, 50.0), (2.0, 100.0), (3.5, 50.0)]),
+        ([(0.0, 10.0), (1.0, 10.0), (1.001, 300.0), (2.0, 300.0)], [(0.999, 10.0), (1.5, 300.0)]),  # a cut step
+    ],
+)
+def test_linear_expr(points: list[tuple[float, float]], samples: list[tuple[float, float]]) -> None:
+    expr = reframe.linear_expr(points)
+    assert "if(" not in expr  # flat sum, no nesting
+    for t, value in samples:
+        assert _eval(expr, t) == pytest.approx(value, abs=0.2)
+
+
+def _face(cx: float, size: float = 100.0, cy: float = 300.0) -> Box:
+    return Box(cx - size / 2, cy - size / 2, size, size)
+
+
+A, B = 300.0, 1000.0
+
+
+def _centres(track: list[Box | None]) -> list[float | None]:
+    return [None if b is None else b.cx for b in track]
+
+
+@pytest.mark.parametrize(
+    ("samples", "cuts", "switches", "last"),
+    [
+        # One face moving steadily: followed all along.
+        ([[_face(300 + 30 * i)] for i in range(10)], None, 0, 570.0),
+        # Two equal faces, detection order shuffling: stays on the first.
+        ([[_face(A), _face(B)] if i % 2 == 0 else [_face(B), _face(A)] for i in range(20)], None, 0, A),
+        # The other face alternately bigger, never for long: no flipping.
+        ([[_face(A), _face(B, 160 if i % 2 else 90)] for i in range(30)], None, 0, A),
+        # The other face dominates for good: one switch.
+        (
+            [[_face(A), _face(B, 100)] for _ in range(5)] + [[_face(A, 60), _face(B, 160)] for _ in range(10)],
+            None,
+            1,
+            B,
+        ),
+        # The followed face leaves while another is on screen: a quick switch.
+        ([[_face(A)] for _ in range(5)] + [[_face(B)] for _ in range(6)], None, 1, B),
+        # Detection drop-outs: the last position is held.
+        ([[_face(A)], [], [], [_face(A + 10)], []], None, 0, A + 10),
+        # A scene cut starts a new track at once.
+        ([[_face(A)] for _ in range(3)] + [[_face(B)] for _ in range(3)], [False] * 3 + [True, False, False], 1, B),
+    ],
+)
+def test_choose_track(samples: list[list[Box]], cuts: list[bool] | None, switches: int, last: float) -> None:
+    track, count = reframe.choose_track(samples, cuts)
+    assert len(track) == len(samples)
+    assert count == switches
+    assert _centres(track)[-1] == pytest.approx(last)
+
+
+def test_choose_track_without_faces() -> None:
+    track, count = reframe.choose_track([[], [], []])
+    assert track == [None, None, None] and count == 0
+
+
+@pytest.mark.parametrize(
+    ("centres", "cuts", "max_jump"),
+    [
+        ([640.0] * 20, [False] * 20, 0.0),  # still face: still crop
+        ([200 + 60 * i for i in range(20)], [False] * 20, 1.25 * 404 / 4),  # fast motion: speed-limited
+        ([300.0] * 10 + [1000.0] * 10, [False] * 10 + [True] + [False] * 9, 1280.0),  # cut: jump allowed
+    ],
+)
+def test_plan_path_bounds(centres: list[float], cuts: list[bool], max_jump: float) -> None:
+    path = reframe.plan_path(centres, cuts, crop=404, frame=1280, sample_fps=4.0)
+    assert len(path) == len(centres)
+    assert all(0 <= x <= 1280 - 404 for x in path)
+    steps = [abs(b - a) for a, b in itertools.pairwise(path)]
+    assert max(steps) <= max_jump + 1e-6
+    if any(cuts):
+        assert path[0] == pytest.approx(300 - 202) and path[-1] == pytest.approx(1000 - 202)
+        assert max(steps) > 500  # the cut is a jump, not a slow pan
+
+
+# --- generated videos ----------------------------------------------------------------------------
+
+W, H, FPS, SECONDS = 1280, 720, 25, 8.0
+# The astronaut's face region (Haar finds the face at x 177..272, y 66..161 of the 512px image).
+PATCH = (150, 30, 300, 210)  # x0, y0, x1, y1 in the image
+ZOOM = 1.4
+FACE_IN_PATCH = ((177 - 150) * ZOOM, (66 - 30) * ZOOM, 95 * ZOOM)  # x, y, size
+PATCH_W = round((PATCH[2] - PATCH[0]) * ZOOM)
+PATCH_Y = 234
+
+
+def patch_x(t: float) -> float:
+    """Left edge of the face patch at time t: left to right and back over 8 s (up to ~340 px/s)."""
+    return 100 + 435 * (1 - math.cos(math.pi * t / 4))
+
+
+def _write_patch(path: Path) -> Path:
+    x0, y0, x1, y1 = PATCH
+    patch = cv2.resize(ASTRONAUT[y0:y1, x0:x1], None, fx=ZOOM, fy=ZOOM, interpolation=cv2.INTER_CUBIC)
+    cv2.imwrite(str(path), cv2.cvtColor(patch, cv2.COLOR_RGB2BGR))
+    return path
+
+
+def _make_faces_video(path: Path, *, overlays: list[tuple[str, str, str]], seconds: float) -> Path:
+    """A plain wide background with the face patch overlaid at each ``(x expr, y expr, enable expr)``."""
+    patch = _write_patch(path.with_suffix(".face.png"))
+    args: list[str | Path] = ["-f", "lavfi", "-i", f"color=c=0x3A6E8F:s={W}x{H}:r={FPS}:d={seconds}"]
+    for _ in overlays:
+        args += ["-loop", "1", "-framerate", str(FPS), "-i", patch]
+    chain: list[str] = []
+    last = "0:v"
+    for i, (x, y, enable) in enumerate(overlays, start=1):
+        chain.append(f"[{last}][{i}:v]overlay=x='{x}':y='{y}':enable='{enable}':shortest=1[v{i}]")
+        last = f"v{i}"
+    args += ["-filter_complex", ";".join(chain), "-map", f"[{last}]", "-t", f"{seconds}"]
+    args += ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-y", path]
+    run_process(ffmpeg_args(*args), timeout_s=TIMEOUT)
+    return path
+
+
+def _make_moving_face(path: Path) -> Path:
+    return _make_faces_video(path, overlays=[("100+435*(1-cos(PI*t/4))", str(PATCH_Y), "1")], seconds=SECONDS)
+
+
+def _make_two_faces(path: Path) -> Path:
+    return _make_faces_video(path, overlays=[("120", str(PATCH_Y), "1"), ("950", str(PATCH_Y), "1")], seconds=5.0)
+
+
+def _make_face_then_other(path: Path) -> Path:
+    return _make_faces_video(
+        path, overlays=[("120", str(PATCH_Y), "lt(t,3)"), ("950", str(PATCH_Y), "gte(t,3)")], seconds=6.0
+    )
+
+
+def _make_no_face(path: Path) -> Path:
+    src = f"testsrc2=s={W}x{H}:r={FPS}:d=3"
+    encode = ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]
+    run_process(ffmpeg_args("-f", "lavfi", "-i", src, *encode, "-y", path), timeout_s=TIMEOUT)
+    return path
+
+
+@pytest.fixture(scope="module")
+def media(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("reframe")
+
+
+def _info(path: Path, settings: Settings) -> MediaInfo:
+    return probe_media(path, settings)
+
+
+def test_crop_follows_a_moving_face(media: Path, settings: Settings) -> None:
+    video = cached(media / "moving-face.mp4", _make_moving_face)
+    info = _info(video, settings)
+    plan = reframe.plan_crop(video, info, 0.0, SECONDS, 1080, 1920)
+    assert plan.mode == "track"
+    assert (plan.crop_w, plan.crop_h) == (404, 720)
+    assert plan.face_share > 0.8 and plan.switches == 0
+
+    fx, _, fsize = FACE_IN_PATCH
+    inside, xs = 0, []
+    frames = int(SECONDS * FPS)
+    for k in range(frames):
+        t = k / FPS
+        x, y = reframe.position_at(plan, t)
+        xs.append(x)
+        face_left = patch_x(t) + fx
+        assert 0 <= x <= W - plan.crop_w and y == 0
+        inside += x <= face_left and face_left + fsize <= x + plan.crop_w
+    share = inside / frames
+    jumps = [abs(b - a) for a, b in itertools.pairwise(xs)]
+    print(f"face inside the crop in {share:.1%} of {frames} frames; largest move {max(jumps):.1f} px/frame")
+    assert share >= 0.95
+    bound = reframe.MAX_SPEED * plan.crop_w / FPS  # 1.25 crop widths per second
+    assert max(jumps) <= bound + 0.5
+    assert max(xs) - min(xs) > 600  # it really travelled with the face
+
+    # Rendered through crop_filter, the face is found in the output frames.
+    out = media / "moving-face-9x16.mp4"
+    graph = reframe.crop_filter(plan, 270, 480, "0:v", "pic")
+    argv = ffmpeg_args(
+        "-i", video, "-filter_complex", graph, "-map", "[pic]",
+        "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-y", out,
+    )  # fmt: skip
+    run_process(argv, timeout_s=TIMEOUT)
+    samples = faces.sample_frames(out, 0.0, SECONDS, 270, 480, fps=4.0, width=270)
+    found = [bool(faces.detect_faces(f)) for f in samples.frames]
+    assert len(found) >= 30
+    assert sum(found) / len(found) >= 0.9, found
+
+
+@pytest.mark.parametrize(("out", "mode"), [((1080, 1920), "blur_fit"), ((1080, 1080), "center")])
+def test_no_face_falls_back(out: tuple[int, int], mode: str, media: Path, settings: Settings) -> None:
+    video = cached(media / "no-face.mp4", _make_no_face)
+    plan = reframe.plan_crop(video, _info(video, settings), 0.0, 3.0, *out)
+    assert plan.mode == mode
+    assert plan.face_share < reframe.MIN_FACE_SHARE and not plan.keyframes
+    graph = reframe.crop_filter(plan, out[0] // 4, out[1] // 4, "[0:v]", "[pic]")
+    dest = media / f"no-face-{mode}.png"
+    argv = ffmpeg_args("-ss", "1", "-i", video, "-filter_complex", graph, "-map", "[pic]", "-frames:v", "1", "-y", dest)
+    run_process(argv, timeout_s=TIMEOUT)
+    img = cv2.imread(str(dest))
+    assert img is not None and img.shape[:2] == (out[1] // 4, out[0] // 4)
+
+
+def test_two_faces_do_not_flip(media: Path, settings: Settings) -> None:
+    video = cached(media / "two-faces.mp4", _make_two_faces)
+    plan = reframe.plan_crop(video, _info(video, settings), 0.0, 5.0, 1080, 1920)
+    assert plan.mode == "track"
+    assert plan.switches == 0
+    xs = [reframe.position_at(plan, k / FPS)[0] for k in range(int(5 * FPS))]
+    assert max(xs) - min(xs) < 20  # the crop stays on one person
+
+
+def test_face_leaves_and_another_appears(media: Path, settings: Settings) -> None:
+    video = cached(media / "face-then-other.mp4", _make_face_then_other)
+    plan = reframe.plan_crop(video, _info(video, settings), 0.0, 6.0, 1080, 1920)
+    assert plan.mode == "track"
+    assert plan.switches == 1
+    first = reframe.position_at(plan, 1.0)[0]
+    last = reframe.position_at(plan, 5.9)[0]
+    fx, _, fsize = FACE_IN_PATCH
+    assert first <= 120 + fx and 120 + fx + fsize <= first + plan.crop_w
+    assert last <= 950 + fx and 950 + fx + fsize <= last + plan.crop_w
+
+
+def test_same_aspect_needs_no_sampling(media: Path, settings: Settings) -> None:
+    video = cached(media / "no-face.mp4", _make_no_face)
+    plan = reframe.plan_crop(video, _info(video, settings), 0.0, 3.0, 1920, 1080)
+    assert plan.mode == "center" and (plan.crop_w, plan.crop_h) == (W, H) and plan.samples == 0
