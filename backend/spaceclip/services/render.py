@@ -292,7 +292,7 @@ class ClipSpec:
     title: str | None = None
     speaker_colors: bool = False
     audio_path: Path | None = None  # the 16 kHz analysis audio, for finding the loudest moment
-    background: Any = None  # audiogram.Background; None: the style's default
+    background: Any = None  # audiogram.Background; None: the default colour
 
     @property
     def is_audiogram(self) -> bool:
@@ -342,20 +342,16 @@ def make_picture(spec: ClipSpec, start: float, length: float, *, cancel: Cancel 
         import spaceclip.services.audiogram as audiogram
 
         track = speaker_track(spec.transcript.segments, start, start + length) if spec.transcript else []
-        kwargs: dict[str, Any] = {}
-        if spec.background is not None:
-            kwargs["background"] = spec.background
-        else:
-            kwargs["background"] = audiogram.Background()
         graph = audiogram.audiogram_graph(
             spec.style_of_audiogram,
             width=w,
             height=h,
             fps=preset.fps,
+            background=spec.background,
             title=spec.title or None,
             speaker_track=track,
             audio_input=_audio_stream(spec.info),
-            **kwargs,
+            safe=preset.safe,
         )
         return Picture(
             filter=graph.filter,
@@ -409,14 +405,13 @@ def _write_text_atomic(dest: Path, text: str) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def _peak_offset(spec: ClipSpec, start: float, length: float) -> float:
+def _peak_offset(spec: ClipSpec, start: float, length: float, cancel: Cancel | None) -> float:
     """Seconds into the clip of its loudest moment (the thumbnail frame)."""
     import spaceclip.services.audiogram as audiogram
 
     audio_path = spec.audio_path if spec.audio_path is not None and spec.audio_path.exists() else spec.source
-    peak = float(audiogram.peak_time(audio_path, start, start + length))
-    offset = peak - start if peak >= start - 1e-6 else peak  # accept either absolute or clip-relative
-    return min(max(0.0, offset), max(0.0, length - 0.1))
+    peak = float(audiogram.peak_time(audio_path, start, start + length, cancel=cancel))
+    return min(max(0.0, peak - start), max(0.0, length - 0.1))
 
 
 def make_thumbnail(video: Path, at: float, dest: Path, settings: Settings, *, cancel: Cancel | None = None) -> Path:
@@ -513,7 +508,7 @@ def render_clip(
     if thumbnail:
         report("thumbnail", ENCODE_END + 0.02, "Making the thumbnail")
         thumb = make_thumbnail(
-            video, _peak_offset(spec, start, length), out_dir / f"{stem}.png", settings, cancel=cancel
+            video, _peak_offset(spec, start, length, cancel), out_dir / f"{stem}.png", settings, cancel=cancel
         )
     report("check", ENCODE_END + 0.05, "Checking the file against the platform's rules")
     result = platforms.check_export(video, preset, settings)
