@@ -24,7 +24,16 @@ test("sign up, upload, transcript and highlights, clip, export for TikTok", asyn
   await expectAccessible(page);
   await page.getByRole("button", { name: "Upload and analyze" }).click();
   await expect(page.getByRole("heading", { name: "Night Shift: sleep and ideas" })).toBeVisible();
-  await page.waitForURL(/\/project\/\?id=/, { timeout: 240_000 });
+  await expect(page.getByRole("progressbar")).toBeVisible();
+
+  // The dashboard follows the analysis live (server-sent events): progress, then "ready", no reload.
+  await page.getByRole("link", { name: "Projects" }).click();
+  const projectRow = page.getByTestId("project-row").filter({ hasText: "Night Shift: sleep and ideas" });
+  await expect(projectRow.getByRole("progressbar")).toBeVisible({ timeout: 5_000 });
+  await screenshot(page, "dashboard-progress");
+  await expect(projectRow.getByText("ready", { exact: true })).toBeVisible({ timeout: 240_000 });
+  await projectRow.getByRole("link", { name: "Night Shift: sleep and ideas" }).click();
+  await page.waitForURL(/\/project\/\?id=/);
 
   // Transcript with both speakers, words that seek the player.
   const transcript = page.getByTestId("transcript");
