@@ -30,9 +30,10 @@ SPACECLIP_TEST_DATABASE_URL="$PG_URL" "$VENV/bin/pytest" -q -p no:cacheprovider 
 ensure_system_packages chromium:chromium
 source "$ROOT/scripts/lib/frontend.sh"
 install_frontend_packages
-say "web app: API client up to date, tsc, eslint, prettier"
+say "web app: API client up to date, tsc, eslint, prettier, unit tests"
 (cd "$FRONTEND" && node scripts/gen-api.mjs --check && npx --no-install next typegen >/dev/null &&
-  npx --no-install tsc --noEmit && npx --no-install eslint --max-warnings=0 . && npx --no-install prettier --check .)
+  npx --no-install tsc --noEmit && npx --no-install eslint --max-warnings=0 . && npx --no-install prettier --check . &&
+  npx --no-install playwright test -c playwright.unit.config.ts)
 build_frontend
 say "web app: Playwright end-to-end tests in chromium"
 (cd "$FRONTEND" && CHROMIUM_PATH="$(command -v chromium)" npx --no-install playwright test)

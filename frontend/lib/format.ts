@@ -1,6 +1,8 @@
 /** 83.4 -> "1:23.4"; 3725 -> "1:02:05.0". */
 export function formatTime(seconds: number, decimals = 1): string {
-  const s = Math.max(0, seconds);
+  // Round first, so 599.96 s reads 10:00.0 rather than 9:60.0.
+  const factor = 10 ** decimals;
+  const s = Math.round(Math.max(0, seconds) * factor) / factor;
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);
   const rest = (s % 60).toFixed(decimals).padStart(decimals ? decimals + 3 : 2, "0");

@@ -1,0 +1,66 @@
+import { expect, test } from "@playwright/test";
+
+import { messageFrom } from "@/lib/api/errors";
+import { formatBytes, formatTime, percent } from "@/lib/format";
+
+for (const [s, expected] of [
+  [0, "0:00.0"],
+  [5.25, "0:05.3"],
+  [83.4, "1:23.4"],
+  [599.96, "10:00.0"],
+  [3725, "1:02:05.0"],
+  [-3, "0:00.0"],
+] as const) {
+  test(`formatTime(${s}) = ${expected}`, () => {
+    expect(formatTime(s)).toBe(expected);
+  });
+}
+
+test("formatTime without decimals", () => {
+  expect(formatTime(83.4, 0)).toBe("1:23");
+});
+
+for (const [n, expected] of [
+  [0, "0 B"],
+  [1023, "1023 B"],
+  [1536, "1.5 KB"],
+  [1_572_864, "1.5 MB"],
+  [50 * 1024 * 1024, "50 MB"],
+] as const) {
+  test(`formatBytes(${n}) = ${expected}`, () => {
+    expect(formatBytes(n)).toBe(expected);
+  });
+}
+
+test("percent clamps to 0..100", () => {
+  expect([percent(-1), percent(0.426), percent(2)]).toEqual(["0%", "43%", "100%"]);
+});
+
+const CASES: [string, number, unknown, string][] = [
+  [
+    "the API's detail",
+    415,
+    { detail: "This file is not audio or video.", code: "unsupported_media" },
+    "This file is not audio or video.",
+  ],
+  [
+    "validation errors, field and message",
+    422,
+    { detail: [{ loc: ["body", "end"], msg: "Value error, end must be after start", type: "value_error" }] },
+    "end: end must be after start",
+  ],
+  [
+    "no body, server error",
+    502,
+    null,
+    "The server failed (HTTP 502). Try again; if it keeps happening, run `spaceclip doctor`.",
+  ],
+  ["no body, client error", 404, "not json", "The request failed (HTTP 404)."],
+  ["network failure", 0, null, "The server could not be reached. Check that SpaceClip is running, then try again."],
+];
+
+for (const [name, status, body, expected] of CASES) {
+  test(`messageFrom: ${name}`, () => {
+    expect(messageFrom(status, body)).toBe(expected);
+  });
+}
