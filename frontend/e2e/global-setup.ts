@@ -25,6 +25,12 @@ async function waitForHealth(server: ChildProcess, timeoutMs: number): Promise<v
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const out = join(FRONTEND, "out");
   if (!existsSync(join(out, "index.html"))) throw new Error("frontend/out is missing: run `npx next build` first.");
+  const busy = await fetch(`${E2E_URL}/api/health`).then(
+    () => true,
+    () => false,
+  );
+  if (busy)
+    throw new Error(`Something already answers on ${E2E_URL}: stop it, or set SPACECLIP_E2E_PORT to a free port.`);
   rmSync(DATA_DIR, { recursive: true, force: true });
   mkdirSync(DATA_DIR, { recursive: true });
 
