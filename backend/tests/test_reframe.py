@@ -137,6 +137,27 @@ def test_linear_expr(points: list[tuple[float, float]], samples: list[tuple[floa
         assert _eval(expr, t) == pytest.approx(value, abs=0.2)
 
 
+def test_long_paths_stay_within_ffmpeg_limits(tmp_path: Path) -> None:
+    """400 keyframes (the most a plan writes) give an expression ffmpeg accepts and evaluates right."""
+    points = [(i * 0.25, 300 + 200 * math.sin(i / 7)) for i in range(reframe.MAX_KEYFRAMES)]
+    expr = reframe.linear_expr(points)
+    for t in (0.0, 13.3, 57.1, 99.0):
+        i = int(t / 0.25)
+        want = points[i][1] + (points[i + 1][1] - points[i][1]) * (t - points[i][0]) / 0.25
+        assert _eval(expr, t) == pytest.approx(want, abs=0.3)
+    # ffmpeg's crop at t=57.1 s: a 2x2 window of a horizontal ramp reads back its x position.
+    at = 57.1
+    ramp = f"nullsrc=s=1024x16:r=10:d={at + 0.1},geq=lum='X/4':cb=128:cr=128,format=gray"
+    argv = ffmpeg_args(
+        "-f", "lavfi", "-i", ramp, "-vf", f"crop=w=4:h=2:x='{expr}':y=0:exact=1",
+        "-ss", f"{at}", "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "gray", "pipe:1",
+    )  # fmt: skip
+    pixel = run_process(argv, timeout_s=TIMEOUT).stdout[0]
+    i = int(at / 0.25)
+    want = points[i][1] + (points[i + 1][1] - points[i][1]) * (at - points[i][0]) / 0.25
+    assert pixel * 4 == pytest.approx(want, abs=6)
+
+
 def _face(cx: float, size: float = 100.0, cy: float = 300.0) -> Box:
     return Box(cx - size / 2, cy - size / 2, size, size)
 

@@ -16,9 +16,10 @@ The path is built by pure functions, each tested as a table:
 5. :func:`limit_speed`: at most ``max_speed`` source pixels per second; scene cuts may jump.
 6. :func:`clamp` into the frame, then :func:`simplify` drops keyframes a straight line already gives.
 
-The crop position is a piecewise-linear function of the clip time ``t`` written as one flat sum of
-``gte(t,a)*lt(t,b)*(...)`` terms (no nesting, so no parser depth limit), evaluated by ffmpeg's
-``crop`` filter for every frame.
+The crop position is a piecewise-linear function of the clip time ``t`` written as a sum of
+``gte(t,a)*lt(t,b)*(...)`` terms (no ``if`` nesting), in parenthesised groups of :data:`EXPR_GROUP`
+because ffmpeg's expression parser refuses a flat sum of about a hundred terms; the ``crop`` filter
+evaluates it for every frame.
 """
 
 from __future__ import annotations
@@ -74,6 +75,8 @@ DEAD_ZONE = 0.12
 SMOOTHING = 0.45
 #: Fastest pan, in crop widths per second.
 MAX_SPEED = 1.25
+#: Terms per parenthesised group of a crop expression (ffmpeg refuses a flat sum of ~100 terms).
+EXPR_GROUP = 25
 #: Most keyframes written into one expression (the tolerance grows until the path fits).
 MAX_KEYFRAMES = 400
 
@@ -316,7 +319,15 @@ def linear_expr(points: Sequence[tuple[float, float]]) -> str:
             slope = (v1 - v0) / (t1 - t0)
             terms.append(f"gte(t,{t0:.3f})*lt(t,{t1:.3f})*({v0:.1f}+{slope:.3f}*(t-{t0:.3f}))")
     terms.append(f"gte(t,{points[-1][0]:.3f})*{points[-1][1]:.1f}")
-    return "+".join(terms)
+    return _grouped_sum(terms)
+
+
+def _grouped_sum(terms: Sequence[str]) -> str:
+    """``terms`` added up in parenthesised groups: ffmpeg's parser refuses a flat sum of about 100+ terms."""
+    if len(terms) <= EXPR_GROUP:
+        return "+".join(terms)
+    groups = [f"({'+'.join(terms[i : i + EXPR_GROUP])})" for i in range(0, len(terms), EXPR_GROUP)]
+    return _grouped_sum(groups)
 
 
 def position_at(plan: CropPlan, t: float) -> tuple[float, float]:
