@@ -127,12 +127,38 @@ def test_bad_background_colours_are_refused() -> None:
     assert ag.Background(color="0x1e293b").color == "0x1e293b"
 
 
-def test_many_turns_keep_one_drawtext_per_speaker() -> None:
-    track = [(i * 1.0, i * 1.0 + 0.8, "Ann" if i % 2 else "Bob") for i in range(300)]
-    graph = ag.audiogram_graph("bars", width=1080, height=1920, fps=30, title=None, speaker_track=track)
+@pytest.mark.parametrize(
+    ("n", "expected"),
+    [
+        (1, "a0"),
+        (3, "a0+a1+a2"),
+        (26, "(" + "+".join(f"a{i}" for i in range(25)) + ")+(a25)"),
+    ],
+)
+def test_grouped_sum(n: int, expected: str) -> None:
+    assert ag.grouped_sum([f"a{i}" for i in range(n)]) == expected
+
+
+def test_grouped_sum_nests_for_very_long_sums() -> None:
+    text = ag.grouped_sum(["1"] * 2000)
+    assert eval(text) == 2000
+    assert text.startswith("((")
+
+
+def test_many_turns_keep_one_drawtext_per_speaker(quiet_then_loud: Path, media: Path) -> None:
+    track = [(i * 1.0, i * 1.0 + 0.6, "Ann" if i % 2 else "Bob") for i in range(400)]
+    graph = ag.audiogram_graph("bars", width=320, height=568, fps=10, title=None, speaker_track=track)
     assert graph.filter.count("drawtext=") == 2
-    assert graph.filter.count("between(") == 300
+    assert graph.filter.count("between(") == 400
     assert graph.extra_inputs == [] and graph.out_label == "ag_out"
+    # ffmpeg accepts the expressions (a flat sum of 200 terms would be refused) and draws the names.
+    video = _render(quiet_then_loud, graph, media / "many-turns.mp4", seconds=1.0)
+    lay = ag.layout_for(320, 568, ag._default_safe(320, 568))
+    rows = slice(lay.name_y, lay.name_y + round(lay.name_size * 1.4))
+    bg = np.array([0x1E, 0x29, 0x3B])
+    bob, gap = (_frame(video, at, 320, 568)[rows] for at in (0.3, 0.8))
+    assert (np.abs(bob - bg).max(axis=2) > 100).sum() > 20
+    assert (np.abs(gap - bg).max(axis=2) > 100).sum() == 0
 
 
 # --- renders -------------------------------------------------------------------------------------

@@ -46,6 +46,7 @@ __all__ = [
     "Layout",
     "audiogram_graph",
     "drawtext_escape",
+    "grouped_sum",
     "layout_for",
     "loudest_window",
     "merge_turns",
@@ -395,8 +396,19 @@ def _drawtext(text: str, size: int, y: int, color: str, enable: str | None = Non
     return "drawtext=" + ":".join(parts)
 
 
+#: Terms per parenthesised group of a sum (ffmpeg's expression parser refuses a flat sum of ~100 terms).
+EXPR_GROUP = 25
+
+
+def grouped_sum(terms: Sequence[str]) -> str:
+    """``terms`` added up in parenthesised groups of :data:`EXPR_GROUP`, nested as needed. Pure."""
+    if len(terms) <= EXPR_GROUP:
+        return "+".join(terms)
+    return grouped_sum([f"({'+'.join(terms[i : i + EXPR_GROUP])})" for i in range(0, len(terms), EXPR_GROUP)])
+
+
 def _speaker_enable(spans: Sequence[tuple[float, float]]) -> str:
-    return "+".join(f"between(t,{a:.3f},{b:.3f})" for a, b in spans)
+    return grouped_sum([f"between(t,{a:.3f},{b:.3f})" for a, b in spans])
 
 
 def audiogram_graph(
