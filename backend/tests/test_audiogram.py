@@ -119,6 +119,13 @@ def test_bad_requests_are_refused(kwargs: dict[str, object], message: str) -> No
         ag.audiogram_graph(**args)  # type: ignore[arg-type]
 
 
+def test_missing_cover_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValidationFailed, match="cover image"):
+        ag.audiogram_graph(
+            "wave", width=1080, height=1080, fps=30, background=ag.Background(image=tmp_path / "gone.png")
+        )
+
+
 def test_bad_background_colours_are_refused() -> None:
     with pytest.raises(ValidationFailed, match="#RRGGBB"):
         ag.Background(color="red")

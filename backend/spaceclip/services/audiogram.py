@@ -446,13 +446,17 @@ def audiogram_graph(
         The inputs to add after the source, the fragment, and its output label (no brackets).
 
     Raises:
-        ValidationFailed: unknown style, odd or tiny frame size, bad colour.
+        ValidationFailed: unknown style, odd or tiny frame size, bad colour, missing cover image.
     """
     if style not in AUDIOGRAM_STYLES:
         raise ValidationFailed(f"Unknown audiogram style {style!r}. Choose one of: {', '.join(AUDIOGRAM_STYLES)}.")
     if width < 64 or height < 64 or width % 2 or height % 2 or fps <= 0:
         raise ValidationFailed(f"An audiogram needs an even frame of at least 64x64 pixels, not {width}x{height}.")
     bg = background or Background()
+    if bg.image is not None and not Path(bg.image).is_file():
+        raise ValidationFailed(
+            "The cover image for this audiogram is missing. Upload the cover again or pick a colour."
+        )
     margins = safe or _default_safe(width, height)
     lay = layout_for(width, height, margins)
     audio = audio_input.strip("[]")
