@@ -301,11 +301,12 @@ def _background(bg: Background, w: int, h: int, fps: float, input_index: int) ->
 
 
 def _spectrum(audio: str, bars: int, rows: int, fps: float) -> str:
-    """Mono audio → ``bars`` columns of smoothed levels (0-4 kHz), ``rows`` high, RGBA with clear gaps."""
+    """Mono audio → ``bars`` columns of smoothed levels (about 0.1-4 kHz: the lowest bin, mostly hum, is
+    left out), ``rows`` high, RGBA."""
     return (
         f"[{audio}]aformat=channel_layouts=mono,aresample=16000,volume=4,"
-        f"showfreqs=s={2 * bars}x{rows}:r={fps:g}:mode=bar:fscale=lin:ascale=cbrt:win_size=1024:averaging=2:"
-        f"colors=white,crop={bars}:{rows}:0:0,lagfun=decay=0.82"
+        f"showfreqs=s={2 * bars + 2}x{rows}:r={fps:g}:mode=bar:fscale=lin:ascale=cbrt:win_size=1024:averaging=2:"
+        f"colors=white,crop={bars}:{rows}:1:0,lagfun=decay=0.82"
     )
 
 
