@@ -1,6 +1,7 @@
 // The creator journey in a real browser against the real backend: sign up, upload generated
 // speech, read the transcript and highlights, make a clip, export it for TikTok, and check the
 // downloaded file with ffprobe.
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
 import { expect, test } from "@playwright/test";
@@ -49,6 +50,24 @@ test("sign up, upload, transcript and highlights, clip, export for TikTok", asyn
   await firstSpeaker.getByRole("textbox").fill("Alex (host)");
   await firstSpeaker.getByRole("button", { name: "Rename" }).click();
   await expect(transcript).toContainText("Alex (host)");
+
+  // Correct a segment's text; the transcript download carries the names and the correction.
+  await transcript
+    .getByRole("button", { name: /^Correct the text at/ })
+    .first()
+    .click();
+  await transcript.getByRole("textbox").fill("Welcome back to the Night Shift podcast. My guest today studies sleep.");
+  await transcript.getByRole("button", { name: "Save text" }).click();
+  await expect(transcript).toContainText("(corrected)");
+  await expect(transcript).toContainText("My guest today studies sleep.");
+  const [srt] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: "Download the transcript as SRT" }).click(),
+  ]);
+  const srtText = readFileSync(await srt.path(), "utf8");
+  expect(srtText).toContain("-->");
+  expect(srtText).toContain("Alex (host)");
+  expect(srtText).toContain("Night Shift podcast. My guest today studies");
 
   // Highlights from the analysis, with score, reason and hashtags.
   const highlights = page.getByTestId("highlight");

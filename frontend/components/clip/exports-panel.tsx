@@ -7,7 +7,7 @@ import { errorMessage } from "@/lib/api/errors";
 import { isTerminal, type Clip, type Export, type Job, type Preset } from "@/lib/api/types";
 import { formatBytes } from "@/lib/format";
 import { MAX_STREAMS, useJob } from "@/lib/hooks/use-job";
-import { JobProgress } from "@/components/projects/project-list";
+import { JobProgress } from "@/components/projects/job-progress";
 import { FormError } from "@/components/ui/form-error";
 import { StatusBadge } from "@/components/ui/status-badge";
 
@@ -82,6 +82,7 @@ export function ExportsPanel({ clip, platforms, hasVideo, audiogram, beforeExpor
               job={r.job}
               name={names[r.export.platform] ?? r.export.platform}
               poll={rows.slice(0, i).filter((x) => !FINISHED.has(x.export.status)).length >= MAX_STREAMS}
+              onDeleted={(id) => setRows((list) => list.filter((x) => x.export.id !== id))}
             />
           ))}
         </ul>
@@ -92,13 +93,24 @@ export function ExportsPanel({ clip, platforms, hasVideo, audiogram, beforeExpor
 
 const FINISHED: ReadonlySet<string> = new Set(["done", "failed"]);
 
-type RowProps = { initial: Export; job: Job | null; name: string; poll: boolean };
+type RowProps = { initial: Export; job: Job | null; name: string; poll: boolean; onDeleted: (id: string) => void };
 
-function ExportRow({ initial, job: startJob, name, poll }: RowProps) {
+function ExportRow({ initial, job: startJob, name, poll, onDeleted }: RowProps) {
   const [exp, setExp] = useState(initial);
   const active = !FINISHED.has(exp.status) && exp.job_id ? exp.job_id : null;
   const job = useJob(active, startJob, { poll });
   const refreshed = useRef<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  async function remove() {
+    setError(null);
+    try {
+      await unwrap(api.DELETE("/api/exports/{export_id}", { params: { path: { export_id: exp.id } } }));
+      onDeleted(exp.id);
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  }
 
   const refresh = useCallback(() => {
     unwrap(api.GET("/api/exports/{export_id}", { params: { path: { export_id: exp.id } } }))
@@ -126,8 +138,21 @@ function ExportRow({ initial, job: startJob, name, poll }: RowProps) {
     >
       <div className="spread">
         <h3>{name}</h3>
-        <StatusBadge status={exp.status === "done" ? "succeeded" : exp.status} />
+        <div className="row">
+          <StatusBadge status={exp.status === "done" ? "succeeded" : exp.status} />
+          {FINISHED.has(exp.status) && (
+            <button
+              type="button"
+              className="link-button small"
+              onClick={remove}
+              aria-label={`Delete the ${name} export`}
+            >
+              Delete
+            </button>
+          )}
+        </div>
       </div>
+      <FormError message={error} />
       {running && job && <JobProgress job={job} />}
       {exp.status === "failed" && <FormError message={exp.error || job?.error || "The render failed."} />}
       {exp.status === "done" && (

@@ -25,6 +25,16 @@ export function ClipsPanel({ projectId, media }: Props) {
       .catch((err: unknown) => setError(errorMessage(err)));
   }, [projectId]);
 
+  async function remove(clip: Clip) {
+    setError(null);
+    try {
+      await unwrap(api.DELETE("/api/clips/{clip_id}", { params: { path: { clip_id: clip.id } } }));
+      setClips((list) => list?.filter((c) => c.id !== clip.id) ?? null);
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  }
+
   async function clipHere() {
     setError(null);
     const start = media ? media.currentTime : 0;
@@ -59,7 +69,15 @@ export function ClipsPanel({ projectId, media }: Props) {
               <Link href={`/clip/?id=${encodeURIComponent(c.id)}`}>{c.title || "Untitled clip"}</Link>{" "}
               <span className="muted small">
                 {formatTime(c.start)}–{formatTime(c.end)}
-              </span>
+              </span>{" "}
+              <button
+                type="button"
+                className="link-button small"
+                onClick={() => remove(c)}
+                aria-label={`Delete clip ${c.title || "Untitled clip"}`}
+              >
+                Delete
+              </button>
             </li>
           ))}
         </ul>

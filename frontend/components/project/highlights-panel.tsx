@@ -8,7 +8,7 @@ import { errorMessage } from "@/lib/api/errors";
 import { isTerminal, type Highlight, type Job } from "@/lib/api/types";
 import { formatTime } from "@/lib/format";
 import { useJob } from "@/lib/hooks/use-job";
-import { JobProgress } from "@/components/projects/project-list";
+import { JobProgress } from "@/components/projects/job-progress";
 import { FormError } from "@/components/ui/form-error";
 import { ThumbIcon } from "@/components/ui/thumb-icon";
 

@@ -9,12 +9,13 @@ import { errorMessage } from "@/lib/api/errors";
 import { isTerminal, type Job, type Project } from "@/lib/api/types";
 import { useJob } from "@/lib/hooks/use-job";
 import { seekMedia } from "@/lib/hooks/use-media-time";
-import { JobProgress } from "@/components/projects/project-list";
+import { JobProgress } from "@/components/projects/job-progress";
 import { FormError } from "@/components/ui/form-error";
 import { StatusBadge } from "@/components/ui/status-badge";
 
 import { ClipsPanel } from "./clips-panel";
 import { HighlightsPanel } from "./highlights-panel";
+import { ProjectHeader } from "./project-header";
 import { SpeakersPanel } from "./speakers-panel";
 import { TranscriptPanel } from "./transcript-panel";
 import { useTranscript } from "./use-transcript";
@@ -114,16 +115,7 @@ function Workspace({ project }: { project: Project }) {
 
   return (
     <div className="stack">
-      <div className="spread">
-        <h1>{project.name}</h1>
-        <a
-          className="button"
-          href={apiUrl(`/api/projects/${encodeURIComponent(project.id)}/transcript/download`, { format: "srt" })}
-          download
-        >
-          Download transcript (SRT)
-        </a>
-      </div>
+      <ProjectHeader project={project} />
       <div className="project-layout">
         <section className="stack" aria-label="Player and transcript">
           <div className="card">
@@ -147,7 +139,7 @@ function Workspace({ project }: { project: Project }) {
               />
             )}
           </div>
-          <TranscriptPanel state={transcript} media={media} onSeek={seek} />
+          <TranscriptPanel projectId={project.id} state={transcript} media={media} onSeek={seek} />
         </section>
         <section className="stack" aria-label="Speakers, highlights and clips">
           {transcript.data && (

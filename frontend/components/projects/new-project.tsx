@@ -13,7 +13,7 @@ import { useJob } from "@/lib/hooks/use-job";
 import { FormError } from "@/components/ui/form-error";
 import { ProgressBar } from "@/components/ui/progress-bar";
 
-import { JobProgress } from "./project-list";
+import { JobProgress } from "./job-progress";
 
 type Started = { project: Project; job: Job };
 

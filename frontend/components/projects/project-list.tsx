@@ -5,12 +5,13 @@ import { useCallback, useEffect, useRef, useState } from "react";
 
 import { api, unwrap } from "@/lib/api/client";
 import { errorMessage } from "@/lib/api/errors";
-import { isTerminal, type Job, type Project } from "@/lib/api/types";
+import { isTerminal, type Project } from "@/lib/api/types";
 import { formatBytes, formatDate } from "@/lib/format";
 import { MAX_STREAMS, useJob } from "@/lib/hooks/use-job";
 import { FormError } from "@/components/ui/form-error";
-import { ProgressBar } from "@/components/ui/progress-bar";
 import { StatusBadge } from "@/components/ui/status-badge";
+
+import { JobProgress } from "./job-progress";
 
 export function ProjectList() {
   const [projects, setProjects] = useState<Project[] | null>(null);
@@ -106,16 +107,5 @@ function ProjectRow({ project, onFinished, poll }: RowProps) {
       </div>
       <StatusBadge status={status} />
     </li>
-  );
-}
-
-export function JobProgress({ job }: { job: Job }) {
-  return (
-    <div className="stack" style={{ maxWidth: 520 }}>
-      <ProgressBar value={job.progress} label={job.message || job.stage || job.kind} />
-      <p className="small muted" aria-live="polite">
-        {job.message || job.stage || job.status} · {Math.round(job.progress * 100)}%
-      </p>
-    </div>
   );
 }
