@@ -73,6 +73,8 @@ test("sign up, upload, transcript and highlights, clip, export for TikTok", asyn
   const highlights = page.getByTestId("highlight");
   await expect(highlights.first()).toBeVisible();
   await expect(highlights.first()).toContainText("Why:");
+  // Every window of this conversation has both voices: the renamed host shows in the highlights.
+  await expect(highlights.filter({ hasText: "Alex (host)" }).first()).toBeVisible();
   await highlights.first().getByRole("button", { name: "Good highlight" }).click();
   await expect(highlights.first().getByRole("button", { name: "Good highlight" })).toHaveAttribute(
     "aria-pressed",

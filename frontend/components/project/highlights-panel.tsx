@@ -12,9 +12,14 @@ import { JobProgress } from "@/components/projects/job-progress";
 import { FormError } from "@/components/ui/form-error";
 import { ThumbIcon } from "@/components/ui/thumb-icon";
 
-type Props = { projectId: string; onPlay: (t: number) => void };
+type Props = {
+  projectId: string;
+  onPlay: (t: number) => void;
+  /** Changes when a speaker is renamed: highlights show speaker names, so they are loaded again. */
+  speakerNames: string;
+};
 
-export function HighlightsPanel({ projectId, onPlay }: Props) {
+export function HighlightsPanel({ projectId, onPlay, speakerNames }: Props) {
   const [items, setItems] = useState<Highlight[] | null>(null);
   const [note, setNote] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -31,7 +36,7 @@ export function HighlightsPanel({ projectId, onPlay }: Props) {
       .catch((err: unknown) => setError(errorMessage(err)));
   }, [projectId]);
 
-  useEffect(load, [load]);
+  useEffect(load, [load, speakerNames]);
 
   useEffect(() => {
     if (job && isTerminal(job) && reported.current !== job.id) {

@@ -145,7 +145,11 @@ function Workspace({ project }: { project: Project }) {
           {transcript.data && (
             <SpeakersPanel projectId={project.id} speakers={transcript.data.speakers} onRenamed={transcript.reload} />
           )}
-          <HighlightsPanel projectId={project.id} onPlay={seek} />
+          <HighlightsPanel
+            projectId={project.id}
+            onPlay={seek}
+            speakerNames={transcript.data?.speakers.map((s) => s.display_name).join("\n") ?? ""}
+          />
           <ClipsPanel projectId={project.id} media={media} />
         </section>
       </div>
