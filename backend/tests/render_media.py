@@ -68,3 +68,32 @@ def made_up_transcript(duration: float, *, step: float = 0.4, turn_words: int = 
 
 def probe(path: Path, settings: Settings) -> MediaInfo:
     return probe_media(path, settings)
+
+
+def make_face_video(path: Path, *, seconds: float = 6.0, size: str = "1280x720", fps: int = 30) -> Path:
+    """A real face (``skimage.data.astronaut()``) drifting right across a wide frame, with the tone.
+
+    For benchmarks and the gallery: reframing follows the face (needs scikit-image, a dev dependency).
+    """
+    from PIL import Image
+    from skimage import data
+
+    w, h = (int(v) for v in size.split("x"))
+    face = path.with_name(path.stem + ".face.png")
+    Image.fromarray(data.astronaut()).save(face)
+    graph = (
+        f"color=c=0x1d2b3a:s={w}x{h}:r={fps}:d={seconds}[bg];[1:v]scale=-2:{h * 5 // 6},format=rgba[fg];"
+        f"[bg][fg]overlay=x='{w // 10}+t*{w // 3}/{seconds}':y={h // 12}:shortest=1,format=yuv420p[v]"
+    )
+    audio = f"sine=frequency=220:sample_rate=48000:duration={seconds},volume='0.2+0.8*abs(sin(2*t))':eval=frame"
+    run_process(
+        ffmpeg_args(
+            "-f", "lavfi", "-i", audio, "-loop", "1", "-framerate", str(fps), "-i", face,
+            "-filter_complex", graph, "-map", "[v]", "-map", "0:a",
+            "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-g", str(fps),
+            "-c:a", "aac", "-b:a", "64k", "-t", f"{seconds}", "-y", path,
+        ),
+        timeout_s=TIMEOUT_S,
+    )  # fmt: skip
+    face.unlink()
+    return path

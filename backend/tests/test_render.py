@@ -17,6 +17,7 @@ from spaceclip.services.render import (
     filter_graph,
     fit_filter,
     fit_length,
+    reframe_sample_fps,
     shift_ass,
     speaker_track,
 )
@@ -58,6 +59,14 @@ def test_fit_length(
     start: float, end: float, duration: float, min_s: float, max_s: float, expected: tuple[float, float]
 ) -> None:
     assert fit_length(start, end, duration, min_s, max_s) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("length", "fps"),
+    [(3.5, 4.0), (15.0, 4.0), (30.0, 2.0), (60.0, 1.0), (600.0, 1.0), (0.0, 4.0), (20.0, 3.0)],
+)
+def test_reframe_sample_fps(length: float, fps: float) -> None:
+    assert reframe_sample_fps(length) == fps
 
 
 @pytest.mark.parametrize(

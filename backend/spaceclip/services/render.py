@@ -52,6 +52,7 @@ __all__ = [
     "filter_graph",
     "fit_filter",
     "fit_length",
+    "reframe_sample_fps",
     "render_clip",
     "render_frame",
     "shift_ass",
@@ -61,6 +62,10 @@ __all__ = [
 DEFAULT_AUDIOGRAM_STYLE = "bars"
 MIN_CLIP_S = 0.5
 LENGTH_MARGIN_S = 0.25
+#: Face-detection budget per clip (see :func:`reframe_sample_fps`).
+REFRAME_SAMPLES = 60
+REFRAME_MIN_FPS = 1.0
+REFRAME_MAX_FPS = 4.0
 #: Aspect ratios closer than this (relative) are treated as equal: scale, no crop.
 ASPECT_TOLERANCE = 0.02
 VIDEO_OUT = "vout"
@@ -111,6 +116,17 @@ def fit_length(start: float, end: float, duration: float, min_s: float, max_s: f
         hi = min(duration, lo + min_s)
         lo = max(0.0, hi - min_s)
     return round(lo, 3), round(hi, 3)
+
+
+def reframe_sample_fps(length: float) -> float:
+    """Frames per second to look for faces in: at most :data:`REFRAME_SAMPLES` per clip, 1 to 4 fps.
+
+    Face detection costs far more per frame than encoding, so long clips are sampled more sparsely;
+    speakers move slowly and the crop path is interpolated between samples anyway.
+    """
+    if length <= 0:
+        return REFRAME_MAX_FPS
+    return round(min(REFRAME_MAX_FPS, max(REFRAME_MIN_FPS, REFRAME_SAMPLES / length)), 3)
 
 
 def choose_layout(src_w: int, src_h: int, out_w: int, out_h: int) -> Layout:
@@ -367,7 +383,9 @@ def make_picture(spec: ClipSpec, start: float, length: float, *, cancel: Cancel 
     if layout == "reframe":
         import spaceclip.services.reframe as reframe
 
-        plan = reframe.plan_crop(spec.source, spec.info, start, start + length, w, h, cancel=cancel)
+        plan = reframe.plan_crop(
+            spec.source, spec.info, start, start + length, w, h, sample_fps=reframe_sample_fps(length), cancel=cancel
+        )
         return Picture(filter=reframe.crop_filter(plan, w, h, in_label, "pic"), label="pic", layout=f"crop:{plan.mode}")
     return Picture(filter=fit_filter(layout, in_label, "pic", w, h), label="pic", layout=layout)
 
