@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 
 import { api, apiUrl, unwrap } from "@/lib/api/client";
 import { errorMessage } from "@/lib/api/errors";
@@ -97,9 +97,13 @@ function Editor({ clip: initial, project, transcript }: Loaded) {
 
   const dirty = JSON.stringify(draft) !== JSON.stringify(draftOf(clip));
 
-  // Stop at the clip's end while previewing it.
+  // "Play the clip" stops at the clip's end; the player's own controls play freely.
+  const clipPlayback = useRef(false);
   useEffect(() => {
-    if (media && !media.paused && time >= draft.end) media.pause();
+    if (clipPlayback.current && media && !media.paused && time >= draft.end) {
+      clipPlayback.current = false;
+      media.pause();
+    }
   }, [time, draft.end, media]);
 
   const save = useCallback(async (): Promise<Clip | null> => {
@@ -133,7 +137,10 @@ function Editor({ clip: initial, project, transcript }: Loaded) {
     }
   }, [clip.id, clip.version, draft]);
 
-  const playClip = () => seekMedia(media, draft.start);
+  const playClip = () => {
+    clipPlayback.current = true;
+    seekMedia(media, draft.start);
+  };
 
   const projectHref = `/project/?id=${encodeURIComponent(project.id)}`;
   return (
