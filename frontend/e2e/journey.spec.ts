@@ -98,6 +98,12 @@ test("sign up, upload, transcript and highlights, clip, export for TikTok", asyn
     .toBe("succeeded");
   await expect(page.getByRole("button", { name: "Find more" })).toBeEnabled();
   await expect(highlights.first()).toBeVisible();
+  // Options the API refuses come back as its message, in place.
+  await page.getByText("Options for").click();
+  await page.getByLabel("Shortest (s)").fill("40");
+  await page.getByLabel("Longest (s)").fill("20");
+  await page.getByRole("button", { name: "Find more" }).click();
+  await expect(page.locator(".alert-error[role=alert]")).toHaveText("max_length must be at least min_length");
 
   // Clip editor: waveform, trim handles, style pickers with a preview frame.
   await highlights.first().getByRole("button", { name: "Make clip" }).click();

@@ -12,6 +12,14 @@ import { JobProgress } from "@/components/projects/job-progress";
 import { FormError } from "@/components/ui/form-error";
 import { ThumbIcon } from "@/components/ui/thumb-icon";
 
+const FIELDS = [
+  { name: "start", label: "From (s)", min: 0, step: "any", placeholder: "start" },
+  { name: "end", label: "To (s)", min: 0, step: "any", placeholder: "end" },
+  { name: "min_length", label: "Shortest (s)", min: 3, step: "any", placeholder: "15" },
+  { name: "max_length", label: "Longest (s)", min: 3, step: "any", placeholder: "90" },
+  { name: "max_count", label: "How many", min: 1, step: "1", placeholder: "10" },
+];
+
 type Props = {
   projectId: string;
   onPlay: (t: number) => void;
@@ -26,6 +34,7 @@ export function HighlightsPanel({ projectId, onPlay, speakerNames }: Props) {
   const [finding, setFinding] = useState<Job | null>(null);
   const job = useJob(finding?.id, finding);
   const reported = useRef<string | null>(null);
+  const options = useRef<HTMLFormElement>(null);
 
   const load = useCallback(() => {
     unwrap(api.GET("/api/projects/{project_id}/highlights", { params: { path: { project_id: projectId } } }))
@@ -47,10 +56,24 @@ export function HighlightsPanel({ projectId, onPlay, speakerNames }: Props) {
 
   async function findMore() {
     setError(null);
+    const form = options.current ? new FormData(options.current) : null;
+    const num = (name: string) => {
+      const raw = String(form?.get(name) ?? "").trim();
+      return raw === "" ? undefined : Number(raw);
+    };
     try {
       setFinding(
         await unwrap(
-          api.POST("/api/projects/{project_id}/highlights", { params: { path: { project_id: projectId } }, body: {} }),
+          api.POST("/api/projects/{project_id}/highlights", {
+            params: { path: { project_id: projectId } },
+            body: {
+              start: num("start"),
+              end: num("end"),
+              min_length: num("min_length"),
+              max_length: num("max_length"),
+              max_count: num("max_count"),
+            },
+          }),
         ),
       );
     } catch (err) {
@@ -67,6 +90,31 @@ export function HighlightsPanel({ projectId, onPlay, speakerNames }: Props) {
           {searching ? "Searching…" : "Find more"}
         </button>
       </div>
+      <details>
+        <summary className="small">Options for &ldquo;Find more&rdquo;</summary>
+        <form
+          ref={options}
+          className="row"
+          style={{ alignItems: "flex-end", marginTop: "0.5rem" }}
+          onSubmit={(e) => e.preventDefault()}
+        >
+          {FIELDS.map((f) => (
+            <div key={f.name} style={{ width: "7.5rem" }}>
+              <label htmlFor={`find-${f.name}`} className="small">
+                {f.label}
+              </label>
+              <input
+                id={`find-${f.name}`}
+                name={f.name}
+                type="number"
+                min={f.min}
+                step={f.step}
+                placeholder={f.placeholder}
+              />
+            </div>
+          ))}
+        </form>
+      </details>
       {searching && job && <JobProgress job={job} />}
       {job?.status === "failed" && <FormError message={job.error} />}
       {note && <p className="small muted">{note}</p>}
