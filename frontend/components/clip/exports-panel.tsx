@@ -59,7 +59,7 @@ export function ExportsPanel({ clip, platforms, hasVideo, audiogram, beforeExpor
       <p className="small muted">
         Each platform gets its own frame size, length limit and encoding; the file is checked against its rules.
       </p>
-      <div className="row" role="group" aria-label="Export for a platform">
+      <div className="button-grid" role="group" aria-label="Export for a platform">
         {platforms.map((p) => (
           <button
             key={p.key}
