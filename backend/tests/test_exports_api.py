@@ -221,3 +221,24 @@ def test_cancel_kills_the_running_render(
     with database.session() as db:
         row = db.get(Export, export_id)
         assert row is not None and row.status == ExportStatus.FAILED and row.video_path is None
+
+
+def test_a_render_that_cannot_work_fails_its_export_with_the_reason(
+    client: TestClient,
+    users: UserFactory,
+    database: Database,
+    settings: Settings,
+    worker: object,
+    short_source: Path,
+) -> None:
+    owner = users.create()
+    users.sign_in(client, owner)
+    # A range past the end of the 5 s source (a clip made before the media was replaced, say).
+    _, clip_id = _ready_clip(database, settings, owner, short_source, start=10.0, end=14.0)
+    created = client.post(f"/api/clips/{clip_id}/exports", json={"platform": "tiktok"}).json()
+    job = _wait_job(client, created["job"]["id"], timeout_s=60)
+    assert job["status"] == "failed" and job["attempts"] == 1  # the user's problem: no retry
+    export = client.get(f"/api/exports/{created['export']['id']}").json()
+    assert export["status"] == "failed" and "Move its start or end" in export["error"]
+    assert not export["has_video"] and export["check"] is None
+    assert client.get(f"/api/exports/{created['export']['id']}/download").status_code == 404
