@@ -145,7 +145,7 @@ def test_build_argv_seeks_before_input_and_maps_streams(tmp_path: Path) -> None:
     assert argv[argv.index("-filter_complex") + 1] == "G"
     maps = [argv[j + 1] for j, a in enumerate(argv) if a == "-map"]
     assert maps == [f"[{VIDEO_OUT}]", "0:1"]
-    assert argv[-6:] == ["-progress", "pipe:1", "-f", "mp4", "-y", f"file:{out}"]
+    assert argv[-8:] == ["-progress", "pipe:1", "-stats_period", "0.25", "-f", "mp4", "-y", f"file:{out}"]
     assert argv.index("-c:v") > argv.index("-filter_complex")
     assert argv[argv.index("color=black") - 1] == "-i" and argv.index("color=black") > i  # extra input after
 

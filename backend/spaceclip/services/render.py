@@ -27,6 +27,7 @@ import re
 import time
 import uuid
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -69,6 +70,8 @@ REFRAME_MAX_FPS = 4.0
 #: Aspect ratios closer than this (relative) are treated as equal: scale, no crop.
 ASPECT_TOLERANCE = 0.02
 VIDEO_OUT = "vout"
+#: How often ffmpeg writes a ``-progress`` block (its default, 0.5 s, says nothing about short clips).
+STATS_PERIOD_S = 0.25
 THUMBNAIL_SCALE = 0.5
 #: Share of the progress bar the encode gets; reframe planning and the finishing steps share the rest.
 PLAN_SHARE = 0.15
@@ -225,7 +228,7 @@ def build_argv(
         argv += ["-ss", f"{output_seek:.3f}"]
     argv += ["-t", f"{length:.3f}"]
     if progress:
-        argv += ["-progress", "pipe:1"]
+        argv += ["-progress", "pipe:1", "-stats_period", f"{STATS_PERIOD_S:g}"]
     argv += ["-f", container, "-y", output]
     return ffmpeg_args(*argv)
 
@@ -450,6 +453,63 @@ def make_thumbnail(video: Path, at: float, dest: Path, settings: Settings, *, ca
     return dest
 
 
+def _encode(
+    spec: ClipSpec,
+    picture: Picture,
+    start: float,
+    length: float,
+    video: Path,
+    settings: Settings,
+    *,
+    report: Progress,
+    cancel: Cancel | None,
+) -> None:
+    """Run the one ffmpeg pass to a temp name beside ``video`` and rename it into place."""
+    import spaceclip.services.captions as captions
+
+    preset = spec.preset
+    ass = video.with_name(f".{video.stem}.{uuid.uuid4().hex[:8]}.ass")
+    tmp = _temp(video)
+    try:
+        has_ass = _write_ass(spec, start, length, ass)
+        graph = filter_graph(
+            picture.filter, picture.label, fps=preset.fps, subtitles=captions.ass_filter(ass) if has_ass else None
+        )
+        argv = build_argv(
+            source=spec.source,
+            start=start,
+            length=length,
+            graph=graph,
+            output=tmp,
+            output_args=platforms.encoder_args(preset, duration_s=length),
+            audio=_audio_stream(spec.info),
+            extra_inputs=picture.extra_inputs,
+        )
+        report("render", PLAN_SHARE, "Rendering")
+        on_line = progress_reporter(
+            length, lambda f: report("render", PLAN_SHARE + (ENCODE_END - PLAN_SHARE) * f, "Rendering")
+        )
+        run_process(argv, timeout_s=settings.process_timeout_s, cancel=cancel, on_stdout_line=on_line)
+        os.replace(tmp, video)
+    finally:
+        tmp.unlink(missing_ok=True)
+        ass.unlink(missing_ok=True)
+
+
+def _write_side_files(
+    spec: ClipSpec, start: float, length: float, out_dir: Path, stem: str
+) -> tuple[Path | None, Path | None]:
+    """The clip's SRT and VTT (re-timed to the clip), or (None, None) without a transcript."""
+    import spaceclip.services.captions as captions
+
+    if spec.transcript is None:
+        return None, None
+    srt, vtt = out_dir / f"{stem}.srt", out_dir / f"{stem}.vtt"
+    _write_text_atomic(srt, captions.clip_srt(spec.transcript, start, start + length))
+    _write_text_atomic(vtt, captions.clip_vtt(spec.transcript, start, start + length))
+    return srt, vtt
+
+
 def render_clip(
     spec: ClipSpec,
     out_dir: Path,
@@ -471,7 +531,6 @@ def render_clip(
         JobCancelled: ``cancel`` returned True (ffmpeg's process group is killed).
         ExternalToolError: ffmpeg failed.
     """
-    import spaceclip.services.captions as captions
 
     def report(stage: str, fraction: float, message: str) -> None:
         if progress is not None:
@@ -481,56 +540,30 @@ def render_clip(
     out_dir.mkdir(parents=True, exist_ok=True)
     start, length = clip_window(spec.start, spec.end, spec.info.duration_s or None)
     preset = spec.preset
-    t0 = time.perf_counter()
-    report("plan", 0.0, "Planning the frame")
-    picture = make_picture(spec, start, length, cancel=cancel)
-    timings["plan"] = time.perf_counter() - t0
-
     video = out_dir / f"{stem}.mp4"
-    ass = out_dir / f".{stem}.{uuid.uuid4().hex[:8]}.ass"
-    tmp = _temp(video)
-    try:
-        has_ass = _write_ass(spec, start, length, ass)
-        graph = filter_graph(
-            picture.filter, picture.label, fps=preset.fps, subtitles=captions.ass_filter(ass) if has_ass else None
-        )
-        argv = build_argv(
-            source=spec.source,
-            start=start,
-            length=length,
-            graph=graph,
-            output=tmp,
-            output_args=platforms.encoder_args(preset, duration_s=length),
-            audio=_audio_stream(spec.info),
-            extra_inputs=picture.extra_inputs,
-        )
-        report("render", PLAN_SHARE, "Rendering")
-        on_line = progress_reporter(
-            length, lambda f: report("render", PLAN_SHARE + (ENCODE_END - PLAN_SHARE) * f, "Rendering")
-        )
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="render") as pool:
+        # The side files need only the source and the transcript: they are made while the frame is
+        # planned and the clip encodes, so the render ends soon after ffmpeg does.
+        peak = pool.submit(_peak_offset, spec, start, length, cancel) if thumbnail else None
+        side = pool.submit(_write_side_files, spec, start, length, out_dir, stem) if subtitles_files else None
+        t0 = time.perf_counter()
+        report("plan", 0.0, "Planning the frame")
+        picture = make_picture(spec, start, length, cancel=cancel)
+        timings["plan"] = time.perf_counter() - t0
         t1 = time.perf_counter()
-        run_process(argv, timeout_s=settings.process_timeout_s, cancel=cancel, on_stdout_line=on_line)
+        _encode(spec, picture, start, length, video, settings, report=report, cancel=cancel)
         timings["encode"] = time.perf_counter() - t1
-        os.replace(tmp, video)
-    finally:
-        tmp.unlink(missing_ok=True)
-        ass.unlink(missing_ok=True)
 
-    t2 = time.perf_counter()
-    srt = vtt = thumb = None
-    if subtitles_files and spec.transcript is not None:
-        report("captions", ENCODE_END, "Writing captions")
-        srt, vtt = out_dir / f"{stem}.srt", out_dir / f"{stem}.vtt"
-        _write_text_atomic(srt, captions.clip_srt(spec.transcript, start, start + length))
-        _write_text_atomic(vtt, captions.clip_vtt(spec.transcript, start, start + length))
-    if thumbnail:
-        report("thumbnail", ENCODE_END + 0.02, "Making the thumbnail")
-        thumb = make_thumbnail(
-            video, _peak_offset(spec, start, length, cancel), out_dir / f"{stem}.png", settings, cancel=cancel
-        )
-    report("check", ENCODE_END + 0.05, "Checking the file against the platform's rules")
-    result = platforms.check_export(video, preset, settings)
-    timings["finish"] = time.perf_counter() - t2
+        t2 = time.perf_counter()
+        report("check", ENCODE_END, "Checking the file against the platform's rules")
+        checked = pool.submit(platforms.check_export, video, preset, settings)
+        thumb = None
+        if peak is not None:
+            report("thumbnail", ENCODE_END + 0.03, "Making the thumbnail")
+            thumb = make_thumbnail(video, peak.result(), out_dir / f"{stem}.png", settings, cancel=cancel)
+        srt, vtt = side.result() if side is not None else (None, None)
+        result = checked.result()
+        timings["finish"] = time.perf_counter() - t2
     check = result.to_dict()
     log.info(
         "Rendered %s for %s (%s, %.1f s) in %.1f s: check %s",
