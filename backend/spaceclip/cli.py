@@ -478,7 +478,7 @@ def openapi(
         settings = Settings(
             data_dir=Path(tmp),
             database_url_setting=f"sqlite:///{tmp}/openapi.db",
-            _env_file=None,  # type: ignore[call-arg]
+            _env_file=None,
         )
         text = json.dumps(create_app(settings).openapi(), indent=2, ensure_ascii=False) + "\n"
     if out is None:
