@@ -4,6 +4,6 @@ import { defineConfig } from "@playwright/test";
 export default defineConfig({
   testDir: "./tests",
   testMatch: "**/*.test.ts",
-  reporter: [["list"]],
+  reporter: [["dot"]],
   outputDir: "test-results/unit",
 });
