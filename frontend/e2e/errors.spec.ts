@@ -5,7 +5,7 @@ import { join } from "node:path";
 
 import { expect, test } from "@playwright/test";
 
-import { E2E_DIR } from "./paths";
+import { E2E_DIR, E2E_MAX_UPLOAD_MB } from "./paths";
 import { PASSWORD, expectAccessible, expireSessions, screenshot, signUp, uniqueEmail } from "./helpers";
 
 test("a wrong file type shows the API's message", async ({ page }) => {
@@ -25,6 +25,28 @@ test("a wrong file type shows the API's message", async ({ page }) => {
   expect(apiMessage).toBeTruthy();
   await expect(alert).toHaveText(apiMessage ?? "");
   await expect(page.getByRole("button", { name: "Try another file" })).toBeVisible();
+});
+
+test("a file over the upload limit is refused before it is sent, with the server's message", async ({ page }) => {
+  await signUp(page, uniqueEmail("toobig"));
+  const big = join(E2E_DIR, "too-big.wav");
+  writeFileSync(big, Buffer.alloc((E2E_MAX_UPLOAD_MB + 1) * 1024 * 1024));
+  const limits = (await (await page.request.get("/api/system/limits")).json()) as { upload_limit_message: string };
+  expect(limits.upload_limit_message).toContain(`${E2E_MAX_UPLOAD_MB} MB`);
+
+  let posted = false;
+  page.on("request", (r) => {
+    if (r.method() === "POST" && r.url().endsWith("/api/projects")) posted = true;
+  });
+  await page.goto("/new/");
+  await page.locator("#file").setInputFiles(big);
+  const alert = page.locator(".alert-error[role=alert]");
+  await expect(alert).toHaveText(limits.upload_limit_message);
+  await page.getByRole("button", { name: "Upload and analyze" }).click();
+  await expect(alert).toHaveText(limits.upload_limit_message);
+  expect(posted).toBe(false);
+  const projects = (await (await page.request.get("/api/projects")).json()) as { items: unknown[] };
+  expect(projects.items).toHaveLength(0);
 });
 
 test("a refused link shows the API's message in place", async ({ page }) => {

@@ -4,7 +4,17 @@ import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
-import { BACKEND, DATA_DIR, E2E_DIR, E2E_PORT, E2E_URL, FRONTEND, SPEECH_WAV, VENV_BIN } from "./paths";
+import {
+  BACKEND,
+  DATA_DIR,
+  E2E_DIR,
+  E2E_MAX_UPLOAD_MB,
+  E2E_PORT,
+  E2E_URL,
+  FRONTEND,
+  SPEECH_WAV,
+  VENV_BIN,
+} from "./paths";
 
 async function waitForHealth(server: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -51,6 +61,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     SPACECLIP_HOST: "127.0.0.1",
     SPACECLIP_PORT: String(E2E_PORT),
     SPACECLIP_WORKERS: "2",
+    SPACECLIP_MAX_UPLOAD_MB: String(E2E_MAX_UPLOAD_MB), // small, so a test can go over it cheaply
     OLLAMA_HOST: "http://127.0.0.1:9", // no LLM: the built-in scorer titles the highlights
   };
   for (const key of ["DATABASE_URL", "SPACECLIP_REDIS_URL", "UPLOAD_DIR", "OUTPUT_DIR"]) delete env[key];

@@ -12,3 +12,5 @@ export const SPEECH_WAV = join(E2E_DIR, "conversation.wav");
 export const SCREENSHOTS = join(ROOT, "docs", "screenshots");
 export const E2E_PORT = Number(process.env.SPACECLIP_E2E_PORT ?? 18765);
 export const E2E_URL = `http://127.0.0.1:${E2E_PORT}`;
+/** The upload limit the test server runs with (the journey's speech file is about 1.5 MB). */
+export const E2E_MAX_UPLOAD_MB = 8;

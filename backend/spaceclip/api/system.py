@@ -1,4 +1,4 @@
-"""Routes: system status (the optional local LLM)."""
+"""Routes: system status (the optional local LLM) and the server's limits."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from fastapi import APIRouter
 
 from spaceclip.api.deps import SettingsDep
 from spaceclip.auth.deps import CurrentUser
-from spaceclip.models.system_schemas import LlmStatusPublic
+from spaceclip.models.system_schemas import LimitsPublic, LlmStatusPublic
+from spaceclip.services.ingest import too_large
 from spaceclip.services.llm import client_from_settings
 
 router = APIRouter(prefix="/api/system", tags=["system"])
@@ -23,4 +24,15 @@ def get_llm_status(_user: CurrentUser, settings: SettingsDep) -> LlmStatusPublic
         models=list(status.models),
         model_available=status.model_available,
         message=status.message,
+    )
+
+
+@router.get("/limits", response_model=LimitsPublic)
+def get_limits(_user: CurrentUser, settings: SettingsDep) -> LimitsPublic:
+    """Report the upload and duration limits, so the web app can refuse a file before uploading it."""
+    return LimitsPublic(
+        max_upload_bytes=settings.max_upload_bytes,
+        max_upload_mb=settings.max_upload_mb,
+        max_duration_seconds=settings.max_duration_s,
+        upload_limit_message=too_large(settings).user_message,
     )

@@ -1,4 +1,4 @@
-"""API schemas for system status: the local LLM."""
+"""API schemas for system status: the local LLM and the server's limits."""
 
 from __future__ import annotations
 
@@ -14,3 +14,12 @@ class LlmStatusPublic(BaseModel):
     models: list[str] = Field(description="The models the server has")
     model_available: bool = Field(description="The configured model is among them")
     message: str = Field(description="What the status means and, if unavailable, what to do")
+
+
+class LimitsPublic(BaseModel):
+    """What this server accepts, so a client can refuse a file before sending it."""
+
+    max_upload_bytes: int = Field(description="Largest accepted upload (SPACECLIP_MAX_UPLOAD_MB)")
+    max_upload_mb: int = Field(description="The same limit in MB, as configured")
+    max_duration_seconds: float = Field(description="Longest accepted media (SPACECLIP_MAX_DURATION_MINUTES)")
+    upload_limit_message: str = Field(description="What to tell a user whose file is over the upload limit")

@@ -6,7 +6,7 @@ import { type DragEvent, type FormEvent, useEffect, useRef, useState } from "rea
 
 import { api, unwrap } from "@/lib/api/client";
 import { errorMessage } from "@/lib/api/errors";
-import type { Job, Project } from "@/lib/api/types";
+import type { Job, Limits, Project } from "@/lib/api/types";
 import { uploadMedia, type UploadHandle, type UploadProgress } from "@/lib/api/upload";
 import { formatBytes } from "@/lib/format";
 import { useJob } from "@/lib/hooks/use-job";
@@ -40,16 +40,28 @@ function UploadForm({ onStarted }: { onStarted: (s: Started) => void }) {
   const [dragging, setDragging] = useState(false);
   const [progress, setProgress] = useState<UploadProgress | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [limits, setLimits] = useState<Limits | null>(null);
   const handle = useRef<UploadHandle | null>(null);
   const input = useRef<HTMLInputElement>(null);
 
   useEffect(() => () => handle.current?.cancel(), []);
+  useEffect(() => {
+    // Without the limits the server still refuses an over-size file; this only saves sending it.
+    unwrap(api.GET("/api/system/limits"))
+      .then(setLimits)
+      .catch(() => setLimits(null));
+  }, []);
+
+  /** The server's own message when ``f`` is over its upload limit (a browser sees a reset, not the 413). */
+  function overLimit(f: File): string | null {
+    return limits && f.size > limits.max_upload_bytes ? limits.upload_limit_message : null;
+  }
 
   function choose(files: FileList | null) {
     const picked = files?.[0];
     if (picked) {
       setFile(picked);
-      setError(null);
+      setError(overLimit(picked));
     }
   }
 
@@ -63,6 +75,11 @@ function UploadForm({ onStarted }: { onStarted: (s: Started) => void }) {
     event.preventDefault();
     if (!file) {
       setError("Choose an audio or video file first.");
+      return;
+    }
+    const tooBig = overLimit(file);
+    if (tooBig) {
+      setError(tooBig);
       return;
     }
     setError(null);

@@ -434,6 +434,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/system/limits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Limits
+         * @description Report the upload and duration limits, so the web app can refuse a file before uploading it.
+         */
+        get: operations["get_limits_api_system_limits_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/projects/{project_id}/highlights": {
         parameters: {
             query?: never;
@@ -1093,6 +1113,32 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
+        };
+        /**
+         * LimitsPublic
+         * @description What this server accepts, so a client can refuse a file before sending it.
+         */
+        LimitsPublic: {
+            /**
+             * Max Upload Bytes
+             * @description Largest accepted upload (SPACECLIP_MAX_UPLOAD_MB)
+             */
+            max_upload_bytes: number;
+            /**
+             * Max Upload Mb
+             * @description The same limit in MB, as configured
+             */
+            max_upload_mb: number;
+            /**
+             * Max Duration Seconds
+             * @description Longest accepted media (SPACECLIP_MAX_DURATION_MINUTES)
+             */
+            max_duration_seconds: number;
+            /**
+             * Upload Limit Message
+             * @description What to tell a user whose file is over the upload limit
+             */
+            upload_limit_message: string;
         };
         /**
          * LlmStatusPublic
@@ -2246,6 +2292,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LlmStatusPublic"];
+                };
+            };
+        };
+    };
+    get_limits_api_system_limits_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LimitsPublic"];
                 };
             };
         };

@@ -29,3 +29,4 @@ export type Style = S["StylePublic"];
 export type Export = S["ExportPublic"];
 export type ExportCheck = S["ExportCheckPublic"];
 export type LlmStatus = S["LlmStatusPublic"];
+export type Limits = S["LimitsPublic"];
