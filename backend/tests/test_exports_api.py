@@ -217,10 +217,11 @@ def test_cancel_kills_the_running_render(
     export = client.get(f"/api/exports/{export_id}").json()
     assert export["status"] == "failed" and "Cancelled" in export["error"] and not export["has_video"]
     folder = Storage(settings).output_dir(project_id) / export_id
-    assert not any(p.suffix == ".mp4" or p.name.endswith(".tmp") for p in folder.iterdir())
+    assert not folder.exists() or not list(folder.iterdir()), "a cancelled render left files behind"
     with database.session() as db:
         row = db.get(Export, export_id)
         assert row is not None and row.status == ExportStatus.FAILED and row.video_path is None
+        assert row.srt_path is None and row.vtt_path is None
 
 
 def test_a_render_that_cannot_work_fails_its_export_with_the_reason(

@@ -27,7 +27,7 @@ import re
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -547,12 +547,18 @@ def render_clip(
         peak = pool.submit(_peak_offset, spec, start, length, cancel) if thumbnail else None
         side = pool.submit(_write_side_files, spec, start, length, out_dir, stem) if subtitles_files else None
         t0 = time.perf_counter()
-        report("plan", 0.0, "Planning the frame")
-        picture = make_picture(spec, start, length, cancel=cancel)
-        timings["plan"] = time.perf_counter() - t0
-        t1 = time.perf_counter()
-        _encode(spec, picture, start, length, video, settings, report=report, cancel=cancel)
-        timings["encode"] = time.perf_counter() - t1
+        try:
+            report("plan", 0.0, "Planning the frame")
+            picture = make_picture(spec, start, length, cancel=cancel)
+            timings["plan"] = time.perf_counter() - t0
+            t1 = time.perf_counter()
+            _encode(spec, picture, start, length, video, settings, report=report, cancel=cancel)
+            timings["encode"] = time.perf_counter() - t1
+        except BaseException:
+            # No video, so no captions files beside it either (they were made in parallel).
+            if side is not None:
+                _discard_side_files(side, out_dir, stem)
+            raise
 
         t2 = time.perf_counter()
         report("check", ENCODE_END, "Checking the file against the platform's rules")
@@ -587,6 +593,16 @@ def render_clip(
         layout=picture.layout,
         seconds=timings,
     )
+
+
+def _discard_side_files(side: Future[tuple[Path | None, Path | None]], out_dir: Path, stem: str) -> None:
+    """Wait for the SRT/VTT writer, then remove what it wrote (the render they belong to failed)."""
+    try:
+        side.result()
+    except Exception:
+        log.debug("Caption files for a failed render were not written", exc_info=True)
+    for ext in ("srt", "vtt"):
+        (out_dir / f"{stem}.{ext}").unlink(missing_ok=True)
 
 
 def render_frame(
