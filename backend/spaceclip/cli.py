@@ -120,6 +120,19 @@ def _is_url(value: str) -> bool:
     return value.startswith(("http://", "https://"))
 
 
+def _local_media(source: str, work: Path, settings: Settings, bar: Any, task: Any) -> Path:
+    """The media file for ``source``: a local path as given, or a URL downloaded into ``work``."""
+    if _is_url(source):
+        from spaceclip.services.download import download_url
+
+        bar.update(task, description="Downloading")
+        return download_url(source, work, settings, progress=lambda f: bar.update(task, completed=f)).path
+    path = Path(source).expanduser()
+    if not path.is_file():
+        raise typer.BadParameter(f"{source} is not a file. Give a media file or an http(s) URL.")
+    return path
+
+
 @app.command()
 def transcribe(
     source: Annotated[str, typer.Argument(help="A media file, or a YouTube / X Space / direct media URL.")],
@@ -146,15 +159,7 @@ def transcribe(
         task = bar.add_task("Starting", total=1.0)
         work = Path(tmp)
         try:
-            if _is_url(source):
-                from spaceclip.services.download import download_url
-
-                bar.update(task, description="Downloading")
-                path = download_url(source, work, settings, progress=lambda f: bar.update(task, completed=f)).path
-            else:
-                path = Path(source).expanduser()
-                if not path.is_file():
-                    raise typer.BadParameter(f"{source} is not a file. Give a media file or an http(s) URL.")
+            path = _local_media(source, work, settings, bar, task)
             result = analyze_media(
                 path,
                 work,
@@ -264,15 +269,7 @@ def process(
         work = Path(tmp)
         try:
             task = bar.add_task("Analysing", total=1.0)
-            if _is_url(source):
-                from spaceclip.services.download import download_url
-
-                bar.update(task, description="Downloading")
-                path = download_url(source, work, settings, progress=lambda f: bar.update(task, completed=f)).path
-            else:
-                path = Path(source).expanduser()
-                if not path.is_file():
-                    raise typer.BadParameter(f"{source} is not a file. Give a media file or an http(s) URL.")
+            path = _local_media(source, work, settings, bar, task)
             analysed = analyze_media(
                 path, work, settings, num_speakers=speakers,
                 report=lambda _s, f, msg: bar.update(task, completed=f, description=msg),
@@ -362,15 +359,7 @@ def highlights(
             bar.update(task, completed=fraction, description=message)
 
         try:
-            if _is_url(source):
-                from spaceclip.services.download import download_url
-
-                bar.update(task, description="Downloading")
-                path = download_url(source, work, settings, progress=lambda f: bar.update(task, completed=f)).path
-            else:
-                path = Path(source).expanduser()
-                if not path.is_file():
-                    raise typer.BadParameter(f"{source} is not a file. Give a media file or an http(s) URL.")
+            path = _local_media(source, work, settings, bar, task)
             analysed = analyze_media(path, work, settings, num_speakers=speakers, report=report)
             found = find_media_highlights(analysed, settings, options, report=report)
         except SpaceClipError as exc:
