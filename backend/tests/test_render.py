@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from spaceclip.errors import ValidationFailed
+from spaceclip.services.captions import shift_ass
 from spaceclip.services.exports import download_name
 from spaceclip.services.process import run_process
 from spaceclip.services.render import (
@@ -18,7 +19,6 @@ from spaceclip.services.render import (
     fit_filter,
     fit_length,
     reframe_sample_fps,
-    shift_ass,
     speaker_track,
 )
 from spaceclip.services.transcript import Segment

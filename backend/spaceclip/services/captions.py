@@ -56,6 +56,7 @@ __all__ = [
     "page_words",
     "placement",
     "sample_words",
+    "shift_ass",
     "speaker_color",
 ]
 
@@ -379,6 +380,34 @@ def ass_time(seconds: float) -> str:
     m, rest = divmod(rest, 6000)
     s, cs = divmod(rest, 100)
     return f"{h}:{m:02d}:{s:02d}.{cs:02d}"
+
+
+_ASS_TIME = r"(\d+):(\d\d):(\d\d(?:\.\d+)?)"
+_DIALOGUE = re.compile(rf"^(Dialogue:\s*[^,]*,){_ASS_TIME},{_ASS_TIME},(.*)$")
+
+
+def _ass_seconds(h: str, m: str, s: str) -> float:
+    return int(h) * 3600 + int(m) * 60 + float(s)
+
+
+def shift_ass(text: str, offset: float) -> str:
+    """ASS ``text`` with every Dialogue event moved ``offset`` seconds earlier.
+
+    Events that end at or before zero are dropped; one that straddles zero starts at zero. Other
+    lines (header, styles) are kept as they are. Pure.
+    """
+    out: list[str] = []
+    for line in text.splitlines(keepends=True):
+        match = _DIALOGUE.match(line.rstrip("\r\n"))
+        if match is None:
+            out.append(line)
+            continue
+        start = _ass_seconds(*match.group(2, 3, 4)) - offset
+        end = _ass_seconds(*match.group(5, 6, 7)) - offset
+        if end <= 0:
+            continue
+        out.append(f"{match.group(1)}{ass_time(start)},{ass_time(end)},{match.group(8)}\n")
+    return "".join(out)
 
 
 def ass_color(rgb: str, alpha: int = 0) -> str:

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -56,7 +55,6 @@ __all__ = [
     "reframe_sample_fps",
     "render_clip",
     "render_frame",
-    "shift_ass",
     "speaker_track",
 ]
 
@@ -231,42 +229,6 @@ def build_argv(
         argv += ["-progress", "pipe:1", "-stats_period", f"{STATS_PERIOD_S:g}"]
     argv += ["-f", container, "-y", output]
     return ffmpeg_args(*argv)
-
-
-_ASS_TIME = r"(\d+):(\d\d):(\d\d(?:\.\d+)?)"
-_DIALOGUE = re.compile(rf"^(Dialogue:\s*[^,]*,){_ASS_TIME},{_ASS_TIME},(.*)$")
-
-
-def _ass_seconds(h: str, m: str, s: str) -> float:
-    return int(h) * 3600 + int(m) * 60 + float(s)
-
-
-def _ass_clock(seconds: float) -> str:
-    cs = max(0, round(seconds * 100))
-    h, rest = divmod(cs, 360_000)
-    m, rest = divmod(rest, 6000)
-    sec, cs = divmod(rest, 100)
-    return f"{h}:{m:02d}:{sec:02d}.{cs:02d}"
-
-
-def shift_ass(text: str, offset: float) -> str:
-    """ASS ``text`` with every Dialogue event moved ``offset`` seconds earlier.
-
-    Events that end at or before zero are dropped; one that straddles zero starts at zero. Other
-    lines (header, styles) are kept as they are. Pure.
-    """
-    out: list[str] = []
-    for line in text.splitlines(keepends=True):
-        match = _DIALOGUE.match(line.rstrip("\r\n"))
-        if match is None:
-            out.append(line)
-            continue
-        start = _ass_seconds(*match.group(2, 3, 4)) - offset
-        end = _ass_seconds(*match.group(5, 6, 7)) - offset
-        if end <= 0:
-            continue
-        out.append(f"{match.group(1)}{_ass_clock(start)},{_ass_clock(end)},{match.group(8)}\n")
-    return "".join(out)
 
 
 def speaker_track(segments: Sequence[Segment], start: float, end: float) -> list[tuple[float, float, str]]:
@@ -632,7 +594,9 @@ def render_frame(
             try:
                 has_ass = _write_ass(spec, start, length, whole)
                 if has_ass:
-                    ass.write_text(shift_ass(whole.read_text(encoding="utf-8"), w_start - start), encoding="utf-8")
+                    ass.write_text(
+                        captions.shift_ass(whole.read_text(encoding="utf-8"), w_start - start), encoding="utf-8"
+                    )
             finally:
                 whole.unlink(missing_ok=True)
         graph = filter_graph(
