@@ -6,13 +6,13 @@ import { join } from "node:path";
 import { expect, test } from "@playwright/test";
 
 import { E2E_DIR, E2E_MAX_UPLOAD_MB } from "./paths";
-import { PASSWORD, expectAccessible, expireSessions, screenshot, signUp, uniqueEmail } from "./helpers";
+import { PASSWORD, expectAccessible, expireSessions, openNewProject, screenshot, signUp, uniqueEmail } from "./helpers";
 
 test("a wrong file type shows the API's message", async ({ page }) => {
   await signUp(page, uniqueEmail("wrongfile"));
   const notMedia = join(E2E_DIR, "notes.txt");
   writeFileSync(notMedia, "These are meeting notes, not a recording.\n".repeat(50));
-  await page.goto("/new/");
+  await openNewProject(page);
   await page.locator("#file").setInputFiles(notMedia);
   await page.getByRole("button", { name: "Upload and analyze" }).click();
   const alert = page.locator(".alert-error[role=alert]");
@@ -38,10 +38,23 @@ test("a file over the upload limit is refused before it is sent, with the server
   page.on("request", (r) => {
     if (r.method() === "POST" && r.url().endsWith("/api/projects")) posted = true;
   });
-  await page.goto("/new/");
-  await page.locator("#file").setInputFiles(big);
   const alert = page.locator(".alert-error[role=alert]");
+
+  // Picked after the limits arrived: the message shows at once.
+  await Promise.all([page.waitForResponse((r) => r.url().endsWith("/api/system/limits")), page.goto("/new/")]);
+  await page.locator("#file").setInputFiles(big);
   await expect(alert).toHaveText(limits.upload_limit_message);
+  await page.getByRole("button", { name: "Upload and analyze" }).click();
+  await expect(alert).toHaveText(limits.upload_limit_message);
+
+  // Picked and sent before the limits arrived (a slow server): the page waits for them and
+  // still refuses the file, rather than sending it.
+  await page.route("**/api/system/limits", async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await route.continue();
+  });
+  await openNewProject(page);
+  await page.locator("#file").setInputFiles(big);
   await page.getByRole("button", { name: "Upload and analyze" }).click();
   await expect(alert).toHaveText(limits.upload_limit_message);
   expect(posted).toBe(false);
@@ -51,7 +64,7 @@ test("a file over the upload limit is refused before it is sent, with the server
 
 test("a refused link shows the API's message in place", async ({ page }) => {
   await signUp(page, uniqueEmail("badlink"));
-  await page.goto("/new/");
+  await openNewProject(page);
   await page.getByLabel("YouTube, X Space or direct media link").fill("http://127.0.0.1:9/talk.mp4");
   const [response] = await Promise.all([
     page.waitForResponse((r) => r.request().method() === "POST" && r.url().endsWith("/api/projects")),
@@ -81,4 +94,19 @@ test("an expired session lands on sign-in", async ({ page }) => {
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL(/\/settings\/$/);
   await expect(page.getByRole("heading", { name: "Active sessions" })).toBeVisible();
+});
+
+test("before the page's script runs, its forms cannot be sent", async ({ browser }) => {
+  // A form sent by the browser itself would be a GET: the password in the address bar and logs.
+  test.setTimeout(60_000);
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto("/sign-up/");
+  await page.getByLabel("Email").fill("someone@example.com");
+  await page.getByLabel("Password").fill(PASSWORD);
+  await expect(page.getByRole("button", { name: "Create account" })).toBeDisabled();
+  await page.getByLabel("Password").press("Enter");
+  await page.waitForLoadState();
+  expect(new URL(page.url()).search).toBe("");
+  await context.close();
 });

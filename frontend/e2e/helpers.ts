@@ -23,6 +23,14 @@ export async function signUp(page: Page, email: string, name = "Robin Creator"):
   await expect(page.getByRole("heading", { name: "Your projects" })).toBeVisible();
 }
 
+/**
+ * Open the new-project page and wait until React runs it (its first request is for the upload
+ * limits): a file picked into the pre-rendered HTML never reaches the form's state.
+ */
+export async function openNewProject(page: Page): Promise<void> {
+  await Promise.all([page.waitForRequest((r) => r.url().endsWith("/api/system/limits")), page.goto("/new/")]);
+}
+
 /** Full-page screenshot for the README, under docs/screenshots/. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });

@@ -3,11 +3,11 @@
 import { expect, test } from "@playwright/test";
 
 import { SPEECH_WAV } from "./paths";
-import { signUp, uniqueEmail } from "./helpers";
+import { openNewProject, signUp, uniqueEmail } from "./helpers";
 
 test("upload progress and cancel", async ({ page }) => {
   await signUp(page, uniqueEmail("cancel"));
-  await page.goto("/new/");
+  await openNewProject(page);
   const cdp = await page.context().newCDPSession(page);
   await cdp.send("Network.emulateNetworkConditions", {
     offline: false,

@@ -6,6 +6,7 @@ import { type FormEvent, useState } from "react";
 
 import { api, unwrap } from "@/lib/api/client";
 import { errorMessage } from "@/lib/api/errors";
+import { useHydrated } from "@/lib/hooks/use-hydrated";
 import { FormError } from "@/components/ui/form-error";
 
 function safeNext(next: string | null): string {
@@ -18,6 +19,7 @@ export function SignInForm() {
   const reason = params.get("reason");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const hydrated = useHydrated();
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -59,7 +61,7 @@ export function SignInForm() {
         <input id="password" name="password" type="password" autoComplete="current-password" required />
       </div>
       <FormError message={error} id="signin-error" />
-      <button type="submit" className="primary" disabled={busy}>
+      <button type="submit" className="primary" disabled={busy || !hydrated}>
         {busy ? "Signing in…" : "Sign in"}
       </button>
       <p className="muted small">

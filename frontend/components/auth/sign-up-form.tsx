@@ -6,12 +6,14 @@ import { type FormEvent, useState } from "react";
 
 import { api, unwrap } from "@/lib/api/client";
 import { errorMessage } from "@/lib/api/errors";
+import { useHydrated } from "@/lib/hooks/use-hydrated";
 import { FormError } from "@/components/ui/form-error";
 
 export function SignUpForm() {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const hydrated = useHydrated();
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -62,7 +64,7 @@ export function SignUpForm() {
         </p>
       </div>
       <FormError message={error} />
-      <button type="submit" className="primary" disabled={busy}>
+      <button type="submit" className="primary" disabled={busy || !hydrated}>
         {busy ? "Creating…" : "Create account"}
       </button>
       <p className="muted small">

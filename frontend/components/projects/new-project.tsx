@@ -6,6 +6,7 @@ import { type DragEvent, type FormEvent, useEffect, useRef, useState } from "rea
 
 import { api, unwrap } from "@/lib/api/client";
 import { errorMessage } from "@/lib/api/errors";
+import { useHydrated } from "@/lib/hooks/use-hydrated";
 import type { Job, Limits, Project } from "@/lib/api/types";
 import { uploadMedia, type UploadHandle, type UploadProgress } from "@/lib/api/upload";
 import { formatBytes } from "@/lib/format";
@@ -39,29 +40,31 @@ function UploadForm({ onStarted }: { onStarted: (s: Started) => void }) {
   const [name, setName] = useState("");
   const [dragging, setDragging] = useState(false);
   const [progress, setProgress] = useState<UploadProgress | null>(null);
+  const hydrated = useHydrated();
   const [error, setError] = useState<string | null>(null);
   const [limits, setLimits] = useState<Limits | null>(null);
+  const limitsLoaded = useRef<Promise<Limits | null> | null>(null);
   const handle = useRef<UploadHandle | null>(null);
   const input = useRef<HTMLInputElement>(null);
 
   useEffect(() => () => handle.current?.cancel(), []);
   useEffect(() => {
     // Without the limits the server still refuses an over-size file; this only saves sending it.
-    unwrap(api.GET("/api/system/limits"))
-      .then(setLimits)
-      .catch(() => setLimits(null));
+    const loading = unwrap(api.GET("/api/system/limits")).catch(() => null);
+    limitsLoaded.current = loading;
+    loading.then(setLimits);
   }, []);
 
   /** The server's own message when ``f`` is over its upload limit (a browser sees a reset, not the 413). */
-  function overLimit(f: File): string | null {
-    return limits && f.size > limits.max_upload_bytes ? limits.upload_limit_message : null;
+  function overLimit(f: File, known: Limits | null): string | null {
+    return known && f.size > known.max_upload_bytes ? known.upload_limit_message : null;
   }
 
   function choose(files: FileList | null) {
     const picked = files?.[0];
     if (picked) {
       setFile(picked);
-      setError(overLimit(picked));
+      setError(null);
     }
   }
 
@@ -77,7 +80,8 @@ function UploadForm({ onStarted }: { onStarted: (s: Started) => void }) {
       setError("Choose an audio or video file first.");
       return;
     }
-    const tooBig = overLimit(file);
+    // Pressed before the limits arrived: wait for them rather than send a file the server refuses.
+    const tooBig = overLimit(file, limits ?? (await limitsLoaded.current));
     if (tooBig) {
       setError(tooBig);
       return;
@@ -97,6 +101,8 @@ function UploadForm({ onStarted }: { onStarted: (s: Started) => void }) {
   }
 
   const uploading = progress !== null;
+  // Derived, so a file picked before the limits arrived is checked as soon as they do.
+  const shownError = error ?? (file ? overLimit(file, limits) : null);
   return (
     <form className="card stack" onSubmit={onSubmit} aria-labelledby="upload-title">
       <h2 id="upload-title">Upload a recording</h2>
@@ -145,9 +151,9 @@ function UploadForm({ onStarted }: { onStarted: (s: Started) => void }) {
           </p>
         </div>
       )}
-      <FormError message={error} />
+      <FormError message={shownError} />
       <div className="row">
-        <button type="submit" className="primary" disabled={uploading || !file}>
+        <button type="submit" className="primary" disabled={uploading || !file || !hydrated}>
           Upload and analyze
         </button>
         {uploading && (
@@ -163,6 +169,7 @@ function UploadForm({ onStarted }: { onStarted: (s: Started) => void }) {
 function UrlForm({ onStarted }: { onStarted: (s: Started) => void }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const hydrated = useHydrated();
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -194,7 +201,7 @@ function UrlForm({ onStarted }: { onStarted: (s: Started) => void }) {
       </div>
       <FormError message={error} />
       <div>
-        <button type="submit" className="primary" disabled={busy}>
+        <button type="submit" className="primary" disabled={busy || !hydrated}>
           {busy ? "Checking the link…" : "Import"}
         </button>
       </div>

@@ -4,12 +4,14 @@ import { type FormEvent, useState } from "react";
 
 import { api, unwrap } from "@/lib/api/client";
 import { errorMessage } from "@/lib/api/errors";
+import { useHydrated } from "@/lib/hooks/use-hydrated";
 import { FormError } from "@/components/ui/form-error";
 
 export function PasswordForm() {
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState(false);
   const [busy, setBusy] = useState(false);
+  const hydrated = useHydrated();
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -73,7 +75,7 @@ export function PasswordForm() {
         </div>
       )}
       <div>
-        <button type="submit" className="primary" disabled={busy}>
+        <button type="submit" className="primary" disabled={busy || !hydrated}>
           Change password
         </button>
       </div>
