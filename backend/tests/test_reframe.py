@@ -158,8 +158,8 @@ def test_long_paths_stay_within_ffmpeg_limits(tmp_path: Path) -> None:
     assert pixel * 4 == pytest.approx(want, abs=6)
 
 
-def _face(cx: float, size: float = 100.0, cy: float = 300.0) -> Box:
-    return Box(cx - size / 2, cy - size / 2, size, size)
+def _face(cx: float, size: float = 100.0, cy: float = 300.0, talk: float = 0.0) -> Box:
+    return Box(cx - size / 2, cy - size / 2, size, size, talk)
 
 
 A, B = 300.0, 1000.0
@@ -191,18 +191,113 @@ def _centres(track: list[Box | None]) -> list[float | None]:
         ([[_face(A)], [], [], [_face(A + 10)], []], None, 0, A + 10),
         # A scene cut starts a new track at once.
         ([[_face(A)] for _ in range(3)] + [[_face(B)] for _ in range(3)], [False] * 3 + [True, False, False], 1, B),
+        # Two equal faces: the one talking is picked first, even when listed second.
+        ([[_face(A), _face(B, talk=9)] for _ in range(4)], None, 0, B),
+        # The other person starts talking and keeps on: one switch to them.
+        (
+            [[_face(A, talk=9), _face(B)] for _ in range(5)] + [[_face(A), _face(B, talk=9)] for _ in range(8)],
+            None,
+            1,
+            B,
+        ),
+        # ... but a short interjection (fewer than `stick` samples) does not move the crop.
+        (
+            [[_face(A, talk=9), _face(B)] for _ in range(5)] + [[_face(A), _face(B, talk=9)] for _ in range(4)],
+            None,
+            0,
+            A,
+        ),
+        # A bigger face that is silent does not take the crop from the one talking.
+        ([[_face(A, 80, talk=9), _face(B, 160)] for _ in range(12)], None, 0, A),
+        # Mouth noise below the talking threshold is no reason to switch.
+        ([[_face(A, talk=0.5), _face(B, talk=1.5)] for _ in range(12)], None, 0, A),
+        # Both talking about as much: the bigger face wins, as without the talking cue.
+        (
+            [[_face(A, 60, talk=5), _face(B, 160)] for _ in range(3)]
+            + [[_face(A, 60, talk=5), _face(B, 160, talk=6)] for _ in range(8)],
+            None,
+            1,
+            B,
+        ),
     ],
 )
 def test_choose_track(samples: list[list[Box]], cuts: list[bool] | None, switches: int, last: float) -> None:
-    track, count = reframe.choose_track(samples, cuts)
-    assert len(track) == len(samples)
-    assert count == switches
+    track, switched = reframe.choose_track(samples, cuts)
+    assert len(track) == len(samples) == len(switched)
+    assert sum(switched) == switches
     assert _centres(track)[-1] == pytest.approx(last)
 
 
+def test_switch_points_are_flagged() -> None:
+    samples = [[_face(A, talk=9), _face(B)] for _ in range(5)] + [[_face(A), _face(B, talk=9)] for _ in range(8)]
+    _, switched = reframe.choose_track(samples, stick=6)
+    assert switched.index(True) == 5 + 6 - 1 and sum(switched) == 1
+
+
+def _talks(rows: list[list[Box]]) -> list[list[float]]:
+    return [[round(b.activity, 3) for b in row] for row in rows]
+
+
+@pytest.mark.parametrize(
+    ("samples", "cuts", "window", "expected"),
+    [
+        # One face: a moving average over its own samples.
+        ([[_face(A, talk=v)] for v in (0, 6, 0, 6)], None, 1, [[3.0], [2.0], [4.0], [3.0]]),
+        # Two faces, listed in either order: each keeps its own average.
+        (
+            [[_face(A, talk=8), _face(B)], [_face(B, talk=2), _face(A, talk=4)], [_face(A, talk=6), _face(B)]],
+            None,
+            1,
+            [[6.0, 1.0], [0.667, 6.0], [5.0, 1.0]],
+        ),
+        # A face missing for a sample: averaged over the samples it was seen in.
+        ([[_face(A, talk=9)], [], [_face(A + 20, talk=3)]], None, 2, [[6.0], [], [6.0]]),
+        # A cut separates two people who happen to stand in the same place.
+        ([[_face(A, talk=9)], [_face(A, talk=0)]], [False, True], 1, [[9.0], [0.0]]),
+        # Far apart: two different faces, never averaged together.
+        ([[_face(A, talk=9)], [_face(B, talk=0)]], None, 1, [[9.0], [0.0]]),
+    ],
+)
+def test_smooth_activity(
+    samples: list[list[Box]], cuts: list[bool] | None, window: int, expected: list[list[float]]
+) -> None:
+    out = reframe.smooth_activity(samples, cuts, window=window)
+    assert _talks(out) == expected
+    assert [[(b.x, b.y, b.w, b.h) for b in row] for row in out] == [
+        [(b.x, b.y, b.w, b.h) for b in row] for row in samples
+    ]
+
+
+def _mouth_frames(mouth_change: int, eye_change: int) -> tuple[np.ndarray, np.ndarray]:
+    """Two 200x200 frames with a 100 px face at (50, 50): its mouth and eye bands changed by the given levels."""
+    before = np.full((200, 200), 120, np.uint8)
+    after = before.copy()
+    after[50 + 62 : 50 + 95, 50 + 25 : 50 + 75] += np.uint8(mouth_change)
+    after[50 + 20 : 50 + 45, 50 + 25 : 50 + 75] += np.uint8(eye_change)
+    return before, after
+
+
+@pytest.mark.parametrize(
+    ("mouth", "eyes", "expected"),
+    [
+        (0, 0, 0.0),  # still face
+        (40, 0, 40.0),  # mouth opens
+        (30, 30, 0.0),  # the whole head changes (moves, light flickers): not talking
+        (0, 25, 0.0),  # eyes blink: not talking
+    ],
+)
+def test_mouth_activity(mouth: int, eyes: int, expected: float) -> None:
+    before, after = _mouth_frames(mouth, eyes)
+    box = Box(50, 50, 100, 100)
+    assert faces.mouth_activity(before, after, box) == pytest.approx(expected, abs=1.5)
+    # A face partly outside the frame is measured on what is visible; one wholly outside gives 0.
+    assert faces.mouth_activity(before, after, Box(-60, 50, 100, 100)) >= 0.0
+    assert faces.mouth_activity(before, after, Box(500, 500, 100, 100)) == 0.0
+
+
 def test_choose_track_without_faces() -> None:
-    track, count = reframe.choose_track([[], [], []])
-    assert track == [None, None, None] and count == 0
+    track, switched = reframe.choose_track([[], [], []])
+    assert track == [None, None, None] and switched == [False, False, False]
 
 
 @pytest.mark.parametrize(
@@ -247,8 +342,11 @@ def _write_patch(path: Path) -> Path:
     return path
 
 
-def _make_faces_video(path: Path, *, overlays: list[tuple[str, str, str]], seconds: float) -> Path:
-    """A plain wide background with the face patch overlaid at each ``(x expr, y expr, enable expr)``."""
+def _make_faces_video(
+    path: Path, *, overlays: list[tuple[str, str, str]], seconds: float, then: str | None = None
+) -> Path:
+    """A plain wide background with the face patch overlaid at each ``(x expr, y expr, enable expr)``,
+    then the filters ``then`` (if any) over the result."""
     patch = _write_patch(path.with_suffix(".face.png"))
     args: list[str | Path] = ["-f", "lavfi", "-i", f"color=c=0x3A6E8F:s={W}x{H}:r={FPS}:d={seconds}"]
     for _ in overlays:
@@ -258,6 +356,9 @@ def _make_faces_video(path: Path, *, overlays: list[tuple[str, str, str]], secon
     for i, (x, y, enable) in enumerate(overlays, start=1):
         chain.append(f"[{last}][{i}:v]overlay=x='{x}':y='{y}':enable='{enable}':shortest=1[v{i}]")
         last = f"v{i}"
+    if then:
+        chain.append(f"[{last}]{then}[out]")
+        last = "out"
     args += ["-filter_complex", ";".join(chain), "-map", f"[{last}]", "-t", f"{seconds}"]
     args += ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-y", path]
     run_process(ffmpeg_args(*args), timeout_s=TIMEOUT)
@@ -275,6 +376,34 @@ def _make_two_faces(path: Path) -> Path:
 def _make_face_then_other(path: Path) -> Path:
     return _make_faces_video(
         path, overlays=[("120", str(PATCH_Y), "lt(t,3)"), ("950", str(PATCH_Y), "gte(t,3)")], seconds=6.0
+    )
+
+
+# The mouth in the face patch (patch pixels): where a dark "open mouth" is drawn while someone talks.
+MOUTH = (85, 151, 40, 12)  # x, y, w, h
+LEFT_X, RIGHT_X = 120, 950
+TALK_SECONDS = 12.0
+
+
+def _mouth(face_x: int, enable: str) -> str:
+    x, y, w, h = MOUTH
+    return f"drawbox=x={face_x + x}:y={PATCH_Y + y}:w={w}:h={h}:color=0x502020@0.9:t=fill:enable='{enable}'"
+
+
+def _make_talking_faces(path: Path) -> Path:
+    """Two still faces; the left one talks for the first half, the right one for the second.
+
+    Talking is the mouth opening and closing at a syllable-like rate (4.4 and 3.7 per second), with
+    a short interjection by the right face at 2-2.6 s that must not move the crop.
+    """
+    half = TALK_SECONDS / 2
+    left = _mouth(LEFT_X, f"lt(t,{half})*lt(mod(t*4.4,1),0.5)")
+    right = _mouth(RIGHT_X, f"(gte(t,{half})+between(t,2,2.6))*lt(mod(t*3.7,1),0.5)")
+    return _make_faces_video(
+        path,
+        overlays=[(str(LEFT_X), str(PATCH_Y), "1"), (str(RIGHT_X), str(PATCH_Y), "1")],
+        seconds=TALK_SECONDS,
+        then=f"{left},{right}",
     )
 
 
@@ -357,6 +486,39 @@ def test_two_faces_do_not_flip(media: Path, settings: Settings) -> None:
     assert max(xs) - min(xs) < 20  # the crop stays on one person
 
 
+def _holds_face(plan: reframe.CropPlan, t: float, face_x: int) -> bool:
+    fx, _, fsize = FACE_IN_PATCH
+    x = reframe.position_at(plan, t)[0]
+    return x <= face_x + fx and face_x + fx + fsize <= x + plan.crop_w
+
+
+def test_crop_follows_the_person_talking(media: Path, settings: Settings) -> None:
+    video = cached(media / "talking-faces.mp4", _make_talking_faces)
+    plan = reframe.plan_crop(video, _info(video, settings), 0.0, TALK_SECONDS, 1080, 1920)
+    assert plan.mode == "track"
+    assert plan.switches == 1  # the interjection at 2 s does not count
+
+    frames = [k / FPS for k in range(int(TALK_SECONDS * FPS))]
+    half = TALK_SECONDS / 2
+    on_left = [t for t in frames if t < half]
+    on_right = [t for t in frames if t >= half]
+    left_share = sum(_holds_face(plan, t, LEFT_X) for t in on_left) / len(on_left)
+    # After the speaker changes, the crop moves within about 2.5 s (hysteresis) and stays.
+    settled = [t for t in on_right if t >= half + 2.5]
+    right_share = sum(_holds_face(plan, t, RIGHT_X) for t in settled) / len(settled)
+    first_right = next(t for t in on_right if _holds_face(plan, t, RIGHT_X))
+    print(
+        f"talker in the crop: left {left_share:.1%}, right {right_share:.1%} after settling; "
+        f"crop reached the new speaker {first_right - half:.2f} s after they started"
+    )
+    assert left_share >= 0.95
+    assert right_share == 1.0
+    # The move to the new speaker is a cut, not a pan across the room.
+    xs = [reframe.position_at(plan, t)[0] for t in frames]
+    moving = [t for t, (a, b) in zip(frames, itertools.pairwise(xs), strict=False) if abs(b - a) > 1]
+    assert len(moving) <= 2, moving
+
+
 def test_face_leaves_and_another_appears(media: Path, settings: Settings) -> None:
     video = cached(media / "face-then-other.mp4", _make_face_then_other)
     plan = reframe.plan_crop(video, _info(video, settings), 0.0, 6.0, 1080, 1920)
@@ -373,3 +535,31 @@ def test_same_aspect_needs_no_sampling(media: Path, settings: Settings) -> None:
     video = cached(media / "no-face.mp4", _make_no_face)
     plan = reframe.plan_crop(video, _info(video, settings), 0.0, 3.0, 1920, 1080)
     assert plan.mode == "center" and (plan.crop_w, plan.crop_h) == (W, H) and plan.samples == 0
+
+
+def _make_clock(path: Path) -> Path:
+    """4 s at 25 fps whose grey level is 16 + twice the frame number."""
+    src = "nullsrc=s=64x64:r=25:d=4,format=gray,geq=lum='16+2*N'"
+    encode = ["-c:v", "libx264", "-preset", "ultrafast", "-qp", "0", "-pix_fmt", "yuv420p"]
+    run_process(ffmpeg_args("-f", "lavfi", "-i", src, *encode, "-y", path), timeout_s=TIMEOUT)
+    return path
+
+
+@pytest.mark.parametrize("fps", [4.0, 1.5, 1.0])
+def test_frame_pairs_are_an_eighth_of_a_second_apart(fps: float, media: Path) -> None:
+    video = cached(media / "clock.mp4", _make_clock)
+    every = faces.sample_frames(video, 0.0, 4.0, 64, 64, fps=25.0)
+    levels = np.array([float(f.mean()) for f in every.frames])
+    assert len(levels) == 100 and np.all(np.diff(levels) > 0)
+
+    def when(img: np.ndarray) -> float:
+        """The time of the source frame with this grey level."""
+        return int(np.abs(levels - float(img.mean())).argmin()) / 25
+
+    samples = faces.sample_frames(video, 0.0, 4.0, 64, 64, fps=fps, pair_gap=faces.PAIR_GAP)
+    after = samples.after
+    assert after is not None
+    assert len(samples.frames) == len(after) == round(4 * fps)
+    for i, (first, second) in enumerate(zip(samples.frames, after, strict=True)):
+        assert when(first) == pytest.approx(samples.times[i], abs=0.1)
+        assert 0.08 - 1e-6 <= when(second) - when(first) <= 0.2 + 1e-6  # two to five frames at 25 fps

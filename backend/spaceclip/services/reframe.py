@@ -6,9 +6,13 @@ camera path; :func:`crop_filter` turns that plan into an ffmpeg fragment.
 
 The path is built by pure functions, each tested as a table:
 
-1. :func:`choose_track` follows one face: the one continuing the current track; another face takes
-   over only after it has dominated (bigger, or the only one) for ``stick`` samples in a row, so the
-   crop never flips between two people; a scene cut starts afresh.
+1. :func:`smooth_activity` links faces from sample to sample and averages how much each one's mouth
+   moves (:func:`spaceclip.services.faces.mouth_activity`, measured on frame pairs an eighth of a
+   second apart): the cue for who is talking.
+   :func:`choose_track` follows one face: the one continuing the current track; another face takes
+   over only after it has dominated (talking clearly more, bigger while the followed face is not
+   the one talking, or the only one) for ``stick`` samples in a row, so the crop never flips
+   between two people; a scene cut starts afresh, and a change of speaker is a cut, not a pan.
 2. :func:`fill_gaps` holds the last position through samples without a face.
 3. :func:`dead_zone`: the camera stays put while the face stays within a central zone and re-centres
    when it leaves it (hysteresis: no jitter).
@@ -55,6 +59,7 @@ __all__ = [
     "position_at",
     "simplify",
     "smooth",
+    "smooth_activity",
 ]
 
 Mode = Literal["track", "center", "blur_fit"]
@@ -69,6 +74,12 @@ STICK_SAMPLES = 6
 DOMINANCE = 1.4
 #: Samples a lost face is held before the crop may move to another one.
 HOLD_SAMPLES = 8
+#: Mouth activity (grey levels, see :func:`spaceclip.services.faces.mouth_activity`) that counts as talking.
+MIN_ACTIVITY = 2.0
+#: A face talking this many times more than the followed one dominates it.
+TALK_DOMINANCE = 2.0
+#: Samples either side over which a face's mouth activity is averaged.
+TALK_WINDOW = 3
 #: Half-width of the central zone, as a share of the crop size.
 DEAD_ZONE = 0.12
 #: Smoothing factor per sample at 4 samples/s (scaled for other rates).
@@ -124,6 +135,16 @@ def crop_size(src_w: int, src_h: int, out_w: int, out_h: int) -> tuple[int, int]
     return max(2, min(src_w, w) // 2 * 2), max(2, min(src_h, h) // 2 * 2)
 
 
+def _talking(box: Box, min_activity: float) -> bool:
+    return box.activity >= min_activity
+
+
+def _first_pick(boxes: Sequence[Box], min_activity: float) -> Box:
+    """The face to start with: the one talking most, else the biggest (``boxes`` biggest first)."""
+    talker = max(boxes, key=lambda b: b.activity)
+    return talker if _talking(talker, min_activity) else boxes[0]
+
+
 def choose_track(
     samples: Sequence[Sequence[Box]],
     cuts: Sequence[bool] | None = None,
@@ -131,30 +152,36 @@ def choose_track(
     stick: int = STICK_SAMPLES,
     dominance: float = DOMINANCE,
     hold: int = HOLD_SAMPLES,
-) -> tuple[list[Box | None], int]:
-    """The face to follow in each sample, and how many times the followed person changed. Pure.
+    min_activity: float = MIN_ACTIVITY,
+    talk_dominance: float = TALK_DOMINANCE,
+) -> tuple[list[Box | None], list[bool]]:
+    """The face to follow in each sample, and whether the followed person changed there. Pure.
 
     A face continues the track when its centre lies within one face width of the tracked one. Another
-    face takes over when, for ``stick`` samples in a row, it is ``dominance`` times bigger than the
-    tracked face, or for a third of that when the tracked face is missing. After ``hold`` samples of
-    no face at all the track is dropped and the next face seen starts a new one. A cut drops the track.
+    face takes over when, for ``stick`` samples in a row, it dominates the tracked face, or for a third
+    of that when the tracked face is missing. A face dominates when it talks (its
+    :attr:`~spaceclip.services.faces.Box.activity` is at least ``min_activity``) ``talk_dominance``
+    times more than the tracked face, or when it is ``dominance`` times bigger and the tracked face
+    is not the one clearly talking. After ``hold`` samples of no face at all the track is dropped and
+    the next face seen starts a new one (the one talking, else the biggest). A cut drops the track.
     """
     out: list[Box | None] = []
+    switched: list[bool] = []
     current: Box | None = None
     challenger: Box | None = None
     streak = 0
     missing = 0
-    switches = 0
     for i, found in enumerate(samples):
         if cuts is not None and i < len(cuts) and cuts[i]:
             current, challenger, streak, missing = None, None, 0, 0
         boxes = sorted(found, key=lambda b: b.area, reverse=True)
         if current is None:
+            change = False
             if boxes:
-                if out and any(o is not None for o in out):
-                    switches += 1
-                current = boxes[0]
+                change = any(o is not None for o in out)
+                current = _first_pick(boxes, min_activity)
             out.append(current)
+            switched.append(change)
             continue
         tracked = current
         match = min(
@@ -163,8 +190,16 @@ def choose_track(
             default=None,
         )
         others = [b for b in boxes if b is not match]
-        rival = others[0] if others else None
-        dominated = rival is not None and (match is None or rival.area >= dominance * match.area)
+        talkers = [b for b in others if _talking(b, min_activity)]
+        rival = max(talkers, key=lambda b: b.activity) if talkers else (others[0] if others else None)
+        if rival is None:
+            dominated = False
+        elif match is None:
+            dominated = True
+        else:
+            talks_more = _talking(rival, min_activity) and rival.activity >= talk_dominance * match.activity
+            talks_less = _talking(match, min_activity) and match.activity >= talk_dominance * rival.activity
+            dominated = talks_more or (rival.area >= dominance * match.area and not talks_less)
         if dominated and rival is not None:
             same = challenger is not None and math.hypot(rival.cx - challenger.cx, rival.cy - challenger.cy) <= max(
                 challenger.w, rival.w
@@ -175,9 +210,10 @@ def choose_track(
             streak, challenger = 0, None
         # A lost face gives way sooner than one still on screen.
         needed = stick if match is not None else max(2, stick // 3)
+        change = False
         if challenger is not None and streak >= needed:
             current, challenger, streak, missing = challenger, None, 0, 0
-            switches += 1
+            change = True
         elif match is not None:
             current, missing = match, 0
         else:
@@ -185,7 +221,52 @@ def choose_track(
             if missing > hold and not boxes:
                 current = None
         out.append(current)
-    return out, switches
+        switched.append(change)
+    return out, switched
+
+
+def smooth_activity(
+    samples: Sequence[Sequence[Box]],
+    cuts: Sequence[bool] | None = None,
+    *,
+    window: int = TALK_WINDOW,
+    hold: int = HOLD_SAMPLES,
+) -> list[list[Box]]:
+    """The same faces, each with its talking activity averaged over ``window`` samples either side. Pure.
+
+    Mouths open and close between syllables and pauses, so one sample says little. Faces are linked
+    from sample to sample (the nearest face within a face width, through gaps of up to ``hold``
+    samples, never across a cut) and each face's activity becomes the mean over its own samples in
+    the window.
+    """
+    ids: list[list[int]] = []
+    last: dict[int, tuple[int, Box]] = {}
+    series: dict[int, list[tuple[int, float]]] = {}
+    for i, boxes in enumerate(samples):
+        if cuts is not None and i < len(cuts) and cuts[i]:
+            last = {}
+        row: list[int] = []
+        for box in boxes:
+            near = [
+                (math.hypot(box.cx - prev.cx, box.cy - prev.cy), tid)
+                for tid, (j, prev) in last.items()
+                if tid not in row
+                and i - j <= hold + 1
+                and math.hypot(box.cx - prev.cx, box.cy - prev.cy) <= max(prev.w, box.w)
+            ]
+            tid = min(near)[1] if near else len(series)
+            last[tid] = (i, box)
+            series.setdefault(tid, []).append((i, box.activity))
+            row.append(tid)
+        ids.append(row)
+    out: list[list[Box]] = []
+    for i, boxes in enumerate(samples):
+        smoothed = []
+        for box, tid in zip(boxes, ids[i], strict=True):
+            values = [a for j, a in series[tid] if abs(j - i) <= window]
+            smoothed.append(box.with_activity(sum(values) / len(values)))
+        out.append(smoothed)
+    return out
 
 
 def fill_gaps(values: Sequence[float | None]) -> list[float] | None:
@@ -386,8 +467,8 @@ def plan_crop(
 ) -> CropPlan:
     """Plan the crop of ``[start, end]`` of ``video_path`` for an ``out_w`` x ``out_h`` frame.
 
-    Returns a plan in mode ``track`` (follow the main face) when faces show in enough samples, else
-    ``center`` (a fixed centre crop) or ``blur_fit`` (the whole picture over a blurred fill) when a
+    Returns a plan in mode ``track`` (follow the face talking, else the main face) when faces show in
+    enough samples, else ``center`` (a fixed centre crop) or ``blur_fit`` (the whole picture over a blurred fill) when a
     centre crop would throw most of the picture away. Keyframe times are clip-relative.
 
     Raises:
@@ -401,20 +482,32 @@ def plan_crop(
     crop_w, crop_h = crop_size(src_w, src_h, out_w, out_h)
     if (crop_w, crop_h) == (src_w // 2 * 2, src_h // 2 * 2):
         return CropPlan("center", src_w, src_h, crop_w, crop_h)
-    samples = faces.sample_frames(video_path, start, end, src_w, src_h, fps=sample_fps, cancel=cancel)
+    # Each sample is searched for faces; the change to a frame an eighth of a second later shows
+    # whose mouth is moving.
+    samples = faces.sample_frames(
+        video_path, start, end, src_w, src_h, fps=sample_fps, pair_gap=faces.PAIR_GAP, cancel=cancel
+    )
+    frames = samples.frames
+    after = samples.after if samples.after is not None else frames[:0]
     detections: list[list[Box]] = []
-    for frame in samples.frames:
+    for i, frame in enumerate(frames):
         if cancel is not None and cancel():
             raise JobCancelled()
-        detections.append([b.scaled(samples.scale_x, samples.scale_y) for b in faces.detect_faces(frame)])
+        found = faces.detect_faces(frame)
+        if i < len(after):
+            found = [b.with_activity(faces.mouth_activity(frame, after[i], b)) for b in found]
+        detections.append([b.scaled(samples.scale_x, samples.scale_y) for b in found])
     n = len(detections)
     share = sum(1 for d in detections if d) / n if n else 0.0
     if n == 0 or share < MIN_FACE_SHARE:
         mode = _fallback(src_w, src_h, crop_w, crop_h)
         log.info("Reframe: faces in %.0f%% of %d samples; using %s", share * 100, n, mode)
         return CropPlan(mode, src_w, src_h, crop_w, crop_h, face_share=share, samples=n)
-    cuts = faces.scene_cuts(samples.frames)
-    track, switches = choose_track(detections, cuts)
+    cuts = faces.scene_cuts(frames)
+    track, switched = choose_track(smooth_activity(detections, cuts), cuts)
+    switches = sum(switched)
+    # A change of speaker is a cut to the other person, not a pan across the room.
+    cuts = [c or w for c, w in zip(cuts, switched, strict=True)]
     times = samples.times
     horizontal = crop_w < src_w
     if horizontal:
