@@ -108,11 +108,16 @@ def test_export_renders_checks_and_downloads(
     export, job = created.json()["export"], created.json()["job"]
     assert export["status"] == "queued" and export["job_id"] == job["id"] and job["kind"] == "render"
     assert export["settings"]["title"] == "Why small shops win" and export["settings"]["audiogram_style"] is None
+    assert "layout" not in export["settings"]
 
     assert _wait_job(client, job["id"])["status"] == "succeeded"
     done = client.get(f"/api/exports/{export['id']}").json()
     assert done["status"] == "done" and done["error"] is None
     assert done["check"]["passed"], done["check"]
+    # A wide test picture without a face going to 9:16: a centre crop would keep under a third of
+    # it, so the whole picture is fitted over a blurred copy.
+    assert done["settings"]["layout"] == "crop:blur_fit"
+    assert done["settings"]["title"] == "Why small shops win"
     assert done["has_video"] and done["has_srt"] and done["has_vtt"] and done["has_thumbnail"]
     assert done["duration"] == pytest.approx(3.5, abs=0.01) and done["size_bytes"] > 10_000
     assert [e["id"] for e in client.get(f"/api/clips/{clip_id}/exports").json()] == [export["id"]]

@@ -12,6 +12,7 @@ import {
   E2E_PORT,
   E2E_URL,
   FRONTEND,
+  SPEECH_MP4,
   SPEECH_WAV,
   VENV_BIN,
 } from "./paths";
@@ -53,6 +54,38 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       stdio: "inherit",
     },
   );
+
+  // The same speech as a video source: a face drifting across a wide frame (the backend's own
+  // helper), with the conversation as its sound.
+  const faceOnly = join(E2E_DIR, "face-only.mp4");
+  execFileSync(
+    join(VENV_BIN, "python"),
+    [
+      "-c",
+      "import sys; from pathlib import Path; from tests.render_media import make_face_video; " +
+        "make_face_video(Path(sys.argv[1]), seconds=50.0, size='960x540', fps=25)",
+      faceOnly,
+    ],
+    { cwd: BACKEND, stdio: "inherit" },
+  );
+  execFileSync(
+    "ffmpeg",
+    ["-nostdin", "-loglevel", "error", "-i", faceOnly, "-i", SPEECH_WAV, "-map", "0:v", "-map", "1:a"].concat([
+      "-c:v",
+      "copy",
+      "-c:a",
+      "aac",
+      "-b:a",
+      "96k",
+      "-shortest",
+      "-movflags",
+      "+faststart",
+      "-y",
+      SPEECH_MP4,
+    ]),
+    { stdio: "inherit" },
+  );
+  rmSync(faceOnly, { force: true });
 
   const env: NodeJS.ProcessEnv = {
     ...process.env,

@@ -129,6 +129,7 @@ test("sign up, upload, transcript and highlights, clip, export for TikTok", asyn
     .first();
   await expect(row).toHaveAttribute("data-status", "done", { timeout: 240_000 });
   await expect(row.getByTestId("check-result")).toHaveText("passed");
+  await expect(row.getByTestId("framing")).toContainText("audiogram (");
   await row.getByText("Platform check:").click(); // open the check's table for the screenshot
   await expect(row.getByRole("table")).toBeVisible();
   await screenshot(page, "clip-exported");

@@ -9,6 +9,8 @@ export const VENV_BIN = join(ROOT, ".venv", "bin");
 export const E2E_DIR = join(FRONTEND, "e2e", ".data");
 export const DATA_DIR = join(E2E_DIR, "data");
 export const SPEECH_WAV = join(E2E_DIR, "conversation.wav");
+/** The same conversation as a 960x540 H.264 video with a real face (scikit-image's astronaut) drifting across. */
+export const SPEECH_MP4 = join(E2E_DIR, "conversation.mp4");
 export const SCREENSHOTS = join(ROOT, "docs", "screenshots");
 export const E2E_PORT = Number(process.env.SPACECLIP_E2E_PORT ?? 18765);
 export const E2E_URL = `http://127.0.0.1:${E2E_PORT}`;

@@ -29,3 +29,19 @@ export function formatDate(iso: string): string {
 export function percent(fraction: number): string {
   return `${Math.round(Math.min(1, Math.max(0, fraction)) * 100)}%`;
 }
+
+const FRAMING: Record<string, string> = {
+  "crop:track": "reframed around the speaker",
+  "crop:center": "centre crop (no face found)",
+  "crop:blur_fit": "whole picture over a blurred fill (no face found)",
+  scale: "scaled to the frame",
+  pad: "fitted with bars",
+  blur: "whole picture over a blurred fill",
+};
+
+/** How an export's picture was framed, from its `settings.layout`; null when unknown. */
+export function framing(layout: unknown): string | null {
+  if (typeof layout !== "string") return null;
+  if (layout.startsWith("audiogram:")) return `audiogram (${layout.slice("audiogram:".length)})`;
+  return FRAMING[layout] ?? null;
+}

@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 
 import { messageFrom } from "@/lib/api/errors";
-import { formatBytes, formatTime, percent } from "@/lib/format";
+import { formatBytes, formatTime, framing, percent } from "@/lib/format";
 
 for (const [s, expected] of [
   [0, "0:00.0"],
@@ -62,5 +62,20 @@ const CASES: [string, number, unknown, string][] = [
 for (const [name, status, body, expected] of CASES) {
   test(`messageFrom: ${name}`, () => {
     expect(messageFrom(status, body)).toBe(expected);
+  });
+}
+
+for (const [layout, expected] of [
+  ["crop:track", "reframed around the speaker"],
+  ["crop:center", "centre crop (no face found)"],
+  ["crop:blur_fit", "whole picture over a blurred fill (no face found)"],
+  ["scale", "scaled to the frame"],
+  ["audiogram:bars", "audiogram (bars)"],
+  ["crop:sideways", null],
+  [undefined, null],
+  [42, null],
+] as const) {
+  test(`framing(${String(layout)}) = ${String(expected)}`, () => {
+    expect(framing(layout)).toBe(expected);
   });
 }

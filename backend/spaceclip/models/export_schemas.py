@@ -74,7 +74,13 @@ class ExportPublic(BaseModel):
     check: ExportCheckPublic | None = Field(description="The rendered file probed against the platform's rules.")
     size_bytes: int
     duration: float
-    settings: dict[str, Any] = Field(description="What the render used: range, styles, title.")
+    settings: dict[str, Any] = Field(
+        description=(
+            "What the render used: range, styles, title; once rendered also `layout`: `crop:track` "
+            "(reframed around the speaker), `crop:center`, `crop:blur_fit`, `scale`, `pad`, `blur` or "
+            "`audiogram:<style>`."
+        )
+    )
     has_video: bool
     has_srt: bool
     has_vtt: bool

@@ -105,6 +105,8 @@ def run(ctx: JobContext) -> dict[str, Any]:
         export.size_bytes = result.size_bytes
         export.duration = result.duration
         export.check = result.check
+        # How the picture was framed (crop:track follows the speaker), for the UI and the API.
+        export.settings = {**(export.settings or {}), "layout": result.layout}
     return summary
 
 

@@ -5,7 +5,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { api, apiUrl, unwrap } from "@/lib/api/client";
 import { errorMessage } from "@/lib/api/errors";
 import { isTerminal, type Clip, type Export, type Job, type Preset } from "@/lib/api/types";
-import { formatBytes } from "@/lib/format";
+import { formatBytes, framing } from "@/lib/format";
 import { MAX_STREAMS, useJob } from "@/lib/hooks/use-job";
 import { JobProgress } from "@/components/projects/job-progress";
 import { FormError } from "@/components/ui/form-error";
@@ -128,6 +128,7 @@ function ExportRow({ initial, job: startJob, name, poll, onDeleted }: RowProps) 
   const download = (file: "video" | "srt" | "vtt" | "thumbnail") =>
     apiUrl(`/api/exports/${encodeURIComponent(exp.id)}/download`, { file });
   const running = job !== null && !isTerminal(job) && exp.status !== "done";
+  const layout = framing(exp.settings.layout);
   return (
     <li
       className="stack"
@@ -159,6 +160,7 @@ function ExportRow({ initial, job: startJob, name, poll, onDeleted }: RowProps) 
         <>
           <p className="small muted">
             {formatBytes(exp.size_bytes)} · {exp.duration.toFixed(1)} s
+            {layout && <span data-testid="framing"> · {layout}</span>}
           </p>
           <div className="row">
             {exp.has_video && (

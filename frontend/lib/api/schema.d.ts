@@ -896,7 +896,7 @@ export interface components {
             duration: number;
             /**
              * Settings
-             * @description What the render used: range, styles, title.
+             * @description What the render used: range, styles, title; once rendered also `layout`: `crop:track` (reframed around the speaker), `crop:center`, `crop:blur_fit`, `scale`, `pad`, `blur` or `audiogram:<style>`.
              */
             settings: {
                 [key: string]: unknown;
