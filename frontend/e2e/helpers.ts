@@ -3,7 +3,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 
 import AxeBuilder from "@axe-core/playwright";
-import { expect, type Page } from "@playwright/test";
+import { expect, type Locator, type Page } from "@playwright/test";
 
 import { DATA_DIR, SCREENSHOTS, VENV_BIN } from "./paths";
 
@@ -100,4 +100,24 @@ export function expireSessions(email: string): number {
     { encoding: "utf8" },
   );
   return Number(out.trim());
+}
+
+/** From the clip editor: export for TikTok and wait until it is rendered and passes its check. */
+export async function exportForTikTok(page: Page): Promise<Locator> {
+  await page.getByRole("button", { name: "Export for TikTok" }).click();
+  const row = page
+    .getByTestId("export")
+    .filter({ has: page.getByRole("heading", { name: "TikTok" }) })
+    .first();
+  await expect(row).toHaveAttribute("data-status", "done", { timeout: 240_000 });
+  await expect(row.getByTestId("check-result")).toHaveText("passed");
+  return row;
+}
+
+/** Download an export's video into ``folder`` through the page's button; what ffprobe says of it. */
+export async function downloadVideo(page: Page, row: Locator, folder: string): Promise<VideoProbe> {
+  const [download] = await Promise.all([page.waitForEvent("download"), row.getByTestId("download-video").click()]);
+  const file = join(folder, download.suggestedFilename() || "export.mp4");
+  await download.saveAs(file);
+  return ffprobe(file);
 }

@@ -2,12 +2,11 @@
 // speech, read the transcript and highlights, make a clip, export it for TikTok, and check the
 // downloaded file with ffprobe.
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 
 import { expect, test } from "@playwright/test";
 
 import { SPEECH_WAV } from "./paths";
-import { expectAccessible, ffprobe, screenshot, signUp, uniqueEmail } from "./helpers";
+import { downloadVideo, expectAccessible, exportForTikTok, screenshot, signUp, uniqueEmail } from "./helpers";
 
 test("sign up, upload, transcript and highlights, clip, export for TikTok", async ({ page }, testInfo) => {
   await signUp(page, uniqueEmail("journey"));
@@ -122,22 +121,13 @@ test("sign up, upload, transcript and highlights, clip, export for TikTok", asyn
   await expectAccessible(page);
 
   // Export for TikTok: progress, then the platform check and the download.
-  await page.getByRole("button", { name: "Export for TikTok" }).click();
-  const row = page
-    .getByTestId("export")
-    .filter({ has: page.getByRole("heading", { name: "TikTok" }) })
-    .first();
-  await expect(row).toHaveAttribute("data-status", "done", { timeout: 240_000 });
-  await expect(row.getByTestId("check-result")).toHaveText("passed");
+  const row = await exportForTikTok(page);
   await expect(row.getByTestId("framing")).toContainText("audiogram (");
   await row.getByText("Platform check:").click(); // open the check's table for the screenshot
   await expect(row.getByRole("table")).toBeVisible();
   await screenshot(page, "clip-exported");
   await expectAccessible(page);
-  const [download] = await Promise.all([page.waitForEvent("download"), row.getByTestId("download-video").click()]);
-  const file = join(testInfo.outputDir, download.suggestedFilename() || "tiktok.mp4");
-  await download.saveAs(file);
-  const probe = ffprobe(file);
+  const probe = await downloadVideo(page, row, testInfo.outputDir);
   expect(probe).toMatchObject({ width: 1080, height: 1920, codec: "h264" });
   expect(probe.format).toContain("mp4");
   expect(probe.duration).toBeGreaterThan(3);

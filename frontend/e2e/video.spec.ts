@@ -1,11 +1,17 @@
 // A video source end to end: the project shows a video player synced with the transcript, and the
 // TikTok export is reframed around the face (the crop follows it) into a valid 1080x1920 MP4.
-import { join } from "node:path";
-
 import { expect, test } from "@playwright/test";
 
 import { SPEECH_MP4 } from "./paths";
-import { expectAccessible, ffprobe, openNewProject, screenshot, signUp, uniqueEmail } from "./helpers";
+import {
+  downloadVideo,
+  expectAccessible,
+  exportForTikTok,
+  openNewProject,
+  screenshot,
+  signUp,
+  uniqueEmail,
+} from "./helpers";
 
 test("a video source: video player, reframed TikTok export", async ({ page }, testInfo) => {
   await signUp(page, uniqueEmail("video"));
@@ -40,27 +46,10 @@ test("a video source: video player, reframed TikTok export", async ({ page }, te
   await highlights.first().getByRole("button", { name: "Make clip" }).click();
   await page.waitForURL(/\/clip\/\?id=/);
   await expect(page.getByTestId("preview-frame")).toBeVisible({ timeout: 90_000 });
-  const [created] = await Promise.all([
-    page.waitForResponse((r) => r.request().method() === "POST" && /\/api\/clips\/[^/]+\/exports$/.test(r.url())),
-    page.getByRole("button", { name: "Export for TikTok" }).click(),
-  ]);
-  expect(created.status()).toBe(202);
-  const jobId = ((await created.json()) as { job: { id: string } }).job.id;
-  const row = page
-    .getByTestId("export")
-    .filter({ has: page.getByRole("heading", { name: "TikTok" }) })
-    .first();
-  await expect(row).toHaveAttribute("data-status", "done", { timeout: 240_000 });
-  await expect(row.getByTestId("check-result")).toHaveText("passed");
+  const row = await exportForTikTok(page);
   await expect(row.getByTestId("framing")).toHaveText(" · reframed around the speaker");
-  const exports = (await (await page.request.get(`/api/jobs/${jobId}`)).json()) as { status: string };
-  expect(exports.status).toBe("succeeded");
   await screenshot(page, "clip-exported-video");
-
-  const [download] = await Promise.all([page.waitForEvent("download"), row.getByTestId("download-video").click()]);
-  const file = join(testInfo.outputDir, download.suggestedFilename() || "tiktok.mp4");
-  await download.saveAs(file);
-  const probe = ffprobe(file);
+  const probe = await downloadVideo(page, row, testInfo.outputDir);
   expect(probe).toMatchObject({ width: 1080, height: 1920, codec: "h264" });
   expect(probe.duration).toBeGreaterThan(3);
 });
