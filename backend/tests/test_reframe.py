@@ -268,6 +268,68 @@ def test_smooth_activity(
     ]
 
 
+@pytest.mark.parametrize(
+    ("samples", "cuts", "expected"),
+    [
+        ([[_face(A), _face(B)], [_face(B + 20), _face(A - 20)], [], [_face(A)]], None, [[0, 1], [1, 0], [], [0]]),
+        # A face far from every earlier one is someone new.
+        ([[_face(A)], [_face(B)]], None, [[0], [1]]),
+        # A cut: the same place is a new person.
+        ([[_face(A)], [_face(A)]], [False, True], [[0], [1]]),
+    ],
+)
+def test_link_faces(samples: list[list[Box]], cuts: list[bool] | None, expected: list[list[int]]) -> None:
+    assert reframe.link_faces(samples, cuts) == expected
+
+
+def test_speaker_at() -> None:
+    turns = [(0.0, 2.0, "Maya"), (2.5, 4.0, "Sam")]
+    assert reframe.speaker_at(turns, [0.0, 1.9, 2.0, 2.2, 2.5, 3.9, 4.0]) == [
+        "Maya", "Maya", None, None, "Sam", "Sam", None,
+    ]  # fmt: skip
+
+
+# Ten samples: Maya speaks in the first five, Sam in the last five.
+TURNS_10 = ["Maya"] * 5 + ["Sam"] * 5
+
+
+@pytest.mark.parametrize(
+    ("talk_a", "talk_b", "speaking", "expected"),
+    [
+        # Mouths move with the turns: each speaker gets the face that talks when they speak.
+        ([6] * 5 + [0] * 5, [0] * 5 + [6] * 5, TURNS_10, {"Maya": 0, "Sam": 1}),
+        # Noisy but clear on average (a laugh, pauses between words).
+        ([6, 0, 7, 5, 0, 0, 0, 3, 0, 0], [0, 4, 0, 0, 0, 5, 6, 0, 7, 4], TURNS_10, {"Maya": 0, "Sam": 1}),
+        # Sam is off screen: only Maya is matched (face B never moves its mouth).
+        ([6] * 5 + [0] * 5, [0] * 10, TURNS_10, {"Maya": 0}),
+        # Nobody's mouth moves visibly: no match, the mouths (and sizes) decide as before.
+        ([0.5] * 10, [0.4] * 10, TURNS_10, {}),
+        # Too little evidence: Maya speaks in only 3 samples, so she is not matched.
+        ([6] * 3 + [0] * 10, [0] * 3 + [6] * 6 + [0] * 4, ["Maya"] * 3 + ["Sam"] * 6 + [None] * 4, {"Sam": 1}),
+    ],
+)
+def test_speaker_faces(
+    talk_a: list[float], talk_b: list[float], speaking: list[str | None], expected: dict[str, int]
+) -> None:
+    samples = [[_face(A, talk=a), _face(B, talk=b)] for a, b in zip(talk_a, talk_b, strict=True)]
+    ids = reframe.link_faces(samples)
+    assert reframe.speaker_faces(samples, ids, speaking) == expected
+
+
+def test_fuse_speech() -> None:
+    samples = [
+        [_face(A, talk=0), _face(B, talk=8)],  # Maya speaks, Sam laughs: Sam's mouth ignored
+        [_face(A, talk=12), _face(B, talk=0)],  # Maya speaks: her own higher activity kept
+        [_face(A, talk=1), _face(B, talk=3)],  # silence: the mouths decide
+        [_face(A, talk=1), _face(B, talk=3)],  # an unmatched speaker (off screen): the mouths decide
+        [_face(B, talk=3)],  # Maya speaks but her face is not found: the mouths decide
+    ]
+    ids = [[0, 1], [0, 1], [0, 1], [0, 1], [1]]
+    speaking: list[str | None] = ["Maya", "Maya", None, "Guest", "Maya"]
+    out = reframe.fuse_speech(samples, ids, speaking, {"Maya": 0, "Sam": 1}, talk=10.0)
+    assert _talks(out) == [[10.0, 0.0], [12.0, 0.0], [1.0, 3.0], [1.0, 3.0], [3.0]]
+
+
 def _mouth_frames(mouth_change: int, eye_change: int) -> tuple[np.ndarray, np.ndarray]:
     """Two 200x200 frames with a 100 px face at (50, 50): its mouth and eye bands changed by the given levels."""
     before = np.full((200, 200), 120, np.uint8)
@@ -385,26 +447,32 @@ LEFT_X, RIGHT_X = 120, 950
 TALK_SECONDS = 12.0
 
 
-def _mouth(face_x: int, enable: str) -> str:
+def _mouth(face_x: int, enable: str, opacity: float = 0.9) -> str:
     x, y, w, h = MOUTH
-    return f"drawbox=x={face_x + x}:y={PATCH_Y + y}:w={w}:h={h}:color=0x502020@0.9:t=fill:enable='{enable}'"
+    box = f"x={face_x + x}:y={PATCH_Y + y}:w={w}:h={h}"
+    return f"drawbox={box}:color=0x502020@{opacity}:t=fill:enable='{enable}'"
 
 
-def _make_talking_faces(path: Path) -> Path:
-    """Two still faces; the left one talks for the first half, the right one for the second.
-
-    Talking is the mouth opening and closing at a syllable-like rate (4.4 and 3.7 per second), with
-    a short interjection by the right face at 2-2.6 s that must not move the crop.
-    """
+def _make_two_talkers(path: Path, *, left_opacity: float, right_extra: tuple[float, float]) -> Path:
+    """Two still faces; the left one talks for the first half, the right one for the second, and
+    also moves its mouth during ``right_extra`` (seconds). Talking is the mouth opening and closing
+    at a syllable-like rate (4.4 and 3.7 per second); ``left_opacity`` is how visible the left
+    mouth is."""
     half = TALK_SECONDS / 2
-    left = _mouth(LEFT_X, f"lt(t,{half})*lt(mod(t*4.4,1),0.5)")
-    right = _mouth(RIGHT_X, f"(gte(t,{half})+between(t,2,2.6))*lt(mod(t*3.7,1),0.5)")
+    a, b = right_extra
+    left = _mouth(LEFT_X, f"lt(t,{half})*lt(mod(t*4.4,1),0.5)", opacity=left_opacity)
+    right = _mouth(RIGHT_X, f"(gte(t,{half})+between(t,{a},{b}))*lt(mod(t*3.7,1),0.5)")
     return _make_faces_video(
         path,
         overlays=[(str(LEFT_X), str(PATCH_Y), "1"), (str(RIGHT_X), str(PATCH_Y), "1")],
         seconds=TALK_SECONDS,
         then=f"{left},{right}",
     )
+
+
+def _make_talking_faces(path: Path) -> Path:
+    """Clear mouths, with a short interjection by the right face at 2-2.6 s that must not move the crop."""
+    return _make_two_talkers(path, left_opacity=0.9, right_extra=(2.0, 2.6))
 
 
 def _make_no_face(path: Path) -> Path:
@@ -517,6 +585,44 @@ def test_crop_follows_the_person_talking(media: Path, settings: Settings) -> Non
     xs = [reframe.position_at(plan, t)[0] for t in frames]
     moving = [t for t, (a, b) in zip(frames, itertools.pairwise(xs), strict=False) if abs(b - a) > 1]
     assert len(moving) <= 2, moving
+
+
+def _make_laughing_listener(path: Path) -> Path:
+    """The left speaker's lips move only a little (a faint mouth), and the right face "laughs"
+    (mouth moving a lot) for 3 s while the left one is speaking: mouths alone hand it the crop."""
+    return _make_two_talkers(path, left_opacity=0.2, right_extra=(1.5, 4.5))
+
+
+def test_transcript_turns_say_whom_to_follow(media: Path, settings: Settings) -> None:
+    video = cached(media / "laughing-listener.mp4", _make_laughing_listener)
+    info = _info(video, settings)
+    half = TALK_SECONDS / 2
+    frames = [k / FPS for k in range(int(TALK_SECONDS * FPS))]
+
+    first_half = [t for t in frames if t < half]
+
+    def left_share(plan: reframe.CropPlan) -> float:
+        return sum(_holds_face(plan, t, LEFT_X) for t in first_half) / len(first_half)
+
+    # Mouths alone: the laugh takes the crop to the listener while the speaker is still talking.
+    blind = reframe.plan_crop(video, info, 0.0, TALK_SECONDS, 1080, 1920)
+    assert not blind.matched_speakers
+    assert left_share(blind) < 0.8
+
+    # With the transcript's turns (as diarization gives them), each speaker is matched to the face
+    # whose mouth moves when they speak, and the laugh does not count.
+    turns = [(0.0, half, "SPEAKER_00"), (half, TALK_SECONDS, "SPEAKER_01")]
+    plan = reframe.plan_crop(video, info, 0.0, TALK_SECONDS, 1080, 1920, turns=turns)
+    assert plan.matched_speakers == ("SPEAKER_00", "SPEAKER_01")
+    assert plan.switches == 1
+    settled = [t for t in frames if t >= half + 2.0]
+    right_share = sum(_holds_face(plan, t, RIGHT_X) for t in settled) / len(settled)
+    first_right = next(t for t in frames if t >= half and _holds_face(plan, t, RIGHT_X))
+    print(
+        f"speaker in the crop while they talk: with turns {left_share(plan):.1%} then {right_share:.1%} "
+        f"(moved {first_right - half:.2f} s after the turn); mouths alone {left_share(blind):.1%}"
+    )
+    assert left_share(plan) == 1.0 and right_share == 1.0
 
 
 def test_face_leaves_and_another_appears(media: Path, settings: Settings) -> None:

@@ -6,9 +6,12 @@ camera path; :func:`crop_filter` turns that plan into an ffmpeg fragment.
 
 The path is built by pure functions, each tested as a table:
 
-1. :func:`smooth_activity` links faces from sample to sample and averages how much each one's mouth
-   moves (:func:`spaceclip.services.faces.mouth_activity`, measured on frame pairs an eighth of a
-   second apart): the cue for who is talking.
+1. :func:`link_faces` links faces from sample to sample; how much each one's mouth moves
+   (:func:`spaceclip.services.faces.mouth_activity`, on frame pairs an eighth of a second apart) is
+   the cue for who is talking. With the transcript's speaker turns, :func:`speaker_faces` matches
+   each speaker to the face whose mouth moves when they speak, and :func:`fuse_speech` lets the
+   transcript say who talks (a listener laughing does not count); :func:`smooth_activity` averages
+   the cue over a couple of seconds.
    :func:`choose_track` follows one face: the one continuing the current track; another face takes
    over only after it has dominated (talking clearly more, bigger while the followed face is not
    the one talking, or the only one) for ``stick`` samples in a row, so the crop never flips
@@ -31,7 +34,7 @@ from __future__ import annotations
 import itertools
 import logging
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -52,14 +55,18 @@ __all__ = [
     "crop_size",
     "dead_zone",
     "fill_gaps",
+    "fuse_speech",
     "limit_speed",
     "linear_expr",
+    "link_faces",
     "plan_crop",
     "plan_path",
     "position_at",
     "simplify",
     "smooth",
     "smooth_activity",
+    "speaker_at",
+    "speaker_faces",
 ]
 
 Mode = Literal["track", "center", "blur_fit"]
@@ -80,6 +87,10 @@ MIN_ACTIVITY = 2.0
 TALK_DOMINANCE = 2.0
 #: Samples either side over which a face's mouth activity is averaged.
 TALK_WINDOW = 3
+#: Samples (with the face showing) needed on each side to match a speaker to a face.
+MATCH_MIN_SAMPLES = 4
+#: Mouth activity given to the face of a matched speaker while the transcript says they speak.
+MATCHED_TALK = 10.0
 #: Half-width of the central zone, as a share of the crop size.
 DEAD_ZONE = 0.12
 #: Smoothing factor per sample at 4 samples/s (scaled for other rates).
@@ -116,6 +127,7 @@ class CropPlan:
     face_share: float = 0.0
     switches: int = 0
     samples: int = 0
+    matched_speakers: tuple[str, ...] = ()
     max_step_per_s: float = field(default=0.0)
 
 
@@ -225,23 +237,17 @@ def choose_track(
     return out, switched
 
 
-def smooth_activity(
-    samples: Sequence[Sequence[Box]],
-    cuts: Sequence[bool] | None = None,
-    *,
-    window: int = TALK_WINDOW,
-    hold: int = HOLD_SAMPLES,
-) -> list[list[Box]]:
-    """The same faces, each with its talking activity averaged over ``window`` samples either side. Pure.
+def link_faces(
+    samples: Sequence[Sequence[Box]], cuts: Sequence[bool] | None = None, *, hold: int = HOLD_SAMPLES
+) -> list[list[int]]:
+    """An id per face per sample, the same for one person across samples. Pure.
 
-    Mouths open and close between syllables and pauses, so one sample says little. Faces are linked
-    from sample to sample (the nearest face within a face width, through gaps of up to ``hold``
-    samples, never across a cut) and each face's activity becomes the mean over its own samples in
-    the window.
+    A face continues the nearest earlier face within a face width, seen at most ``hold`` samples
+    before; never across a cut. Ids count up from 0 in order of first appearance.
     """
     ids: list[list[int]] = []
     last: dict[int, tuple[int, Box]] = {}
-    series: dict[int, list[tuple[int, float]]] = {}
+    count = 0
     for i, boxes in enumerate(samples):
         if cuts is not None and i < len(cuts) and cuts[i]:
             last = {}
@@ -254,11 +260,35 @@ def smooth_activity(
                 and i - j <= hold + 1
                 and math.hypot(box.cx - prev.cx, box.cy - prev.cy) <= max(prev.w, box.w)
             ]
-            tid = min(near)[1] if near else len(series)
+            if near:
+                tid = min(near)[1]
+            else:
+                tid, count = count, count + 1
             last[tid] = (i, box)
-            series.setdefault(tid, []).append((i, box.activity))
             row.append(tid)
         ids.append(row)
+    return ids
+
+
+def smooth_activity(
+    samples: Sequence[Sequence[Box]],
+    cuts: Sequence[bool] | None = None,
+    *,
+    window: int = TALK_WINDOW,
+    hold: int = HOLD_SAMPLES,
+    ids: Sequence[Sequence[int]] | None = None,
+) -> list[list[Box]]:
+    """The same faces, each with its talking activity averaged over ``window`` samples either side. Pure.
+
+    Mouths open and close between syllables and pauses, so one sample says little. Faces are linked
+    from sample to sample (:func:`link_faces`, unless ``ids`` are given) and each face's activity
+    becomes the mean over its own samples in the window.
+    """
+    ids = ids if ids is not None else link_faces(samples, cuts, hold=hold)
+    series: dict[int, list[tuple[int, float]]] = {}
+    for i, boxes in enumerate(samples):
+        for box, tid in zip(boxes, ids[i], strict=True):
+            series.setdefault(tid, []).append((i, box.activity))
     out: list[list[Box]] = []
     for i, boxes in enumerate(samples):
         smoothed = []
@@ -266,6 +296,79 @@ def smooth_activity(
             values = [a for j, a in series[tid] if abs(j - i) <= window]
             smoothed.append(box.with_activity(sum(values) / len(values)))
         out.append(smoothed)
+    return out
+
+
+def speaker_at(turns: Sequence[tuple[float, float, str]], times: Sequence[float]) -> list[str | None]:
+    """Who speaks at each time, from ``(start, end, speaker)`` turns; None between turns. Pure."""
+    return [next((who for a, b, who in turns if a <= t < b), None) for t in times]
+
+
+def speaker_faces(
+    samples: Sequence[Sequence[Box]],
+    ids: Sequence[Sequence[int]],
+    speaking: Sequence[str | None],
+    *,
+    min_samples: int = MATCH_MIN_SAMPLES,
+    margin: float = MIN_ACTIVITY,
+) -> dict[str, int]:
+    """Which face (an id from :func:`link_faces`) each speaker is, from whose mouth moves when. Pure.
+
+    For each speaker and face, the lead is the face's mean mouth activity over the samples where
+    that speaker speaks less its mean over the other samples, each from at least ``min_samples``
+    samples in which the face shows. Pairs are taken best lead first, one face per speaker and one
+    speaker per face, and only with a lead of at least ``margin``: a speaker who is off screen (or
+    never moves their lips visibly) matches no face.
+    """
+    during: dict[tuple[str, int], list[float]] = {}
+    outside: dict[tuple[str, int], list[float]] = {}
+    speakers = sorted({s for s in speaking if s is not None})
+    for i, boxes in enumerate(samples):
+        now = speaking[i] if i < len(speaking) else None
+        for box, tid in zip(boxes, ids[i], strict=True):
+            for who in speakers:
+                (during if who == now else outside).setdefault((who, tid), []).append(box.activity)
+    leads: list[tuple[float, str, int]] = []
+    for (who, tid), inside in during.items():
+        other = outside.get((who, tid), [])
+        if len(inside) >= min_samples and len(other) >= min_samples:
+            lead = sum(inside) / len(inside) - sum(other) / len(other)
+            if lead >= margin:
+                leads.append((lead, who, tid))
+    matched: dict[str, int] = {}
+    for _, who, tid in sorted(leads, key=lambda x: (-x[0], x[1], x[2])):
+        if who not in matched and tid not in matched.values():
+            matched[who] = tid
+    return matched
+
+
+def fuse_speech(
+    samples: Sequence[Sequence[Box]],
+    ids: Sequence[Sequence[int]],
+    speaking: Sequence[str | None],
+    faces_of: Mapping[str, int],
+    *,
+    talk: float = MATCHED_TALK,
+) -> list[list[Box]]:
+    """Mouth activity corrected by who the transcript says is speaking. Pure.
+
+    While a speaker matched to a face speaks and that face shows, it gets at least ``talk`` and the
+    other faces 0: someone laughing or nodding while another person speaks does not take the crop.
+    Otherwise (silence, an unmatched or off-screen speaker, the face not found) the mouths decide.
+    """
+    out: list[list[Box]] = []
+    for i, boxes in enumerate(samples):
+        now = speaking[i] if i < len(speaking) else None
+        face = faces_of.get(now) if now is not None else None
+        if face is None or face not in ids[i]:
+            out.append(list(boxes))
+            continue
+        out.append(
+            [
+                b.with_activity(max(b.activity, talk) if tid == face else 0.0)
+                for b, tid in zip(boxes, ids[i], strict=True)
+            ]
+        )
     return out
 
 
@@ -463,13 +566,17 @@ def plan_crop(
     out_h: int,
     *,
     sample_fps: float = 4.0,
+    turns: Sequence[tuple[float, float, str]] = (),
     cancel: Callable[[], bool] | None = None,
 ) -> CropPlan:
     """Plan the crop of ``[start, end]`` of ``video_path`` for an ``out_w`` x ``out_h`` frame.
 
     Returns a plan in mode ``track`` (follow the face talking, else the main face) when faces show in
-    enough samples, else ``center`` (a fixed centre crop) or ``blur_fit`` (the whole picture over a blurred fill) when a
-    centre crop would throw most of the picture away. Keyframe times are clip-relative.
+    enough samples, else ``center`` (a fixed centre crop) or ``blur_fit`` (the whole picture over a
+    blurred fill) when a centre crop would throw most of the picture away. Keyframe times are
+    clip-relative. ``turns`` are the transcript's clip-relative ``(start, end, speaker)`` turns:
+    speakers whose mouth visibly moves when they speak are matched to their faces
+    (:func:`speaker_faces`), and the transcript then says whom to follow (:func:`fuse_speech`).
 
     Raises:
         ValidationFailed: the source has no video.
@@ -504,7 +611,13 @@ def plan_crop(
         log.info("Reframe: faces in %.0f%% of %d samples; using %s", share * 100, n, mode)
         return CropPlan(mode, src_w, src_h, crop_w, crop_h, face_share=share, samples=n)
     cuts = faces.scene_cuts(frames)
-    track, switched = choose_track(smooth_activity(detections, cuts), cuts)
+    ids = link_faces(detections, cuts)
+    matched: dict[str, int] = {}
+    if turns:
+        speaking = speaker_at(turns, samples.times)
+        matched = speaker_faces(detections, ids, speaking)
+        detections = fuse_speech(detections, ids, speaking, matched)
+    track, switched = choose_track(smooth_activity(detections, cuts, ids=ids), cuts)
     switches = sum(switched)
     # A change of speaker is a cut to the other person, not a pan across the room.
     cuts = [c or w for c, w in zip(cuts, switched, strict=True)]
@@ -524,7 +637,10 @@ def plan_crop(
     keyframes = tuple(
         Keyframe(t, v if horizontal else fixed_x, fixed_y if horizontal else v, crop_w, crop_h) for t, v in points
     )
-    log.info("Reframe: tracking (%d samples, faces in %.0f%%, %d switches)", n, share * 100, switches)
+    log.info(
+        "Reframe: tracking (%d samples, faces in %.0f%%, %d switches, %d of %d speakers matched to faces)",
+        n, share * 100, switches, len(matched), len({t[2] for t in turns}),
+    )  # fmt: skip
     return CropPlan(
         "track",
         src_w,
@@ -535,6 +651,7 @@ def plan_crop(
         face_share=share,
         switches=switches,
         samples=n,
+        matched_speakers=tuple(sorted(matched)),
         max_step_per_s=MAX_SPEED * size,
     )
 

@@ -348,9 +348,11 @@ def make_picture(spec: ClipSpec, start: float, length: float, *, cancel: Cancel 
     if layout == "reframe":
         import spaceclip.services.reframe as reframe
 
+        turns = speaker_track(spec.transcript.segments, start, start + length) if spec.transcript else []
         plan = reframe.plan_crop(
-            spec.source, spec.info, start, start + length, w, h, sample_fps=reframe_sample_fps(length), cancel=cancel
-        )
+            spec.source, spec.info, start, start + length, w, h,
+            sample_fps=reframe_sample_fps(length), turns=turns, cancel=cancel,
+        )  # fmt: skip
         return Picture(filter=reframe.crop_filter(plan, w, h, in_label, "pic"), label="pic", layout=f"crop:{plan.mode}")
     return Picture(filter=fit_filter(layout, in_label, "pic", w, h), label="pic", layout=layout)
 
