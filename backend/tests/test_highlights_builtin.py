@@ -187,3 +187,16 @@ def test_audio_path_that_does_not_exist_leaves_energy_neutral(tmp_path: Path) ->
         transcript, HighlightOptions(min_length=5.0, max_length=60.0), audio_path=tmp_path / "none.wav"
     )
     assert ranked and ranked[0].features["energy"] == 0.5
+
+
+def test_keyword_relevance_ranks_topical_words_first() -> None:
+    window = (
+        "The best ideas of the day often arrive in the first ten minutes after you wake up, "
+        "before you look at your phone. Keep a notebook on the night stand instead of the phone."
+    )
+    relevance = builtin.keyword_relevance(window, ["phone", "notebook", "best", "arrive", "first"])
+    assert relevance is not None and set(relevance) == {"phone", "notebook", "best", "arrive", "first"}
+    assert all(-1.0 <= v <= 1.0 for v in relevance.values())
+    # The real MiniLM model: the things the window is about score above words that merely occur in it.
+    assert min(relevance["phone"], relevance["notebook"]) > max(relevance["best"], relevance["arrive"])
+    assert builtin.keyword_relevance(window, []) == {}

@@ -179,6 +179,7 @@ def test_hashtags_are_salient_camel_case_and_deterministic() -> None:
     [
         ("the and of it was", ()),
         ("Buttons buttons button clinics", ("#Button", "#Clinics")),
+        ("Strawberries and one strawberry", ("#Strawberry",)),
     ],
 )
 def test_hashtags_edge_cases(window: str, expected: tuple[str, ...]) -> None:
@@ -191,3 +192,28 @@ def test_sentence_features_salience_prefers_content_over_filler() -> None:
     question = f.sentence_features("What about you, tell us about your company?")
     assert content.salience > question.salience > filler.salience
     assert content.numbers == 2 and not content.question and question.question
+
+
+SLEEP_WINDOW = (
+    "The best ideas of the day often arrive in the first ten minutes after you wake up, "
+    "before you look at your phone. Keep a notebook on the night stand instead of the phone."
+)
+
+
+@pytest.mark.parametrize(
+    ("relevance", "first", "absent"),
+    [
+        # Without embeddings: frequency and rarity alone (the phone is said twice).
+        (None, "#Phone", None),
+        # Words about what the window is about rise; words that merely occur in it fall away.
+        ({"notebook": 0.7, "phone": 0.6, "ideas": 0.5, "best": 0.02, "arrive": 0.0}, "#Phone", "#Best"),
+        # A word the model finds unrelated (negative similarity) weighs as little as an unrelated one.
+        ({"phone": -0.3, "notebook": 0.4}, "#Notebook", None),
+    ],
+)
+def test_hashtags_follow_relevance(relevance: dict[str, float] | None, first: str, absent: str | None) -> None:
+    tags = f.hashtags(SLEEP_WINDOW, [SLEEP_WINDOW], relevance=relevance)
+    assert tags[0] == first, tags
+    if absent is not None:
+        assert absent not in tags
+        assert absent in f.hashtags(SLEEP_WINDOW, [SLEEP_WINDOW])  # it was there without relevance

@@ -10,9 +10,10 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from spaceclip.errors import ValidationFailed
+from spaceclip.errors import ModelMissing, ValidationFailed
 from spaceclip.services.highlights import audio_features, features, scorer
 from spaceclip.services.highlights.candidates import generate_windows, start_info
+from spaceclip.services.highlights.embeddings import get_embedder
 from spaceclip.services.highlights.select import select_spans
 from spaceclip.services.highlights.sentences import split_sentences
 from spaceclip.services.highlights.topics import topic_shifts
@@ -25,7 +26,7 @@ from spaceclip.services.highlights.types import (
 )
 from spaceclip.services.transcript import Transcript
 
-__all__ = ["as_highlight", "prepare", "rank_candidates", "select"]
+__all__ = ["as_highlight", "keyword_relevance", "prepare", "rank_candidates", "select"]
 
 log = logging.getLogger(__name__)
 
@@ -65,17 +66,30 @@ def _content_text(prep: scorer.Prepared, first: int, last: int) -> str:
     return " ".join(kept) if kept else " ".join(s.text for s in prep.sentences[first:last])
 
 
+def keyword_relevance(window_text: str, words: Sequence[str]) -> dict[str, float] | None:
+    """Each word's cosine similarity to the whole window (MiniLM); None without the model."""
+    if not words:
+        return {}
+    try:
+        vectors = get_embedder().encode([window_text, *words])
+    except ModelMissing:
+        return None  # the topic stage has already said so once
+    return {w: float(vectors[0] @ v) for w, v in zip(words, vectors[1:], strict=True)}
+
+
 def _explain(item: ScoredCandidate, prep: scorer.Prepared, all_texts: Sequence[str]) -> ScoredCandidate:
     cand = item.candidate
     key = scorer.key_sentence_index(prep, cand.first, cand.last)
     key_text = features.display_sentence(prep.sentences[key].text)
     numbers = any(f.numbers for f in prep.features[cand.first : cand.last])
+    content = _content_text(prep, cand.first, cand.last)
+    relevance = keyword_relevance(content, sorted(features.keyword_weights(content, all_texts, key_sentence=key_text)))
     return replace(
         item,
         reason=scorer.reason(item.features, key_text, numbers=numbers, has_audio=prep.has_audio),
         key_sentence=key_text,
         title=features.extractive_title(key_text),
-        hashtags=features.hashtags(_content_text(prep, cand.first, cand.last), all_texts, key_sentence=key_text),
+        hashtags=features.hashtags(content, all_texts, key_sentence=key_text, relevance=relevance),
     )
 
 

@@ -11,7 +11,7 @@ import itertools
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from spaceclip.services.highlights.sentences import clean_token
@@ -76,6 +76,9 @@ _GENERIC = frozenset(
     better worse left ago"""
     )
 )
+
+#: With embeddings, a keyword's weight is scaled by this plus its similarity to the window (0..1).
+RELEVANCE_FLOOR = 0.25
 
 NUMBER_WORDS = frozenset(
     _words(
@@ -633,10 +636,19 @@ def _keyword_form(token: str) -> str | None:
     return lowered
 
 
-def keyword_weights(window_text: str, document_sentences: Sequence[str], *, key_sentence: str = "") -> dict[str, float]:
+def keyword_weights(
+    window_text: str,
+    document_sentences: Sequence[str],
+    *,
+    key_sentence: str = "",
+    relevance: Mapping[str, float] | None = None,
+) -> dict[str, float]:
     """Salient words of a window: frequency in the window times inverse sentence frequency over the
     whole transcript. Names (capitalised mid-sentence) count double, words of the key sentence
     half as much again; verb forms in -ed/-ing count half; plurals join their singular.
+    With ``relevance`` (a word's cosine similarity to the whole window, from sentence embeddings)
+    each weight is scaled by ``RELEVANCE_FLOOR + relevance``: words about what the clip is about
+    ("sleep", "phone") rise above words that merely occur in it ("best", "arrive").
     Keys are lower case."""
     doc_freq: Counter[str] = Counter()
     for sentence in document_sentences:
@@ -652,7 +664,9 @@ def keyword_weights(window_text: str, document_sentences: Sequence[str], *, key_
         if k > 0 and token[0].isupper():
             capitalised.add(word)
     for word in sorted(counts):
-        if word.endswith("s") and word[:-1] in counts:
+        if word.endswith("ies") and word[:-3] + "y" in counts:
+            counts[word[:-3] + "y"] += counts.pop(word)
+        elif word.endswith("s") and word[:-1] in counts:
             counts[word[:-1]] += counts.pop(word)
     key_words = {t.lower() for t in tokens(key_sentence)}
     weights: dict[str, float] = {}
@@ -665,6 +679,8 @@ def keyword_weights(window_text: str, document_sentences: Sequence[str], *, key_
             weight *= 0.5
         if word in key_words or word + "s" in key_words:
             weight *= 1.5
+        if relevance is not None:
+            weight *= RELEVANCE_FLOOR + max(0.0, relevance.get(word, 0.0))
         weights[word] = weight
     return weights
 
@@ -674,14 +690,21 @@ def _camel(word: str) -> str:
 
 
 def hashtags(
-    window_text: str, document_sentences: Sequence[str], *, key_sentence: str = "", low: int = 3, high: int = 5
+    window_text: str,
+    document_sentences: Sequence[str],
+    *,
+    key_sentence: str = "",
+    relevance: Mapping[str, float] | None = None,
+    low: int = 3,
+    high: int = 5,
 ) -> tuple[str, ...]:
     """3-5 CamelCase hashtags from the window's salient keywords (deterministic: ties by word).
 
     Words with at least half the top weight are taken up to ``high``; then the next best are added
-    until there are ``low`` (fewer only when the window has fewer distinct keywords).
+    until there are ``low`` (fewer only when the window has fewer distinct keywords). ``relevance``
+    as in :func:`keyword_weights`.
     """
-    weights = keyword_weights(window_text, document_sentences, key_sentence=key_sentence)
+    weights = keyword_weights(window_text, document_sentences, key_sentence=key_sentence, relevance=relevance)
     ranked = sorted(weights.items(), key=lambda kv: (-round(kv[1], 6), kv[0]))
     if not ranked:
         return ()
