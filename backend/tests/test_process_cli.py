@@ -59,3 +59,21 @@ def test_process_refuses_an_unknown_platform(tmp_path: Path) -> None:
         env=_env(tmp_path), capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert result.returncode == 2 and "tiktok" in result.stderr
+
+
+def test_process_exits_1_when_an_export_fails_its_platform_check(tmp_path: Path) -> None:
+    # 2.6 s of speech: shorter than TikTok's 3 s minimum, so the clip (all of it) cannot pass.
+    talk = make_speech(tmp_path / "short.wav", "Nobody tells you this. Trust wins.")
+    out = tmp_path / "out"
+    result = subprocess.run(
+        [
+            sys.executable, "-m", "spaceclip.cli", "process", str(talk), "--out", str(out),
+            "--clips", "1", "--platform", "tiktok", "--min-length", "1", "--max-length", "3",
+        ],
+        env=_env(tmp_path) | {"COLUMNS": "200"}, capture_output=True, text=True, timeout=600, cwd=os.getcwd(),
+    )  # fmt: skip
+    assert result.returncode == 1, result.stdout + result.stderr
+    # The table says which rule failed, and the render is kept for the creator to look at.
+    row = next(line for line in result.stdout.splitlines() if "01-tiktok" in line)
+    assert "failed: Length" in row, result.stdout
+    assert (out / "clips" / "01-tiktok.mp4").stat().st_size > 1_000

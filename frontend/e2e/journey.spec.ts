@@ -72,6 +72,9 @@ test("sign up, upload, transcript and highlights, clip, export for TikTok", asyn
   const highlights = page.getByTestId("highlight");
   await expect(highlights.first()).toBeVisible();
   await expect(highlights.first()).toContainText("Why:");
+  // No LLM in the tests: the note says so once, with the command to run set as code.
+  await expect(page.getByTestId("llm-note")).toContainText("LLM unavailable");
+  await expect(page.getByTestId("llm-note").locator("code")).toHaveText("ollama serve");
   // Every window of this conversation has both voices: the renamed host shows in the highlights.
   await expect(highlights.filter({ hasText: "Alex (host)" }).first()).toBeVisible();
   await highlights.first().getByRole("button", { name: "Good highlight" }).click();

@@ -45,3 +45,20 @@ export function framing(layout: unknown): string | null {
   if (layout.startsWith("audiogram:")) return `audiogram (${layout.slice("audiogram:".length)})`;
   return FRAMING[layout] ?? null;
 }
+
+export type TextPart = { text: string; code: boolean };
+
+/** "Start Ollama (`ollama serve`)" -> plain and code parts; an unpaired backtick stays as text. */
+export function codeSpans(message: string): TextPart[] {
+  const parts: TextPart[] = [];
+  const pattern = /`([^`\n]+)`/g;
+  let last = 0;
+  for (const match of message.matchAll(pattern)) {
+    const at = match.index ?? 0;
+    if (at > last) parts.push({ text: message.slice(last, at), code: false });
+    parts.push({ text: match[1] ?? "", code: true });
+    last = at + match[0].length;
+  }
+  if (last < message.length) parts.push({ text: message.slice(last), code: false });
+  return parts;
+}

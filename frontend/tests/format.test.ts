@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 
 import { messageFrom } from "@/lib/api/errors";
-import { formatBytes, formatTime, framing, percent } from "@/lib/format";
+import { codeSpans, formatBytes, formatTime, framing, percent } from "@/lib/format";
 
 for (const [s, expected] of [
   [0, "0:00.0"],
@@ -79,3 +79,19 @@ for (const [layout, expected] of [
     expect(framing(layout)).toBe(expected);
   });
 }
+
+test("codeSpans splits out `commands`", () => {
+  expect(codeSpans("Start Ollama (`ollama serve`) or set OLLAMA_HOST.")).toEqual([
+    { text: "Start Ollama (", code: false },
+    { text: "ollama serve", code: true },
+    { text: ") or set OLLAMA_HOST.", code: false },
+  ]);
+  expect(codeSpans("`a` and `b`")).toEqual([
+    { text: "a", code: true },
+    { text: " and ", code: false },
+    { text: "b", code: true },
+  ]);
+  expect(codeSpans("no code here")).toEqual([{ text: "no code here", code: false }]);
+  expect(codeSpans("an unpaired ` backtick")).toEqual([{ text: "an unpaired ` backtick", code: false }]);
+  expect(codeSpans("")).toEqual([]);
+});

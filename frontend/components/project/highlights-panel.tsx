@@ -11,6 +11,7 @@ import { useJob } from "@/lib/hooks/use-job";
 import { JobProgress } from "@/components/projects/job-progress";
 import { FormError } from "@/components/ui/form-error";
 import { ThumbIcon } from "@/components/ui/thumb-icon";
+import { MessageText } from "@/components/ui/message-text";
 
 const FIELDS = [
   { name: "start", label: "From (s)", min: 0, step: "any", placeholder: "start" },
@@ -117,7 +118,11 @@ export function HighlightsPanel({ projectId, onPlay, speakerNames }: Props) {
       </details>
       {searching && job && <JobProgress job={job} />}
       {job?.status === "failed" && <FormError message={job.error} />}
-      {note && <p className="small muted">{note}</p>}
+      {note && (
+        <p className="small muted" data-testid="llm-note">
+          <MessageText message={note} />
+        </p>
+      )}
       <FormError message={error} />
       {items === null && !error && <p className="muted">Loading highlights…</p>}
       {items?.length === 0 && (

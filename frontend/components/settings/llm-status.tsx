@@ -6,6 +6,7 @@ import { api, unwrap } from "@/lib/api/client";
 import { errorMessage } from "@/lib/api/errors";
 import type { LlmStatus } from "@/lib/api/types";
 import { FormError } from "@/components/ui/form-error";
+import { MessageText } from "@/components/ui/message-text";
 
 export function LlmStatusCard() {
   const [status, setStatus] = useState<LlmStatus | null>(null);
@@ -72,7 +73,11 @@ export function LlmStatusCard() {
           )}
         </dl>
       )}
-      {status && <p className="small">{status.message}</p>}
+      {status && (
+        <p className="small">
+          <MessageText message={status.message} />
+        </p>
+      )}
     </section>
   );
 }
