@@ -80,6 +80,9 @@ test("an expired session lands on sign-in", async ({ page }) => {
   await signUp(page, email);
   await page.goto("/settings/");
   await expect(page.getByRole("heading", { name: "Active sessions" })).toBeVisible();
+  // Let the page's own requests finish first: one still on its way when the session expires
+  // would itself send the page to sign-in and abort the reload.
+  await page.waitForLoadState("networkidle");
 
   expect(expireSessions(email)).toBe(1);
   await page.reload();
