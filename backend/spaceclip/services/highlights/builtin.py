@@ -83,13 +83,16 @@ def _explain(item: ScoredCandidate, prep: scorer.Prepared, all_texts: Sequence[s
     key_text = features.display_sentence(prep.sentences[key].text)
     numbers = any(f.numbers for f in prep.features[cand.first : cand.last])
     content = _content_text(prep, cand.first, cand.last)
-    relevance = keyword_relevance(content, sorted(features.keyword_weights(content, all_texts, key_sentence=key_text)))
+    weights = features.keyword_weights(content, all_texts, key_sentence=key_text)
+    relevance = keyword_relevance(content, sorted(weights))
+    if relevance is not None:
+        weights = features.weigh_by_relevance(weights, relevance)
     return replace(
         item,
         reason=scorer.reason(item.features, key_text, numbers=numbers, has_audio=prep.has_audio),
         key_sentence=key_text,
         title=features.extractive_title(key_text),
-        hashtags=features.hashtags(content, all_texts, key_sentence=key_text, relevance=relevance),
+        hashtags=features.pick_hashtags(weights),
     )
 
 

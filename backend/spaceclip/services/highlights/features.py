@@ -25,12 +25,14 @@ __all__ = [
     "hashtags",
     "hook_score",
     "keyword_weights",
+    "pick_hashtags",
     "quotability",
     "sentence_features",
     "specifics",
     "story_score",
     "tokens",
     "trim_title",
+    "weigh_by_relevance",
 ]
 
 
@@ -636,19 +638,10 @@ def _keyword_form(token: str) -> str | None:
     return lowered
 
 
-def keyword_weights(
-    window_text: str,
-    document_sentences: Sequence[str],
-    *,
-    key_sentence: str = "",
-    relevance: Mapping[str, float] | None = None,
-) -> dict[str, float]:
+def keyword_weights(window_text: str, document_sentences: Sequence[str], *, key_sentence: str = "") -> dict[str, float]:
     """Salient words of a window: frequency in the window times inverse sentence frequency over the
     whole transcript. Names (capitalised mid-sentence) count double, words of the key sentence
     half as much again; verb forms in -ed/-ing count half; plurals join their singular.
-    With ``relevance`` (a word's cosine similarity to the whole window, from sentence embeddings)
-    each weight is scaled by ``RELEVANCE_FLOOR + relevance``: words about what the clip is about
-    ("sleep", "phone") rise above words that merely occur in it ("best", "arrive").
     Keys are lower case."""
     doc_freq: Counter[str] = Counter()
     for sentence in document_sentences:
@@ -679,10 +672,15 @@ def keyword_weights(
             weight *= 0.5
         if word in key_words or word + "s" in key_words:
             weight *= 1.5
-        if relevance is not None:
-            weight *= RELEVANCE_FLOOR + max(0.0, relevance.get(word, 0.0))
         weights[word] = weight
     return weights
+
+
+def weigh_by_relevance(weights: Mapping[str, float], relevance: Mapping[str, float]) -> dict[str, float]:
+    """Keyword weights scaled by ``RELEVANCE_FLOOR + relevance`` (a word's cosine similarity to the
+    whole window, from sentence embeddings; negative counts as 0): words about what the clip is
+    about ("sleep", "phone") rise above words that merely occur in it ("best", "arrive")."""
+    return {w: v * (RELEVANCE_FLOOR + max(0.0, relevance.get(w, 0.0))) for w, v in weights.items()}
 
 
 def _camel(word: str) -> str:
@@ -698,13 +696,20 @@ def hashtags(
     low: int = 3,
     high: int = 5,
 ) -> tuple[str, ...]:
-    """3-5 CamelCase hashtags from the window's salient keywords (deterministic: ties by word).
+    """3-5 CamelCase hashtags from the window's salient keywords (:func:`keyword_weights`, then
+    :func:`weigh_by_relevance` when ``relevance`` is given); see :func:`pick_hashtags`."""
+    weights = keyword_weights(window_text, document_sentences, key_sentence=key_sentence)
+    if relevance is not None:
+        weights = weigh_by_relevance(weights, relevance)
+    return pick_hashtags(weights, low=low, high=high)
+
+
+def pick_hashtags(weights: Mapping[str, float], *, low: int = 3, high: int = 5) -> tuple[str, ...]:
+    """CamelCase hashtags of the heaviest keywords (deterministic: ties by word).
 
     Words with at least half the top weight are taken up to ``high``; then the next best are added
-    until there are ``low`` (fewer only when the window has fewer distinct keywords). ``relevance``
-    as in :func:`keyword_weights`.
+    until there are ``low`` (fewer only when there are fewer distinct keywords).
     """
-    weights = keyword_weights(window_text, document_sentences, key_sentence=key_sentence, relevance=relevance)
     ranked = sorted(weights.items(), key=lambda kv: (-round(kv[1], 6), kv[0]))
     if not ranked:
         return ()
