@@ -17,9 +17,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from spaceclip.services.highlights.llm import LlmClient
 from spaceclip.services.highlights.rerank import rerank
 from spaceclip.services.highlights.types import Candidate, ScoredCandidate
-from spaceclip.services.llm import LlmClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # backend/, for the tests' server fixture
 from tests.llm_server import running_smollm2

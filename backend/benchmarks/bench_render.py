@@ -4,7 +4,7 @@ One run, on the same generated 60 s source (1280x720 30 fps, a real face driftin
 as in a talking-head video, with a voice-like tone; the same kind of sound as an audio-only M4A),
 with the same encoder settings (``platforms.encoder_args`` of the TikTok preset) on both sides:
 
-- SpaceClip video: :func:`spaceclip.services.render.render_clip` (reframe plan, karaoke captions
+- SpaceClip video: :func:`spaceclip.services.render.render.render_clip` (reframe plan, karaoke captions
   burned in, encode, thumbnail, SRT/VTT, the platform check), against a bare
   ``ffmpeg -ss -t -i SRC -vf crop,scale ENCODER_ARGS`` (cut + scale + encode). Goal: ratio <= 1.3.
 - SpaceClip audiogram (``bars``, title, speaker name, captions) against
@@ -30,10 +30,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from spaceclip.config import Settings
-from spaceclip.services import platforms
-from spaceclip.services.media import probe_media
-from spaceclip.services.process import ffmpeg_args, media_input_args, run_process
-from spaceclip.services.render import ClipSpec, RenderResult, render_clip
+from spaceclip.services.media.probe import probe_media
+from spaceclip.services.media.process import ffmpeg_args, media_input_args, run_process
+from spaceclip.services.render import platforms
+from spaceclip.services.render.render import ClipSpec, RenderResult, render_clip
 from tests.render_media import made_up_transcript, make_face_video, make_talk_audio
 
 

@@ -5,9 +5,9 @@ in one process, on the same file, with the same model (the bundled tiny.en), dev
 compute type (int8) and decoding options (beam 5, VAD on, word timestamps on):
 
 - the bare call: ``WhisperModel(...).transcribe(path, ...)`` with every segment and word consumed;
-- SpaceClip: :func:`spaceclip.services.transcribe.transcribe` (audio read, decoding, word edges
+- SpaceClip: :func:`spaceclip.services.speech.transcribe.transcribe` (audio read, decoding, word edges
   snapped to speech);
-- the speaker stage: :func:`spaceclip.services.speakers.assign_speakers`, cold (encoder load) and warm.
+- the speaker stage: :func:`spaceclip.services.speech.speakers.assign_speakers`, cold (encoder load) and warm.
 
 The two transcription runs alternate ``--rounds`` times and the best of each is kept, because this
 machine is shared. Prints real-time factors (processing seconds / audio seconds), the speed ratio
@@ -29,8 +29,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from spaceclip.config import Settings
-from spaceclip.services import speakers as sp
-from spaceclip.services import transcribe as tx
+from spaceclip.services.speech import speakers as sp
+from spaceclip.services.speech import transcribe as tx
 from tests.speech import load_script, render_conversation, speaker_accuracy, word_error_rate
 
 

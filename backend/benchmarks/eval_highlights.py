@@ -45,7 +45,7 @@ from spaceclip.services.highlights.builtin import rank_candidates
 from spaceclip.services.highlights.embeddings import get_embedder
 from spaceclip.services.highlights.sentences import split_sentences
 from spaceclip.services.highlights.types import HighlightOptions, ScoredCandidate
-from spaceclip.services.transcript import Segment, Transcript, Word
+from spaceclip.services.speech.transcript import Segment, Transcript, Word
 from tests.speech import DATA_DIR, align, load_script, normalize_words, render_conversation
 
 
@@ -70,7 +70,7 @@ def render_and_transcribe(script_path: Path, cache: Path) -> tuple[Path, Transcr
     wav, truth_file, transcript_file = folder / "podcast.wav", folder / "truth.json", folder / "transcript.json"
     started = time.perf_counter()
     if not transcript_file.exists():
-        from spaceclip.services.transcribe import transcribe_with_speakers
+        from spaceclip.services.speech.transcribe import transcribe_with_speakers
 
         conversation = render_conversation(script, wav)
         truth_file.write_text(json.dumps(conversation.to_dict()))

@@ -123,7 +123,7 @@ def _is_url(value: str) -> bool:
 def _local_media(source: str, work: Path, settings: Settings, bar: Any, task: Any) -> Path:
     """The media file for ``source``: a local path as given, or a URL downloaded into ``work``."""
     if _is_url(source):
-        from spaceclip.services.download import download_url
+        from spaceclip.services.ingest.download import download_url
 
         bar.update(task, description="Downloading")
         return download_url(source, work, settings, progress=lambda f: bar.update(task, completed=f)).path
@@ -148,8 +148,8 @@ def transcribe(
     from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
     from spaceclip.errors import SpaceClipError
-    from spaceclip.services import transcript as formats
     from spaceclip.services.analysis import analyze_media
+    from spaceclip.services.speech import transcript as formats
 
     settings = _setup(verbose)
     with tempfile.TemporaryDirectory(prefix="spaceclip-") as tmp, Progress(
@@ -236,13 +236,13 @@ def process(
 
     from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
-    import spaceclip.services.captions as captions
+    import spaceclip.services.render.captions as captions
     from spaceclip.errors import SpaceClipError
-    from spaceclip.services import platforms
     from spaceclip.services.analysis import analyze_media
     from spaceclip.services.highlights.pipeline import find_highlights
     from spaceclip.services.highlights.types import HighlightOptions
-    from spaceclip.services.render import ClipSpec, fit_length, render_clip
+    from spaceclip.services.render import platforms
+    from spaceclip.services.render.render import ClipSpec, fit_length, render_clip
 
     settings = _setup(verbose)
     keys = platform or ["tiktok"]
@@ -253,7 +253,7 @@ def process(
     if style not in captions.CAPTION_STYLES:
         raise typer.BadParameter(f"choose one of {', '.join(captions.CAPTION_STYLES)}", param_hint="--style")
     if audiogram_style is not None:
-        import spaceclip.services.audiogram as audiogram
+        import spaceclip.services.render.audiogram as audiogram
 
         if audiogram_style not in audiogram.AUDIOGRAM_STYLES:
             styles = ", ".join(audiogram.AUDIOGRAM_STYLES)
@@ -340,9 +340,9 @@ def highlights(
 
     from spaceclip.errors import SpaceClipError
     from spaceclip.services.analysis import analyze_media, find_media_highlights
-    from spaceclip.services.highlight_store import highlight_dict
     from spaceclip.services.highlights.types import HighlightOptions
-    from spaceclip.services.transcript import format_clock
+    from spaceclip.services.speech.transcript import format_clock
+    from spaceclip.usecases.highlights import highlight_dict
 
     if max_length < min_length:
         raise typer.BadParameter("--max-len must be at least --min.", param_hint="--max-len")

@@ -31,7 +31,7 @@ def check_ffmpeg(_settings: Settings) -> Check:
 def check_whisper(settings: Settings) -> Check:
     # The same resolution the transcription stage uses, so doctor and jobs never disagree.
     from spaceclip.errors import ModelMissing
-    from spaceclip.services.transcribe import resolve_model
+    from spaceclip.services.speech.transcribe import resolve_model
 
     try:
         path = resolve_model(settings.whisper_model)

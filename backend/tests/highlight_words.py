@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from spaceclip.services.transcript import Segment, Speaker, Transcript, Word
+from spaceclip.services.speech.transcript import Segment, Speaker, Transcript, Word
 
 WORD_S = 0.3  # each word lasts this long ...
 GAP_S = 0.05  # ... with this gap between words

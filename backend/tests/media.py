@@ -26,7 +26,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from spaceclip.services.process import ffmpeg_args, run_process
+from spaceclip.services.media.process import ffmpeg_args, run_process
 
 TIMEOUT_S = 300.0
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from spaceclip.config import Settings
-from spaceclip.services.media import MediaInfo, probe_media
-from spaceclip.services.process import ffmpeg_args, run_process
-from spaceclip.services.transcript import Segment, Speaker, Transcript, Word
+from spaceclip.services.media.probe import MediaInfo, probe_media
+from spaceclip.services.media.process import ffmpeg_args, run_process
+from spaceclip.services.speech.transcript import Segment, Speaker, Transcript, Word
 
 TIMEOUT_S = 300.0
 SCRIPT = (

@@ -300,7 +300,7 @@ def speaker_accuracy(turns: tuple[TurnTruth, ...], words: list[Any]) -> tuple[fl
 @dataclass(frozen=True)
 class AnalyzedConversation:
     conversation: Conversation
-    transcript: Any  # spaceclip.services.transcript.Transcript
+    transcript: Any  # spaceclip.services.speech.transcript.Transcript
     progress: tuple[float, ...]
     seconds: float
 
@@ -320,7 +320,7 @@ def three_speaker_analysis(
     import time
 
     from spaceclip.config import Settings
-    from spaceclip.services.transcribe import transcribe_with_speakers
+    from spaceclip.services.speech.transcribe import transcribe_with_speakers
 
     settings = Settings(
         data_dir=tmp_path_factory.mktemp("data"),

@@ -10,9 +10,9 @@ import pytest
 import skimage.data
 
 from spaceclip.errors import ValidationFailed
-from spaceclip.services import audiogram as ag
-from spaceclip.services.platforms import PRESETS
-from spaceclip.services.process import ffmpeg_args, ffprobe_args, run_process
+from spaceclip.services.media.process import ffmpeg_args, ffprobe_args, run_process
+from spaceclip.services.render import audiogram as ag
+from spaceclip.services.render.platforms import PRESETS
 from tests.media import cached
 
 TIMEOUT = 180.0

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import pytest
 
 from spaceclip.errors import UserError
-from spaceclip.services import captions
-from spaceclip.services.captions import (
+from spaceclip.services.render import captions
+from spaceclip.services.render.captions import (
     CAPTION_STYLES,
     CaptionWord,
     ass_escape,
@@ -32,8 +32,8 @@ from spaceclip.services.captions import (
     placement,
     speaker_color,
 )
-from spaceclip.services.platforms import PRESETS, SafeArea
-from spaceclip.services.transcript import Segment, Speaker, Transcript, Word, parse_srt, parse_vtt
+from spaceclip.services.render.platforms import PRESETS, SafeArea
+from spaceclip.services.speech.transcript import Segment, Speaker, Transcript, Word, parse_srt, parse_vtt
 
 # --- a reader for the ASS scripts (also used by test_captions_render.py) -------------------------
 

@@ -11,10 +11,10 @@ import pytest
 from PIL import Image, ImageFont
 
 from spaceclip.config import Settings
-from spaceclip.services import fonts
-from spaceclip.services.captions import CAPTION_STYLES, ass_filter, build_ass, caption_still, sample_words
-from spaceclip.services.platforms import PRESETS, SafeArea
-from spaceclip.services.process import ffmpeg_args, run_process
+from spaceclip.services.media.process import ffmpeg_args, run_process
+from spaceclip.services.render import fonts
+from spaceclip.services.render.captions import CAPTION_STYLES, ass_filter, build_ass, caption_still, sample_words
+from spaceclip.services.render.platforms import PRESETS, SafeArea
 from tests.test_captions import parse_events
 
 pytestmark = pytest.mark.slow

@@ -12,10 +12,10 @@ from fastapi.testclient import TestClient
 from spaceclip.db import Database
 from spaceclip.errors import ValidationFailed
 from spaceclip.models.tables import Project
-from spaceclip.services.clips import check_length, snap_range
-from spaceclip.services.platforms import get_preset
-from spaceclip.services.transcript import Segment, Speaker, Transcript, Word
-from spaceclip.services.transcript_store import save_transcript
+from spaceclip.services.render.platforms import get_preset
+from spaceclip.services.speech.transcript import Segment, Speaker, Transcript, Word
+from spaceclip.usecases.clips import check_length, snap_range
+from spaceclip.usecases.transcripts import save_transcript
 from tests.factories import UserFactory
 
 WORDS = (

@@ -11,8 +11,8 @@ from spaceclip.api.clips import media_type_for
 from spaceclip.config import Settings
 from spaceclip.db import Database
 from spaceclip.models.tables import Project
-from spaceclip.services.media import inspect_media
-from spaceclip.services.storage import Storage
+from spaceclip.services.ingest.storage import Storage
+from spaceclip.services.media.probe import inspect_media
 from tests.factories import UserFactory
 from tests.media import make_audio, make_video
 

@@ -23,8 +23,8 @@ from yt_dlp.utils import DownloadError
 
 from spaceclip.config import Settings
 from spaceclip.errors import JobCancelled, SpaceClipError
-from spaceclip.services import download
-from spaceclip.services.download import (
+from spaceclip.services.ingest import download
+from spaceclip.services.ingest.download import (
     DownloadNetworkError,
     MediaTooLarge,
     MediaTooLong,
@@ -33,7 +33,7 @@ from spaceclip.services.download import (
     SignInRequired,
     download_url,
 )
-from spaceclip.services.urlguard import PRIVATE_NETWORK_MESSAGE, PrivateAddressRefused, UrlGuard, UrlRefused
+from spaceclip.services.ingest.urlguard import PRIVATE_NETWORK_MESSAGE, PrivateAddressRefused, UrlGuard, UrlRefused
 
 pytestmark = pytest.mark.slow
 

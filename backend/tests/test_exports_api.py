@@ -16,10 +16,10 @@ from PIL import Image
 from spaceclip.config import Settings
 from spaceclip.db import Database
 from spaceclip.models.tables import Clip, Export, ExportStatus, Project, ProjectStatus
-from spaceclip.services.process import ffprobe_args, run_process
-from spaceclip.services.storage import Storage
-from spaceclip.services.transcript import parse_srt
-from spaceclip.services.transcript_store import save_transcript
+from spaceclip.services.ingest.storage import Storage
+from spaceclip.services.media.process import ffprobe_args, run_process
+from spaceclip.services.speech.transcript import parse_srt
+from spaceclip.usecases.transcripts import save_transcript
 from tests.factories import MadeUser, UserFactory
 from tests.render_media import made_up_transcript, make_talk_video, probe
 

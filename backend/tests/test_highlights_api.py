@@ -13,17 +13,17 @@ from fastapi.testclient import TestClient
 from spaceclip.db import Database
 from spaceclip.errors import ValidationFailed
 from spaceclip.models.tables import Project
-from spaceclip.services.highlight_store import (
+from spaceclip.services.highlights.types import Highlight, HighlightResult
+from spaceclip.services.render.platforms import get_preset
+from spaceclip.services.speech.transcript import Segment, Speaker, Transcript, Word
+from spaceclip.usecases.highlights import (
     append_highlights,
     drop_duplicates,
     options_from_params,
     overlap_share,
     replace_analyze_highlights,
 )
-from spaceclip.services.highlights.types import Highlight, HighlightResult
-from spaceclip.services.platforms import get_preset
-from spaceclip.services.transcript import Segment, Speaker, Transcript, Word
-from spaceclip.services.transcript_store import save_transcript
+from spaceclip.usecases.transcripts import save_transcript
 from tests.factories import UserFactory
 
 TERMINAL = {"succeeded", "failed", "cancelled"}

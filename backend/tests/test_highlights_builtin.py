@@ -14,7 +14,7 @@ from spaceclip.services.highlights import builtin
 from spaceclip.services.highlights.select import overlap
 from spaceclip.services.highlights.sentences import split_sentences
 from spaceclip.services.highlights.types import HighlightOptions, ScoredCandidate
-from spaceclip.services.transcript import Transcript
+from spaceclip.services.speech.transcript import Transcript
 from tests.highlight_words import transcript_of
 from tests.speech import AnalyzedConversation, load_script, render_conversation
 
@@ -28,7 +28,7 @@ def run_club(tmp_path_factory: pytest.TempPathFactory) -> tuple[AnalyzedConversa
     import time
 
     from spaceclip.config import Settings
-    from spaceclip.services.transcribe import transcribe_with_speakers
+    from spaceclip.services.speech.transcribe import transcribe_with_speakers
 
     script = load_script(SCRIPT)
     conversation = render_conversation(script, tmp_path_factory.mktemp("highlights") / "run_club.wav")

@@ -12,7 +12,7 @@ from spaceclip.config import Settings
 from spaceclip.services.highlights.pipeline import blend_score, find_highlights
 from spaceclip.services.highlights.select import overlap
 from spaceclip.services.highlights.types import HighlightOptions, HighlightResult
-from spaceclip.services.transcript import Segment, Speaker, Transcript, Word
+from spaceclip.services.speech.transcript import Segment, Speaker, Transcript, Word
 from tests.llm_server import GOOD_ANSWER, MisbehavingLlm, RealLlm, dead_port
 
 BOUND_S = 30.0  # hang guard (includes the built-in scorer's first embedding load), not a benchmark
@@ -127,10 +127,12 @@ def test_dead_port_falls_back_to_builtin(settings: Settings, builtin_only: Highl
 
 def test_note_is_logged_once_per_host(settings: Settings, caplog: pytest.LogCaptureFixture) -> None:
     s = llm_settings(settings, dead_port(), "llama3.2")
-    with caplog.at_level(logging.DEBUG, logger="spaceclip.services.llm"):
+    with caplog.at_level(logging.DEBUG, logger="spaceclip.services.highlights.llm"):
         first = find_highlights(TRANSCRIPT, s, OPTIONS)
         second = find_highlights(TRANSCRIPT, s, OPTIONS)
-    warnings = [r for r in caplog.records if r.name == "spaceclip.services.llm" and r.levelno == logging.WARNING]
+    warnings = [
+        r for r in caplog.records if r.name == "spaceclip.services.highlights.llm" and r.levelno == logging.WARNING
+    ]
     assert len(warnings) == 1 and "LLM unavailable" in warnings[0].getMessage()
     assert first.llm_note == second.llm_note  # every result still carries the note for the UI
 

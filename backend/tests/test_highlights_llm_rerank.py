@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from spaceclip.services.highlights.llm import LlmBadAnswer, LlmClient, schema_errors
 from spaceclip.services.highlights.rerank import (
     MAX_CLIP_CHARS,
     SUGGESTION_SCHEMA,
@@ -15,7 +16,6 @@ from spaceclip.services.highlights.rerank import (
     rerank,
 )
 from spaceclip.services.highlights.types import Candidate, ScoredCandidate
-from spaceclip.services.llm import LlmBadAnswer, LlmClient, schema_errors
 from tests.llm_server import GOOD_ANSWER, MisbehavingLlm, RealLlm, dead_port
 
 BOUND_S = 10.0  # hang guard for failing servers, not a benchmark

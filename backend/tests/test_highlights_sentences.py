@@ -11,7 +11,7 @@ from spaceclip.services.highlights.sentences import (
     is_clause_break,
     split_sentences,
 )
-from spaceclip.services.transcript import Word
+from spaceclip.services.speech.transcript import Word
 from tests.highlight_words import words_of
 
 

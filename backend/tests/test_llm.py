@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from spaceclip.services.llm import (
+from spaceclip.services.highlights.llm import (
     LlmBadAnswer,
     LlmClient,
     LlmUnavailable,

@@ -9,7 +9,7 @@ import pytest
 
 from spaceclip.config import Settings
 from spaceclip.errors import JobCancelled, UnsupportedMedia
-from spaceclip.services.media import (
+from spaceclip.services.media.probe import (
     AUDIO_SAMPLE_RATE,
     AudioStream,
     MediaInfo,

@@ -10,8 +10,9 @@ import pytest
 
 from spaceclip.config import Settings
 from spaceclip.errors import UserError
-from spaceclip.services import platforms
-from spaceclip.services.platforms import (
+from spaceclip.services.media.process import ffmpeg_args, run_process
+from spaceclip.services.render import platforms
+from spaceclip.services.render.platforms import (
     PRESETS,
     Packet,
     Preset,
@@ -25,7 +26,6 @@ from spaceclip.services.platforms import (
     mp4_top_level_boxes,
     video_bitrate_for,
 )
-from spaceclip.services.process import ffmpeg_args, run_process
 
 EXPECTED_KEYS = {
     "instagram_reels",

@@ -11,7 +11,7 @@ import psutil
 import pytest
 
 from spaceclip.errors import ExternalToolError, JobCancelled
-from spaceclip.services.process import (
+from spaceclip.services.media.process import (
     ProcessTimedOut,
     ToolFailed,
     ToolMissing,

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from spaceclip.services.transcript import parse_srt, parse_vtt
+from spaceclip.services.speech.transcript import parse_srt, parse_vtt
 from tests.media import make_speech
 from tests.test_cli import _env
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from spaceclip.config import Settings
 from spaceclip.db import Database
 from spaceclip.models.tables import Job, Project
-from spaceclip.services.storage import Storage
+from spaceclip.services.ingest.storage import Storage
 from tests.factories import UserFactory
 
 SMALL = b"\x00\x00\x00\x18ftypmp42" + b"not really a video" * 10

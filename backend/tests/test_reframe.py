@@ -12,10 +12,10 @@ import pytest
 import skimage.data
 
 from spaceclip.config import Settings
-from spaceclip.services import faces, reframe
-from spaceclip.services.faces import Box
-from spaceclip.services.media import MediaInfo, probe_media
-from spaceclip.services.process import ffmpeg_args, run_process
+from spaceclip.services.media.probe import MediaInfo, probe_media
+from spaceclip.services.media.process import ffmpeg_args, run_process
+from spaceclip.services.render import faces, reframe
+from spaceclip.services.render.faces import Box
 from tests.media import cached
 
 TIMEOUT = 300.0

@@ -7,10 +7,9 @@ from pathlib import Path
 import pytest
 
 from spaceclip.errors import ValidationFailed
-from spaceclip.services.captions import shift_ass
-from spaceclip.services.exports import download_name
-from spaceclip.services.process import run_process
-from spaceclip.services.render import (
+from spaceclip.services.media.process import run_process
+from spaceclip.services.render.captions import shift_ass
+from spaceclip.services.render.render import (
     VIDEO_OUT,
     build_argv,
     choose_layout,
@@ -21,7 +20,8 @@ from spaceclip.services.render import (
     reframe_sample_fps,
     speaker_track,
 )
-from spaceclip.services.transcript import Segment
+from spaceclip.services.speech.transcript import Segment
+from spaceclip.usecases.exports import download_name
 
 
 @pytest.mark.parametrize(
@@ -187,7 +187,7 @@ def _png_size(path: Path) -> tuple[int, int]:
 
 @pytest.mark.parametrize(("layout", "size"), [("scale", (96, 54)), ("pad", (54, 96)), ("blur", (160, 90))])
 def test_fit_filters_make_the_frame(tmp_path: Path, layout: str, size: tuple[int, int]) -> None:
-    from spaceclip.services.process import ffmpeg_args
+    from spaceclip.services.media.process import ffmpeg_args
 
     out = tmp_path / f"{layout}.png"
     graph = filter_graph(fit_filter(layout, "0:v", "pic", *size), "pic", fps=25, subtitles=None)  # type: ignore[arg-type]

@@ -13,10 +13,10 @@ import pytest
 from PIL import Image
 
 from spaceclip.config import Settings
-from spaceclip.services import audiogram, captions, platforms
-from spaceclip.services.media import MediaInfo
-from spaceclip.services.render import ClipSpec, RenderResult, render_clip
-from spaceclip.services.transcript import Transcript, parse_srt, parse_vtt
+from spaceclip.services.media.probe import MediaInfo
+from spaceclip.services.render import audiogram, captions, platforms
+from spaceclip.services.render.render import ClipSpec, RenderResult, render_clip
+from spaceclip.services.speech.transcript import Transcript, parse_srt, parse_vtt
 from tests.render_media import made_up_transcript, make_talk_audio, make_talk_video, probe
 
 SOURCE_S = 5.0

@@ -7,9 +7,9 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from spaceclip.services import speakers as sp
-from spaceclip.services.transcribe import load_audio
-from spaceclip.services.transcript import Segment, Transcript, Word
+from spaceclip.services.speech import speakers as sp
+from spaceclip.services.speech.transcribe import load_audio
+from spaceclip.services.speech.transcript import Segment, Transcript, Word
 from tests.speech import AnalyzedConversation, speaker_accuracy
 
 MIN_SPEAKER_ACCURACY = 0.90

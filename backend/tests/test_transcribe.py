@@ -11,8 +11,8 @@ import pytest
 
 from spaceclip.config import Settings
 from spaceclip.errors import ModelMissing, SystemFailure, UnsupportedMedia
-from spaceclip.services import transcribe as tx
-from spaceclip.services.transcript import Transcript
+from spaceclip.services.speech import transcribe as tx
+from spaceclip.services.speech.transcript import Transcript
 from tests.speech import AnalyzedConversation, boundary_errors, normalize_words, word_error_rate
 
 MAX_WER = 0.12

@@ -8,8 +8,8 @@ from fastapi.testclient import TestClient
 
 from spaceclip.db import Database
 from spaceclip.models.tables import Project
-from spaceclip.services.transcript import Segment, Speaker, Transcript, Word
-from spaceclip.services.transcript_store import save_transcript
+from spaceclip.services.speech.transcript import Segment, Speaker, Transcript, Word
+from spaceclip.usecases.transcripts import save_transcript
 from tests.factories import UserFactory
 
 

@@ -6,7 +6,7 @@ from itertools import pairwise
 
 import pytest
 
-from spaceclip.services.transcript_edit import retime_words
+from spaceclip.services.speech.transcript_edit import retime_words
 
 
 def w(start: float, end: float, word: str) -> dict[str, float | str]:

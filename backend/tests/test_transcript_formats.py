@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from spaceclip.services.transcript import (
+from spaceclip.services.speech.transcript import (
     Cue,
     Segment,
     Speaker,

@@ -23,9 +23,9 @@ from spaceclip.config import Settings
 from spaceclip.db import Database
 from spaceclip.errors import PayloadTooLarge
 from spaceclip.models.tables import Job, Project
-from spaceclip.services.ingest import receive_upload
-from spaceclip.services.storage import Storage
+from spaceclip.services.ingest.storage import Storage
 from spaceclip.tasks.worker import Worker
+from spaceclip.usecases.ingest import receive_upload
 from tests.factories import UserFactory
 from tests.media import cached, make_long_audio, make_text_as_media, make_truncated_mp4, make_video
 

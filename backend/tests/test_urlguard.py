@@ -12,7 +12,7 @@ import socket
 import pytest
 
 from spaceclip.config import Settings
-from spaceclip.services.urlguard import (
+from spaceclip.services.ingest.urlguard import (
     PRIVATE_NETWORK_MESSAGE,
     AddrInfo,
     HostNotFound,

@@ -15,8 +15,8 @@ from spaceclip.config import Settings
 from spaceclip.db import Database
 from spaceclip.errors import NotFound, ValidationFailed
 from spaceclip.models.tables import Project
-from spaceclip.services.storage import Storage
-from spaceclip.services.waveform import MAX_POINTS, bucket_edges, read_peaks
+from spaceclip.services.ingest.storage import Storage
+from spaceclip.services.media.waveform import MAX_POINTS, bucket_edges, read_peaks
 from tests.factories import UserFactory
 
 RATE = 16000

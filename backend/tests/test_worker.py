@@ -21,11 +21,11 @@ import pytest
 from spaceclip.config import Settings
 from spaceclip.db import Database
 from spaceclip.models.tables import TERMINAL_JOB_STATUSES, Job, JobStatus, Project, utcnow
-from spaceclip.services import jobs as job_service
 from spaceclip.tasks.queue import JobQueue
 from spaceclip.tasks.registry import TaskSpec, register
 from spaceclip.tasks.runner import JobContext
 from spaceclip.tasks.worker import Worker
+from spaceclip.usecases import jobs as job_service
 from tests.factories import UserFactory
 from tests.media import cached, make_audio, make_long_audio, make_text_as_media, make_video
 

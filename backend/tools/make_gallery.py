@@ -2,7 +2,7 @@
 
 Everything comes from SpaceClip's own code: a short talk is spoken with espeak-ng, transcribed by
 the analysis pipeline (faster-whisper tiny.en, offline), and each frame is rendered by
-:func:`spaceclip.services.render.render_frame`, the pipeline the exports and the style previews use.
+:func:`spaceclip.services.render.render.render_frame`, the pipeline the exports and the style previews use.
 The video source is a real face (``skimage.data.astronaut()``, from scikit-image, a dev dependency)
 on a wide frame, so the caption frames also show the speaker-tracking crop.
 
@@ -26,15 +26,15 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import spaceclip.services.audiogram as audiogram
-import spaceclip.services.captions as captions
+import spaceclip.services.render.audiogram as audiogram
+import spaceclip.services.render.captions as captions
 from spaceclip.config import Settings
-from spaceclip.services import platforms
 from spaceclip.services.analysis import analyze_media
-from spaceclip.services.media import probe_media
-from spaceclip.services.process import ffmpeg_args, run_process
-from spaceclip.services.render import ClipSpec, render_frame
-from spaceclip.services.transcript import Transcript
+from spaceclip.services.media.probe import probe_media
+from spaceclip.services.media.process import ffmpeg_args, run_process
+from spaceclip.services.render import platforms
+from spaceclip.services.render.render import ClipSpec, render_frame
+from spaceclip.services.speech.transcript import Transcript
 
 console = Console()
 TALK = (

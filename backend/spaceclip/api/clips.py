@@ -12,11 +12,11 @@ from spaceclip.auth.deps import CurrentUser
 from spaceclip.errors import NotFound
 from spaceclip.models.clip_schemas import ClipCreate, ClipPublic, ClipUpdate, WaveformPublic
 from spaceclip.models.tables import Clip
-from spaceclip.services import clips
 from spaceclip.services.analysis import AUDIO_NAME
-from spaceclip.services.projects import get_project
-from spaceclip.services.storage import Storage
-from spaceclip.services.waveform import MAX_POINTS, read_peaks
+from spaceclip.services.ingest.storage import Storage
+from spaceclip.services.media.waveform import MAX_POINTS, read_peaks
+from spaceclip.usecases import clips
+from spaceclip.usecases.projects import get_project
 
 router = APIRouter(tags=["clips"])
 

@@ -17,8 +17,8 @@ from spaceclip.api.deps import DbSession, QueueDep, SettingsDep
 from spaceclip.auth.deps import CurrentUser
 from spaceclip.models.export_schemas import ExportCreate, ExportCreated, ExportPublic, RenderOptions
 from spaceclip.models.schemas import JobPublic
-from spaceclip.services import exports
-from spaceclip.services.exports import clip_preview, export_public, render_options
+from spaceclip.usecases import exports
+from spaceclip.usecases.exports import clip_preview, export_public, render_options
 
 router = APIRouter(prefix="/api", tags=["exports"])
 

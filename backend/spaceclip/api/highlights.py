@@ -17,9 +17,9 @@ from spaceclip.models.highlight_schemas import (
 )
 from spaceclip.models.schemas import JobPublic
 from spaceclip.models.tables import Highlight
-from spaceclip.services import highlight_store
-from spaceclip.services.clips import clip_from_highlight
-from spaceclip.services.projects import get_project
+from spaceclip.usecases import highlights as highlight_store
+from spaceclip.usecases.clips import clip_from_highlight
+from spaceclip.usecases.projects import get_project
 
 router = APIRouter(tags=["highlights"])
 

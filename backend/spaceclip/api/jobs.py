@@ -15,8 +15,8 @@ from spaceclip.db import Database
 from spaceclip.errors import NotFound
 from spaceclip.models.schemas import JobPublic
 from spaceclip.models.tables import TERMINAL_JOB_STATUSES
-from spaceclip.services.jobs import cancel_job, get_job_for_owner
 from spaceclip.tasks.registry import end_hook
+from spaceclip.usecases.jobs import cancel_job, get_job_for_owner
 
 router = APIRouter(prefix="/api/jobs", tags=["jobs"])
 

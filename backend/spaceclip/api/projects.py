@@ -17,8 +17,8 @@ from spaceclip.models.schemas import (
     ProjectUpdate,
     ProjectUrlCreate,
 )
-from spaceclip.services import ingest, projects
-from spaceclip.services.storage import Storage
+from spaceclip.services.ingest.storage import Storage
+from spaceclip.usecases import ingest, projects
 
 router = APIRouter(prefix="/api/projects", tags=["projects"])
 

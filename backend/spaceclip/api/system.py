@@ -7,8 +7,8 @@ from fastapi import APIRouter
 from spaceclip.api.deps import SettingsDep
 from spaceclip.auth.deps import CurrentUser
 from spaceclip.models.system_schemas import LimitsPublic, LlmStatusPublic
-from spaceclip.services.ingest import too_large
-from spaceclip.services.llm import client_from_settings
+from spaceclip.services.highlights.llm import client_from_settings
+from spaceclip.usecases.ingest import too_large
 
 router = APIRouter(prefix="/api/system", tags=["system"])
 

@@ -22,11 +22,11 @@ from spaceclip.models.transcript_schemas import (
     TranscriptPublic,
     WordPublic,
 )
-from spaceclip.services import transcript as formats
-from spaceclip.services import transcript_store
-from spaceclip.services.analysis_jobs import start_analysis
-from spaceclip.services.projects import get_project
-from spaceclip.services.storage import sanitize_filename
+from spaceclip.services.ingest.storage import sanitize_filename
+from spaceclip.services.speech import transcript as formats
+from spaceclip.usecases import transcripts as transcript_store
+from spaceclip.usecases.analysis import start_analysis
+from spaceclip.usecases.projects import get_project
 
 router = APIRouter(prefix="/api/projects/{project_id}", tags=["transcript"])
 

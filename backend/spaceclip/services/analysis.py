@@ -16,9 +16,9 @@ from pathlib import Path
 from spaceclip.config import Settings
 from spaceclip.errors import JobCancelled
 from spaceclip.services.highlights.types import HighlightOptions, HighlightResult
-from spaceclip.services.media import MediaInfo, extract_audio, inspect_media
-from spaceclip.services.transcribe import transcribe_with_speakers
-from spaceclip.services.transcript import Transcript
+from spaceclip.services.media.probe import MediaInfo, extract_audio, inspect_media
+from spaceclip.services.speech.transcribe import transcribe_with_speakers
+from spaceclip.services.speech.transcript import Transcript
 
 log = logging.getLogger(__name__)
 

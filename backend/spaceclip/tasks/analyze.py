@@ -15,12 +15,12 @@ from sqlalchemy.orm import Session
 from spaceclip.errors import JobCancelled
 from spaceclip.models.tables import Job, Project, ProjectStatus
 from spaceclip.services.analysis import AnalysisResult, analyze_media, find_media_highlights
-from spaceclip.services.highlight_store import replace_analyze_highlights
 from spaceclip.services.highlights.types import HighlightResult
-from spaceclip.services.storage import Storage
-from spaceclip.services.transcript_store import save_transcript
+from spaceclip.services.ingest.storage import Storage
 from spaceclip.tasks.registry import TaskSpec
 from spaceclip.tasks.runner import JobContext
+from spaceclip.usecases.highlights import replace_analyze_highlights
+from spaceclip.usecases.transcripts import save_transcript
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ DOWNLOAD_SHARE = 0.25  # of the progress bar, when the source is a URL
 
 
 def _download(ctx: JobContext, project_id: str, url: str, storage: Storage) -> None:
-    from spaceclip.services.download import download_url
+    from spaceclip.services.ingest.download import download_url
 
     ctx.progress("download", 0.0, "Downloading the media")
     result = download_url(

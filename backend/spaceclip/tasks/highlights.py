@@ -13,18 +13,18 @@ from typing import Any
 from spaceclip.errors import JobCancelled
 from spaceclip.models.tables import Project
 from spaceclip.services.analysis import AUDIO_NAME
-from spaceclip.services.clips import platform_limits
-from spaceclip.services.highlight_store import (
+from spaceclip.services.ingest.storage import Storage
+from spaceclip.tasks.registry import TaskSpec
+from spaceclip.tasks.runner import JobContext
+from spaceclip.usecases.clips import platform_limits
+from spaceclip.usecases.highlights import (
     append_highlights,
     drop_duplicates,
     list_highlights,
     options_from_params,
     overlap_share,
 )
-from spaceclip.services.storage import Storage
-from spaceclip.services.transcript_store import load_transcript
-from spaceclip.tasks.registry import TaskSpec
-from spaceclip.tasks.runner import JobContext
+from spaceclip.usecases.transcripts import load_transcript
 
 log = logging.getLogger(__name__)
 

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 
 from spaceclip.errors import NotFound, UnsupportedMedia
 from spaceclip.models.tables import Job, Project, ProjectStatus
-from spaceclip.services.media import ExtractedAudio, MediaInfo, extract_audio, inspect_media
-from spaceclip.services.storage import Storage
+from spaceclip.services.ingest.storage import Storage
+from spaceclip.services.media.probe import ExtractedAudio, MediaInfo, extract_audio, inspect_media
 from spaceclip.tasks.registry import TaskSpec
 from spaceclip.tasks.runner import JobContext
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from spaceclip.services.jobs import EndHook
+from spaceclip.usecases.jobs import EndHook
 
 if TYPE_CHECKING:
     from spaceclip.tasks.runner import JobContext

@@ -17,15 +17,15 @@ from sqlalchemy.orm import Session
 
 from spaceclip.errors import Conflict
 from spaceclip.models.tables import Export, ExportStatus, Job, Project
-from spaceclip.services import platforms
 from spaceclip.services.analysis import AUDIO_NAME
-from spaceclip.services.exports import STEM, export_dir, relative_output
-from spaceclip.services.media import MediaInfo
-from spaceclip.services.render import ClipSpec, render_clip
-from spaceclip.services.storage import Storage
-from spaceclip.services.transcript_store import load_transcript
+from spaceclip.services.ingest.storage import Storage
+from spaceclip.services.media.probe import MediaInfo
+from spaceclip.services.render import platforms
+from spaceclip.services.render.render import ClipSpec, render_clip
 from spaceclip.tasks.registry import TaskSpec
 from spaceclip.tasks.runner import JobContext
+from spaceclip.usecases.exports import STEM, export_dir, relative_output
+from spaceclip.usecases.transcripts import load_transcript
 
 log = logging.getLogger(__name__)
 

@@ -42,9 +42,9 @@ from spaceclip.config import Settings
 from spaceclip.db import Database
 from spaceclip.errors import JobCancelled, SpaceClipError, UserError
 from spaceclip.models.tables import Job, JobStatus, utcnow
-from spaceclip.services import jobs as job_service
 from spaceclip.tasks.queue import JobQueue
 from spaceclip.tasks.registry import TaskSpec, UnknownJobKind, get_task
+from spaceclip.usecases import jobs as job_service
 
 log = logging.getLogger(__name__)
 

@@ -35,11 +35,11 @@ from spaceclip.auth.sessions import purge_expired_sessions
 from spaceclip.config import Settings, get_settings
 from spaceclip.db import Database
 from spaceclip.models.tables import utcnow
-from spaceclip.services import jobs as job_service
-from spaceclip.services.process import ToolMissing, check_media_tools
+from spaceclip.services.media.process import ToolMissing, check_media_tools
 from spaceclip.tasks.queue import JobQueue
 from spaceclip.tasks.registry import end_hook
 from spaceclip.tasks.runner import JobRunner
+from spaceclip.usecases import jobs as job_service
 
 log = logging.getLogger(__name__)
 

@@ -24,7 +24,7 @@ from spaceclip.services.highlights.types import (
     ScoredCandidate,
     Sentence,
 )
-from spaceclip.services.transcript import Transcript
+from spaceclip.services.speech.transcript import Transcript
 
 __all__ = ["as_highlight", "keyword_relevance", "prepare", "rank_candidates", "select"]
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from spaceclip.config import Settings
 from spaceclip.services.highlights import builtin
+from spaceclip.services.highlights.llm import client_from_settings, log_note_once
 from spaceclip.services.highlights.rerank import RerankOutcome, rerank
 from spaceclip.services.highlights.types import (
     Highlight,
@@ -22,8 +23,7 @@ from spaceclip.services.highlights.types import (
     LlmSuggestion,
     ScoredCandidate,
 )
-from spaceclip.services.llm import client_from_settings, log_note_once
-from spaceclip.services.transcript import Transcript
+from spaceclip.services.speech.transcript import Transcript
 
 __all__ = ["BUILTIN_WEIGHT", "LLM_WEIGHT", "blend_score", "find_highlights"]
 

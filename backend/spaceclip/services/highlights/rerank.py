@@ -22,8 +22,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from spaceclip.services.highlights.llm import LlmBadAnswer, LlmClient, LlmUnavailable
 from spaceclip.services.highlights.types import LlmSuggestion, ScoredCandidate
-from spaceclip.services.llm import LlmBadAnswer, LlmClient, LlmUnavailable
 
 __all__ = [
     "MAX_CLIP_CHARS",

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from spaceclip.services.highlights.types import Sentence
-from spaceclip.services.transcript import Word
+from spaceclip.services.speech.transcript import Word
 
 __all__ = [
     "SplitOptions",

@@ -17,11 +17,11 @@ from spaceclip.errors import Conflict, NotFound, ValidationFailed
 from spaceclip.models.tables import Clip, Highlight, Project
 from spaceclip.models.tables import Segment as SegmentRow
 from spaceclip.models.tables import Transcript as TranscriptRow
-from spaceclip.services.audiogram import AUDIOGRAM_STYLES
-from spaceclip.services.captions import CAPTION_STYLES
-from spaceclip.services.platforms import get_preset
-from spaceclip.services.projects import get_project
-from spaceclip.services.transcript import Word, format_clock
+from spaceclip.services.render.audiogram import AUDIOGRAM_STYLES
+from spaceclip.services.render.captions import CAPTION_STYLES
+from spaceclip.services.render.platforms import get_preset
+from spaceclip.services.speech.transcript import Word, format_clock
+from spaceclip.usecases.projects import get_project
 
 log = logging.getLogger(__name__)
 

@@ -9,8 +9,8 @@ from spaceclip.errors import Conflict, NotFound, ValidationFailed
 from spaceclip.models.tables import Segment as SegmentRow
 from spaceclip.models.tables import Speaker as SpeakerRow
 from spaceclip.models.tables import Transcript as TranscriptRow
-from spaceclip.services.transcript import Segment, Speaker, Transcript, Word
-from spaceclip.services.transcript_edit import retime_words
+from spaceclip.services.speech.transcript import Segment, Speaker, Transcript, Word
+from spaceclip.services.speech.transcript_edit import retime_words
 
 NO_TRANSCRIPT = "This project has no transcript yet. Wait for its analysis to finish, or start it again."
 

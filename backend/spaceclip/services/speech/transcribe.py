@@ -27,7 +27,7 @@ import numpy as np
 
 from spaceclip.config import Settings
 from spaceclip.errors import ModelMissing, UnsupportedMedia
-from spaceclip.services.transcript import Segment, Transcript, Word
+from spaceclip.services.speech.transcript import Segment, Transcript, Word
 
 if TYPE_CHECKING:
     from faster_whisper import WhisperModel
@@ -342,7 +342,7 @@ def transcribe_with_speakers(
         UnsupportedMedia: no speech was found in the audio.
         ModelMissing: the configured Whisper model is not on this machine.
     """
-    from spaceclip.services.speakers import assign_speakers
+    from spaceclip.services.speech.speakers import assign_speakers
 
     samples = load_audio(wav_path)
     stage: Callable[[float], Any] | None = None

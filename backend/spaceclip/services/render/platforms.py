@@ -26,8 +26,8 @@ from typing import Any
 
 from spaceclip.config import Settings
 from spaceclip.errors import UnsupportedMedia, ValidationFailed
-from spaceclip.services.media import MediaInfo, parse_ffprobe_json
-from spaceclip.services.process import ToolFailed, ffprobe_args, run_process
+from spaceclip.services.media.probe import MediaInfo, parse_ffprobe_json
+from spaceclip.services.media.process import ToolFailed, ffprobe_args, run_process
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""Faces in sampled video frames, for the speaker-following crop (:mod:`spaceclip.services.reframe`).
+"""Faces in sampled video frames, for the speaker-following crop (:mod:`spaceclip.services.render.reframe`).
 
 Frames of a range are decoded by ffmpeg once, at a few frames per second, as small grayscale images
 (written to a temp file, then read with numpy), and searched with the Haar cascades that
@@ -20,7 +20,7 @@ import cv2
 import numpy as np
 
 from spaceclip.errors import JobCancelled
-from spaceclip.services.process import ffmpeg_args, media_input_args, run_process
+from spaceclip.services.media.process import ffmpeg_args, media_input_args, run_process
 
 log = logging.getLogger(__name__)
 

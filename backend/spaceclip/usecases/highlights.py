@@ -22,9 +22,9 @@ from spaceclip.models.tables import TERMINAL_JOB_STATUSES, Job, Project
 from spaceclip.models.tables import Highlight as HighlightRow
 from spaceclip.models.tables import Speaker as SpeakerRow
 from spaceclip.models.tables import Transcript as TranscriptRow
-from spaceclip.services.clips import LengthLimits
 from spaceclip.services.highlights.types import Highlight, HighlightOptions, HighlightResult
-from spaceclip.services.jobs import create_job
+from spaceclip.usecases.clips import LengthLimits
+from spaceclip.usecases.jobs import create_job
 
 log = logging.getLogger(__name__)
 
@@ -246,7 +246,7 @@ def start_find_highlights(db: Session, project: Project, settings: Settings, par
         Conflict: no transcript yet, or an analysis or highlight search is already running.
         ValidationFailed: unknown platform, or lengths that cannot fit.
     """
-    from spaceclip.services.clips import platform_limits
+    from spaceclip.usecases.clips import platform_limits
 
     options_from_params(params, platform_limits(params.get("platform")))
     if db.get(TranscriptRow, project.id) is None:

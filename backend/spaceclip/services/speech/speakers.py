@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from spaceclip.services.transcript import Segment, Speaker, Transcript, Word
+from spaceclip.services.speech.transcript import Segment, Speaker, Transcript, Word
 
 if TYPE_CHECKING:
     from resemblyzer import VoiceEncoder
@@ -340,7 +340,7 @@ def assign_speakers(transcript: Transcript, samples: np.ndarray, *, num_speakers
     """Label every word and segment of ``transcript`` with ``Speaker 1..n``.
 
     Args:
-        transcript: segments with word times (from :func:`spaceclip.services.transcribe.transcribe`).
+        transcript: segments with word times (from :func:`spaceclip.services.speech.transcribe.transcribe`).
         samples: the same audio as float32 samples at 16 kHz.
         num_speakers: how many speakers there are, if the user knows.
     """

@@ -22,7 +22,7 @@ from typing import Any
 
 from spaceclip.config import Settings
 from spaceclip.errors import UnsupportedMedia
-from spaceclip.services.process import (
+from spaceclip.services.media.process import (
     ToolFailed,
     ffmpeg_args,
     ffprobe_args,

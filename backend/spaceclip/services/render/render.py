@@ -1,19 +1,19 @@
 """Render one clip for one platform preset: cut → picture → captions → encode, in one ffmpeg pass.
 
 The picture is either the source video fitted to the preset's frame (plain scale when the aspect
-already matches, the speaker-tracking crop of :mod:`spaceclip.services.reframe` when the frame is
+already matches, the speaker-tracking crop of :mod:`spaceclip.services.render.reframe` when the frame is
 narrower, a blurred-background fit when it is wider) or an audiogram
-(:func:`spaceclip.services.audiogram.audiogram_graph`) for audio-only sources and on request. Captions
+(:func:`spaceclip.services.render.audiogram.audiogram_graph`) for audio-only sources and on request. Captions
 are burned in with the ``subtitles`` filter from an ASS file made by
-:func:`spaceclip.services.captions.build_ass`; the output uses exactly
-:func:`spaceclip.services.platforms.encoder_args`.
+:func:`spaceclip.services.render.captions.build_ass`; the output uses exactly
+:func:`spaceclip.services.render.platforms.encoder_args`.
 
 The command is built by pure functions (:func:`clip_window`, :func:`choose_layout`,
 :func:`fit_filter`, :func:`filter_graph`, :func:`build_argv`, :func:`speaker_track`) tested as tables;
-:func:`render_clip` runs it through :mod:`spaceclip.services.process` with progress from
+:func:`render_clip` runs it through :mod:`spaceclip.services.media.process` with progress from
 ``-progress pipe:1`` and writes every output to a temp name that is renamed into place when complete.
 After the render it makes a thumbnail (the frame at the loudest moment), the clip's SRT and VTT, and
-probes the file against its preset (:func:`spaceclip.services.platforms.check_export`).
+probes the file against its preset (:func:`spaceclip.services.render.platforms.check_export`).
 
 Input seeking (``-ss``/``-t`` before ``-i``) makes the cut fast and, because the video is re-encoded,
 frame-accurate; timestamps then start at zero, which is what the ASS events (clip-relative) expect.
@@ -33,11 +33,11 @@ from typing import Any, Literal
 
 from spaceclip.config import Settings
 from spaceclip.errors import ValidationFailed
-from spaceclip.services import platforms
-from spaceclip.services.media import MediaInfo
-from spaceclip.services.platforms import Preset
-from spaceclip.services.process import ffmpeg_args, media_input_args, progress_reporter, run_process
-from spaceclip.services.transcript import Segment, Transcript
+from spaceclip.services.media.probe import MediaInfo
+from spaceclip.services.media.process import ffmpeg_args, media_input_args, progress_reporter, run_process
+from spaceclip.services.render import platforms
+from spaceclip.services.render.platforms import Preset
+from spaceclip.services.speech.transcript import Segment, Transcript
 
 log = logging.getLogger(__name__)
 
@@ -150,7 +150,7 @@ def fit_filter(layout: Layout, in_label: str, out_label: str, width: int, height
 
     ``scale`` stretches to the frame (aspect already equal), ``pad`` letterboxes on black, ``blur``
     puts the whole picture over a blurred, cropped copy of itself (blurred at 1/8 size: cheap).
-    ``reframe`` is not handled here (see :func:`spaceclip.services.reframe.crop_filter`).
+    ``reframe`` is not handled here (see :func:`spaceclip.services.render.reframe.crop_filter`).
     """
     w, h = width, height
     if layout == "scale":
@@ -210,7 +210,7 @@ def build_argv(
         extra_inputs: more inputs after the source (audiogram backgrounds), each a list of args.
         output_seek: for a single frame: how far into the cut the frame is taken.
         container: the output muxer (``mp4``, ``image2``).
-        progress: add ``-progress pipe:1`` (parsed by :func:`~spaceclip.services.process.progress_reporter`).
+        progress: add ``-progress pipe:1`` (parsed by :func:`~spaceclip.services.media.process.progress_reporter`).
     """
     argv: list[str | os.PathLike[str]] = ["-ss", f"{start:.3f}", "-t", f"{length:.3f}", *media_input_args(source)]
     for extra in extra_inputs:
@@ -320,7 +320,7 @@ def make_picture(spec: ClipSpec, start: float, length: float, *, cancel: Cancel 
     preset = spec.preset
     w, h = preset.width, preset.height
     if spec.is_audiogram:
-        import spaceclip.services.audiogram as audiogram
+        import spaceclip.services.render.audiogram as audiogram
 
         track = speaker_track(spec.transcript.segments, start, start + length) if spec.transcript else []
         graph = audiogram.audiogram_graph(
@@ -346,7 +346,7 @@ def make_picture(spec: ClipSpec, start: float, length: float, *, cancel: Cancel 
     layout = choose_layout(src_w, src_h, w, h)
     in_label = f"0:{video.index}"
     if layout == "reframe":
-        import spaceclip.services.reframe as reframe
+        import spaceclip.services.render.reframe as reframe
 
         turns = speaker_track(spec.transcript.segments, start, start + length) if spec.transcript else []
         plan = reframe.plan_crop(
@@ -358,7 +358,7 @@ def make_picture(spec: ClipSpec, start: float, length: float, *, cancel: Cancel 
 
 
 def _write_ass(spec: ClipSpec, start: float, length: float, dest: Path) -> bool:
-    import spaceclip.services.captions as captions
+    import spaceclip.services.render.captions as captions
 
     if spec.caption_style is None or spec.transcript is None:
         return False
@@ -392,7 +392,7 @@ def _write_text_atomic(dest: Path, text: str) -> None:
 
 def _peak_offset(spec: ClipSpec, start: float, length: float, cancel: Cancel | None) -> float:
     """Seconds into the clip of its loudest moment (the thumbnail frame)."""
-    import spaceclip.services.audiogram as audiogram
+    import spaceclip.services.render.audiogram as audiogram
 
     audio_path = spec.audio_path if spec.audio_path is not None and spec.audio_path.exists() else spec.source
     peak = float(audiogram.peak_time(audio_path, start, start + length, cancel=cancel))
@@ -429,7 +429,7 @@ def _encode(
     cancel: Cancel | None,
 ) -> None:
     """Run the one ffmpeg pass to a temp name beside ``video`` and rename it into place."""
-    import spaceclip.services.captions as captions
+    import spaceclip.services.render.captions as captions
 
     preset = spec.preset
     ass = video.with_name(f".{video.stem}.{uuid.uuid4().hex[:8]}.ass")
@@ -464,7 +464,7 @@ def _write_side_files(
     spec: ClipSpec, start: float, length: float, out_dir: Path, stem: str
 ) -> tuple[Path | None, Path | None]:
     """The clip's SRT and VTT (re-timed to the clip), or (None, None) without a transcript."""
-    import spaceclip.services.captions as captions
+    import spaceclip.services.render.captions as captions
 
     if spec.transcript is None:
         return None, None
@@ -577,7 +577,7 @@ def render_frame(
     The cut is a short window ending just after the frame, so audiograms have some sound to draw
     and captions show the words spoken at that moment.
     """
-    import spaceclip.services.captions as captions
+    import spaceclip.services.render.captions as captions
 
     start, length = clip_window(spec.start, spec.end, spec.info.duration_s or None)
     at = min(max(0.0, at), max(0.0, length - 0.05))

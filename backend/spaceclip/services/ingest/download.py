@@ -3,7 +3,7 @@
 This is the only module that talks to yt-dlp's Python API. :func:`download_url` fetches one media
 file into a server-chosen path and maps every failure to a message for the user.
 
-How the SSRF guard (:mod:`spaceclip.services.urlguard`) is enforced on *every* request:
+How the SSRF guard (:mod:`spaceclip.services.ingest.urlguard`) is enforced on *every* request:
 
 * the link is checked (and its host resolved) before yt-dlp is created;
 * yt-dlp's request director is built with a single handler, :class:`_GuardedRH`, a subclass of its
@@ -27,7 +27,7 @@ the temporary folder, so yt-dlp never rewrites the configured file). It writes i
 temporary folder inside ``dest_dir``; the finished file is renamed to ``dest_dir/source.<ext>``
 and the folder is removed, on success and on failure alike.
 
-The downloaded file is probed through :mod:`spaceclip.services.process`. Processes yt-dlp starts
+The downloaded file is probed through :mod:`spaceclip.services.media.process`. Processes yt-dlp starts
 itself (ffmpeg to merge audio and video or to fix a container) run on the local files it just wrote
 and do not go through that wrapper.
 """
@@ -73,9 +73,9 @@ from spaceclip.errors import (
     SpaceClipError,
     UnsupportedMedia,
 )
-from spaceclip.services.process import ffprobe_args, run_process
-from spaceclip.services.storage import SOURCE_STEM, sanitize_extension
-from spaceclip.services.urlguard import AddrInfo, UrlGuard, UrlRefused
+from spaceclip.services.ingest.storage import SOURCE_STEM, sanitize_extension
+from spaceclip.services.ingest.urlguard import AddrInfo, UrlGuard, UrlRefused
+from spaceclip.services.media.process import ffprobe_args, run_process
 
 log = logging.getLogger(__name__)
 ytdlp_log = logging.getLogger("spaceclip.ytdlp")
@@ -768,7 +768,7 @@ def _remove_stale_temp_dirs(dest_dir: Path) -> None:
 def _probe_duration(path: Path, cancel: CancelFn | None) -> float | None:
     """The container's duration in seconds, or None when ffprobe cannot read it as allowed media.
 
-    Goes through :mod:`spaceclip.services.process` (local files only, allow-listed demuxers, so a
+    Goes through :mod:`spaceclip.services.media.process` (local files only, allow-listed demuxers, so a
     playlist or a page disguised as media is not opened).
     """
     argv = ffprobe_args(path, "-show_entries", "format=duration", "-of", "default=noprint_wrappers=1:nokey=1")

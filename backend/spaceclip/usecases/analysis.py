@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from spaceclip.config import Settings
 from spaceclip.errors import Conflict
 from spaceclip.models.tables import TERMINAL_JOB_STATUSES, Job, Project, ProjectStatus
-from spaceclip.services.jobs import create_job
+from spaceclip.usecases.jobs import create_job
 
 ANALYZE_JOB = "analyze"
 

@@ -33,8 +33,8 @@ import numpy as np
 from PIL import ImageFont
 
 from spaceclip.errors import ValidationFailed
-from spaceclip.services import fonts
-from spaceclip.services.process import ffmpeg_args, file_arg, media_input_args, run_process
+from spaceclip.services.media.process import ffmpeg_args, file_arg, media_input_args, run_process
+from spaceclip.services.render import fonts
 
 log = logging.getLogger(__name__)
 

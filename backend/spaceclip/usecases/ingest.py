@@ -6,7 +6,7 @@ refusal or disconnect removes everything written (SECURITY.md 17, 18). No databa
 open while the body streams; the Project and its ``probe`` Job are then written in one transaction
 (SECURITY.md 23) and the caller enqueues the job after commit.
 
-URL import (``{"url": ...}``): the link passes the SSRF guard of :mod:`spaceclip.services.download`
+URL import (``{"url": ...}``): the link passes the SSRF guard of :mod:`spaceclip.services.ingest.download`
 in the request, then the ``analyze`` job fetches it (see :func:`create_url_project`).
 """
 
@@ -34,8 +34,8 @@ from spaceclip.config import Settings
 from spaceclip.errors import BadRequest, PayloadTooLarge, UnsupportedMedia, UserError, ValidationFailed
 from spaceclip.models.schemas import ProjectUrlCreate
 from spaceclip.models.tables import Job, Project, ProjectStatus, new_id
-from spaceclip.services.jobs import create_job
-from spaceclip.services.storage import Storage, sanitize_filename
+from spaceclip.services.ingest.storage import Storage, sanitize_filename
+from spaceclip.usecases.jobs import create_job
 
 if TYPE_CHECKING:
     from python_multipart.multipart import MultipartCallbacks
@@ -68,7 +68,7 @@ PROBE_JOB = "probe"
 #: URL projects start with the analysis job, which downloads the link first (tasks/analyze.py).
 ANALYZE_JOB = "analyze"
 URL_FIRST_JOB = ANALYZE_JOB
-DOWNLOAD_MODULE = "spaceclip.services.download"
+DOWNLOAD_MODULE = "spaceclip.services.ingest.download"
 
 
 @dataclass(frozen=True)
@@ -383,13 +383,13 @@ def create_url_project(
     fetched in the request.
 
     Raises:
-        ValidationFailed: URL import is not installed (no :mod:`spaceclip.services.download`).
+        ValidationFailed: URL import is not installed (no :mod:`spaceclip.services.ingest.download`).
         UrlRefused: the SSRF guard refused the link (private address, bad scheme, unknown host).
     """
     if importlib.util.find_spec(DOWNLOAD_MODULE) is None:
         raise ValidationFailed("URL import is not available yet. Download the file yourself and upload it instead.")
     # Imported here: yt-dlp is heavy and only URL imports need it.
-    from spaceclip.services import download
+    from spaceclip.services.ingest import download
 
     url = request.url.strip()
     download.check_url(url, settings)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from spaceclip.config import Settings
 from spaceclip.errors import Conflict, NotFound, ValidationFailed
 from spaceclip.models.tables import TERMINAL_JOB_STATUSES, Job, Project
-from spaceclip.services.storage import Storage
+from spaceclip.services.ingest.storage import Storage
 
 log = logging.getLogger(__name__)
 

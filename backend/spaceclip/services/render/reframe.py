@@ -1,13 +1,13 @@
 """Speaker-following crop for video going to a narrower (or shorter) frame.
 
 :func:`plan_crop` samples the clip a few times a second, finds faces
-(:mod:`spaceclip.services.faces`), picks the face to follow and turns its positions into a calm
+(:mod:`spaceclip.services.render.faces`), picks the face to follow and turns its positions into a calm
 camera path; :func:`crop_filter` turns that plan into an ffmpeg fragment.
 
 The path is built by pure functions, each tested as a table:
 
 1. :func:`link_faces` links faces from sample to sample; how much each one's mouth moves
-   (:func:`spaceclip.services.faces.mouth_activity`, on frame pairs an eighth of a second apart) is
+   (:func:`spaceclip.services.render.faces.mouth_activity`, on frame pairs an eighth of a second apart) is
    the cue for who is talking. With the transcript's speaker turns, :func:`speaker_faces` matches
    each speaker to the face whose mouth moves when they speak, and :func:`fuse_speech` lets the
    transcript say who talks (a listener laughing does not count); :func:`smooth_activity` averages
@@ -40,9 +40,9 @@ from pathlib import Path
 from typing import Literal
 
 from spaceclip.errors import JobCancelled, ValidationFailed
-from spaceclip.services import faces
-from spaceclip.services.faces import Box
-from spaceclip.services.media import MediaInfo
+from spaceclip.services.media.probe import MediaInfo
+from spaceclip.services.render import faces
+from spaceclip.services.render.faces import Box
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +81,7 @@ STICK_SAMPLES = 6
 DOMINANCE = 1.4
 #: Samples a lost face is held before the crop may move to another one.
 HOLD_SAMPLES = 8
-#: Mouth activity (grey levels, see :func:`spaceclip.services.faces.mouth_activity`) that counts as talking.
+#: Mouth activity (grey levels, see :func:`spaceclip.services.render.faces.mouth_activity`) that counts as talking.
 MIN_ACTIVITY = 2.0
 #: A face talking this many times more than the followed one dominates it.
 TALK_DOMINANCE = 2.0
@@ -172,7 +172,7 @@ def choose_track(
     A face continues the track when its centre lies within one face width of the tracked one. Another
     face takes over when, for ``stick`` samples in a row, it dominates the tracked face, or for a third
     of that when the tracked face is missing. A face dominates when it talks (its
-    :attr:`~spaceclip.services.faces.Box.activity` is at least ``min_activity``) ``talk_dominance``
+    :attr:`~spaceclip.services.render.faces.Box.activity` is at least ``min_activity``) ``talk_dominance``
     times more than the tracked face, or when it is ``dominance`` times bigger and the tracked face
     is not the one clearly talking. After ``hold`` samples of no face at all the track is dropped and
     the next face seen starts a new one (the one talking, else the biggest). A cut drops the track.

@@ -11,8 +11,8 @@ ASS script sized for the output frame (``PlayResX/Y`` = output size), in one of 
 
 Words are grouped into *pages* (what is on screen at once) and pages into balanced lines by pure
 functions (:func:`clip_words`, :func:`page_words`, :func:`line_breaks`) tested as tables. Captions are
-anchored inside the preset's :class:`~spaceclip.services.platforms.SafeArea`, in the bundled font
-(:mod:`spaceclip.services.fonts`). :func:`ass_filter` gives the escaped ffmpeg ``subtitles`` filter
+anchored inside the preset's :class:`~spaceclip.services.render.platforms.SafeArea`, in the bundled font
+(:mod:`spaceclip.services.render.fonts`). :func:`ass_filter` gives the escaped ffmpeg ``subtitles`` filter
 that burns the script in with that font folder.
 """
 
@@ -30,10 +30,10 @@ from PIL import ImageFont
 
 from spaceclip.config import Settings
 from spaceclip.errors import ValidationFailed
-from spaceclip.services import fonts
-from spaceclip.services.platforms import Preset, SafeArea
-from spaceclip.services.process import ffmpeg_args, run_process
-from spaceclip.services.transcript import Segment, Transcript, Word, to_srt, to_vtt
+from spaceclip.services.media.process import ffmpeg_args, run_process
+from spaceclip.services.render import fonts
+from spaceclip.services.render.platforms import Preset, SafeArea
+from spaceclip.services.speech.transcript import Segment, Transcript, Word, to_srt, to_vtt
 
 __all__ = [
     "CAPTION_STYLES",

@@ -31,11 +31,11 @@ from spaceclip.models.export_schemas import (
     StylePublic,
 )
 from spaceclip.models.tables import TERMINAL_JOB_STATUSES, Clip, Export, ExportStatus, Job, Project
-from spaceclip.services import platforms
-from spaceclip.services.jobs import cancel_job, create_job
-from spaceclip.services.media import MediaInfo
-from spaceclip.services.storage import Storage, UnsafePath
-from spaceclip.services.transcript import Transcript
+from spaceclip.services.ingest.storage import Storage, UnsafePath
+from spaceclip.services.media.probe import MediaInfo
+from spaceclip.services.render import platforms
+from spaceclip.services.speech.transcript import Transcript
+from spaceclip.usecases.jobs import cancel_job, create_job
 
 log = logging.getLogger(__name__)
 
@@ -126,7 +126,7 @@ def snapshot(clip: Clip, preset_key: str, *, audiogram: bool, has_video: bool) -
 
 
 def _get_clip(db: Session, owner_id: str, clip_id: str) -> Clip:
-    from spaceclip.services.clips import get_clip
+    from spaceclip.usecases.clips import get_clip
 
     return get_clip(db, owner_id, clip_id)
 
@@ -279,8 +279,8 @@ def preset_public(preset: platforms.Preset) -> PresetPublic:
 
 def render_options() -> RenderOptions:
     """Every preset, caption style and audiogram style, for the pickers."""
-    import spaceclip.services.audiogram as audiogram
-    import spaceclip.services.captions as captions
+    import spaceclip.services.render.audiogram as audiogram
+    import spaceclip.services.render.captions as captions
 
     return RenderOptions(
         platforms=[preset_public(p) for p in platforms.PRESETS.values()],
@@ -308,8 +308,8 @@ def clip_preview(
 
     The frame is taken at the clip's first spoken word plus a moment, so captions show.
     """
-    from spaceclip.services.render import ClipSpec, render_frame
-    from spaceclip.services.transcript_store import load_transcript
+    from spaceclip.services.render.render import ClipSpec, render_frame
+    from spaceclip.usecases.transcripts import load_transcript
 
     clip = _get_clip(db, owner_id, clip_id)
     preset = platforms.get_preset(platform)
