@@ -5,36 +5,70 @@ Tree::
     SpaceClipError                    base; ``user_message`` says what happened and what to do
     ├── UserError                     caused by the user's input; maps to 4xx, job fails with the message
     │   ├── BadRequest                400
+    │   │   ├── UrlRefused            a link SpaceClip will not fetch (bad scheme, port, credentials, ...)
+    │   │   │   ├── PrivateAddressRefused   the host is, or resolves to, a non-public address
+    │   │   │   └── HostNotFound      the host name does not resolve
+    │   │   └── SignInRequired        the site wants a signed-in cookies file (X Spaces)
     │   ├── NotAuthenticated          401
     │   ├── Forbidden                 403 (CSRF: foreign or missing Origin)
     │   ├── NotFound                  404 (also for other users' objects)
     │   ├── Conflict                  409 (concurrent edit, wrong state)
     │   ├── PayloadTooLarge           413
+    │   │   └── MediaTooLarge         a linked file over the upload size limit
     │   ├── UnsupportedMedia          415 / failed job: not audio/video, corrupt, over limits
+    │   │   ├── NoMediaFound          no audio or video at the link
+    │   │   ├── MediaTooLong          a linked file over the duration limit
+    │   │   └── NoReplay              an X Space that is live, upcoming or has no replay
     │   ├── ValidationFailed          422
     │   └── TooManyRequests           429
     └── SystemFailure                 not the user's fault: a tool is missing or crashed; 500/503
         ├── ExternalToolError         ffmpeg/ffprobe/yt-dlp failed unexpectedly
+        │   ├── ToolMissing           a required program is not installed or not on PATH
+        │   ├── ProcessTimedOut       a process ran past its wall-clock limit and was killed
+        │   ├── ToolFailed            a process exited non-zero; carries its exit code and stderr tail
+        │   └── DownloadNetworkError  the site could not be reached; retrying later may work
         ├── ModelMissing              503: the configured Whisper model cannot be found offline
+        ├── LlmUnavailable            503: the LLM cannot be used now (the built-in scorer takes over)
+        │   └── LlmBadAnswer          it answered, but not JSON following the requested schema
+        ├── UnsafePath                a path would leave the storage root: a bug or tampering
         └── JobCancelled              a running job was cancelled by its owner
+
+Errors that stay private to one module (``tasks.runner.JobLost``, ``tasks.registry.UnknownJobKind``,
+and the yt-dlp subclasses inside ``services.ingest.download``) never reach a caller outside it.
 """
 
 from __future__ import annotations
 
 __all__ = [
+    "PRIVATE_NETWORK_MESSAGE",
     "BadRequest",
     "Conflict",
+    "DownloadNetworkError",
     "ExternalToolError",
     "Forbidden",
+    "HostNotFound",
     "JobCancelled",
+    "LlmBadAnswer",
+    "LlmUnavailable",
+    "MediaTooLarge",
+    "MediaTooLong",
     "ModelMissing",
+    "NoMediaFound",
+    "NoReplay",
     "NotAuthenticated",
     "NotFound",
     "PayloadTooLarge",
+    "PrivateAddressRefused",
+    "ProcessTimedOut",
+    "SignInRequired",
     "SpaceClipError",
     "SystemFailure",
     "TooManyRequests",
+    "ToolFailed",
+    "ToolMissing",
+    "UnsafePath",
     "UnsupportedMedia",
+    "UrlRefused",
     "UserError",
     "ValidationFailed",
 ]
@@ -61,6 +95,35 @@ class UserError(SpaceClipError):
 
 class BadRequest(UserError):
     pass
+
+
+PRIVATE_NETWORK_MESSAGE = (
+    "This link points to a private network address, which SpaceClip refuses for safety. "
+    "Use a public link or upload the file."
+)
+
+
+class UrlRefused(BadRequest):
+    """A link SpaceClip will not fetch; the message says why and what to do instead."""
+
+    code = "url_refused"
+
+
+class PrivateAddressRefused(UrlRefused):
+    """The link's host is, or resolves to, a non-public address."""
+
+    def __init__(self, *, detail: str | None = None) -> None:
+        super().__init__(PRIVATE_NETWORK_MESSAGE, detail=detail)
+
+
+class HostNotFound(UrlRefused):
+    """The host name does not resolve."""
+
+    code = "host_not_found"
+
+
+class SignInRequired(BadRequest):
+    code = "sign_in_required"
 
 
 class NotAuthenticated(UserError):
@@ -91,9 +154,29 @@ class PayloadTooLarge(UserError):
     code = "payload_too_large"
 
 
+class MediaTooLarge(PayloadTooLarge):
+    code = "media_too_large"
+
+
 class UnsupportedMedia(UserError):
     status_code = 415
     code = "unsupported_media"
+
+
+class NoMediaFound(UnsupportedMedia):
+    """yt-dlp found no audio or video at the link."""
+
+    code = "no_media_found"
+
+
+class MediaTooLong(UnsupportedMedia):
+    code = "media_too_long"
+
+
+class NoReplay(UnsupportedMedia):
+    """An X Space that is live, upcoming, or ended without a replay."""
+
+    code = "no_replay"
 
 
 class ValidationFailed(UserError):
@@ -121,9 +204,53 @@ class ExternalToolError(SystemFailure):
     code = "tool_failed"
 
 
+class ToolMissing(ExternalToolError):
+    """A required program (ffmpeg, ffprobe, ...) is not installed or not on PATH."""
+
+
+class ProcessTimedOut(ExternalToolError):
+    """A process ran past its wall-clock limit and was killed with its process group."""
+
+
+class ToolFailed(ExternalToolError):
+    """A process exited non-zero (or was killed by a signal); carries its exit code and stderr tail."""
+
+    def __init__(
+        self, user_message: str, *, returncode: int, stderr_tail: tuple[str, ...], detail: str | None = None
+    ) -> None:
+        super().__init__(user_message, detail=detail)
+        self.returncode = returncode
+        self.stderr_tail = stderr_tail
+
+
+class DownloadNetworkError(ExternalToolError):
+    """The site could not be reached or answered with an error; retrying later may work."""
+
+    code = "download_network_error"
+
+
 class ModelMissing(SystemFailure):
     status_code = 503
     code = "model_missing"
+
+
+class LlmUnavailable(SystemFailure):
+    """The LLM cannot be used right now; highlights fall back to the built-in scorer."""
+
+    status_code = 503
+    code = "llm_unavailable"
+
+
+class LlmBadAnswer(LlmUnavailable):
+    """The server answered, but the content was not JSON following the requested schema."""
+
+    code = "llm_bad_answer"
+
+
+class UnsafePath(SystemFailure):
+    """A computed or stored path would leave the storage root: a bug or tampering, never served."""
+
+    code = "unsafe_path"
 
 
 class JobCancelled(SystemFailure):

@@ -62,23 +62,6 @@ def test_merge_turns(
 
 
 @pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("plain", "plain"),
-        ("a:b", "a\\\\:b"),  # option level: a\:b, graph level: a\\:b
-        ("it's", "it\\\\\\'s"),
-        ("x,y;z", "x\\,y\\;z"),
-        ("[tag]", "\\[tag\\]"),
-        ("back\\slash", "back\\\\\\\\slash"),
-        ("line\nbreak", "line break"),
-        ("100%", "100%"),
-    ],
-)
-def test_drawtext_escape(text: str, expected: str) -> None:
-    assert ag.drawtext_escape(text) == expected
-
-
-@pytest.mark.parametrize(
     ("samples", "rate", "expected"),
     [
         (np.zeros(8000), 1000, 4.0),  # silence: the middle
@@ -132,24 +115,6 @@ def test_bad_background_colours_are_refused() -> None:
     with pytest.raises(ValidationFailed):
         ag.Background(gradient=("#000000", "0x12"))
     assert ag.Background(color="0x1e293b").color == "0x1e293b"
-
-
-@pytest.mark.parametrize(
-    ("n", "expected"),
-    [
-        (1, "a0"),
-        (3, "a0+a1+a2"),
-        (26, "(" + "+".join(f"a{i}" for i in range(25)) + ")+(a25)"),
-    ],
-)
-def test_grouped_sum(n: int, expected: str) -> None:
-    assert ag.grouped_sum([f"a{i}" for i in range(n)]) == expected
-
-
-def test_grouped_sum_nests_for_very_long_sums() -> None:
-    text = ag.grouped_sum(["1"] * 2000)
-    assert eval(text) == 2000
-    assert text.startswith("((")
 
 
 def test_many_turns_keep_one_drawtext_per_speaker(quiet_then_loud: Path, media: Path) -> None:

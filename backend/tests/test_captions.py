@@ -26,7 +26,6 @@ from spaceclip.services.render.captions import (
     clip_srt,
     clip_vtt,
     clip_words,
-    filter_escape,
     line_breaks,
     page_words,
     placement,
@@ -546,22 +545,6 @@ def test_clip_transcript_keeps_corrected_text_of_whole_segments() -> None:
 
 
 # --- the ffmpeg filter string --------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("value", "specials", "escaped"),
-    [
-        ("/tmp/plain.ass", ":=", "/tmp/plain.ass"),
-        ("/tmp/a:b.ass", ":=", "/tmp/a\\:b.ass"),
-        ("/tmp/it's.ass", ":=", "/tmp/it\\'s.ass"),
-        ("/tmp/back\\slash", ":=", "/tmp/back\\\\slash"),
-        ("/tmp/a b", ":=", "/tmp/a\\ b"),
-        ("filename=/x\\:y", "[],;", "filename=/x\\\\:y"),
-        ("a[0],b;c", "[],;", "a\\[0\\]\\,b\\;c"),
-    ],
-)
-def test_filter_escape(value: str, specials: str, escaped: str) -> None:
-    assert filter_escape(value, specials) == escaped
 
 
 def test_ass_filter_string(tmp_path_factory: pytest.TempPathFactory) -> None:

@@ -22,18 +22,22 @@ import pytest
 from yt_dlp.utils import DownloadError
 
 from spaceclip.config import Settings
-from spaceclip.errors import JobCancelled, SpaceClipError
-from spaceclip.services.ingest import download
-from spaceclip.services.ingest.download import (
+from spaceclip.errors import (
+    PRIVATE_NETWORK_MESSAGE,
     DownloadNetworkError,
+    JobCancelled,
     MediaTooLarge,
     MediaTooLong,
     NoMediaFound,
     NoReplay,
+    PrivateAddressRefused,
     SignInRequired,
-    download_url,
+    SpaceClipError,
+    UrlRefused,
 )
-from spaceclip.services.ingest.urlguard import PRIVATE_NETWORK_MESSAGE, PrivateAddressRefused, UrlGuard, UrlRefused
+from spaceclip.services.ingest import download
+from spaceclip.services.ingest.download import download_url
+from spaceclip.services.ingest.urlguard import UrlGuard
 
 pytestmark = pytest.mark.slow
 

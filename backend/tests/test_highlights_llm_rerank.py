@@ -6,7 +6,8 @@ import time
 
 import pytest
 
-from spaceclip.services.highlights.llm import LlmBadAnswer, LlmClient, schema_errors
+from spaceclip.errors import LlmBadAnswer
+from spaceclip.services.highlights.llm import LlmClient, schema_errors
 from spaceclip.services.highlights.rerank import (
     MAX_CLIP_CHARS,
     SUGGESTION_SCHEMA,

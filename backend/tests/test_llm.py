@@ -7,14 +7,8 @@ from typing import Any
 
 import pytest
 
-from spaceclip.services.highlights.llm import (
-    LlmBadAnswer,
-    LlmClient,
-    LlmUnavailable,
-    client_from_settings,
-    normalize_host,
-    schema_errors,
-)
+from spaceclip.errors import LlmBadAnswer, LlmUnavailable
+from spaceclip.services.highlights.llm import LlmClient, client_from_settings, normalize_host, schema_errors
 from tests.llm_server import MisbehavingLlm, RealLlm, dead_port
 
 # A hang guard, not a benchmark: every failing call must end long before this.

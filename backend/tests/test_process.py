@@ -10,11 +10,8 @@ from typing import Any
 import psutil
 import pytest
 
-from spaceclip.errors import ExternalToolError, JobCancelled
+from spaceclip.errors import ExternalToolError, JobCancelled, ProcessTimedOut, ToolFailed, ToolMissing
 from spaceclip.services.media.process import (
-    ProcessTimedOut,
-    ToolFailed,
-    ToolMissing,
     check_media_tools,
     ffmpeg_args,
     ffprobe_args,

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from spaceclip.config import Settings
-from spaceclip.services.ingest.storage import Storage, UnsafePath, sanitize_extension, sanitize_filename
+from spaceclip.errors import UnsafePath
+from spaceclip.services.ingest.storage import Storage, sanitize_extension, sanitize_filename
 
 
 @pytest.mark.parametrize(

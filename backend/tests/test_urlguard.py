@@ -12,16 +12,8 @@ import socket
 import pytest
 
 from spaceclip.config import Settings
-from spaceclip.services.ingest.urlguard import (
-    PRIVATE_NETWORK_MESSAGE,
-    AddrInfo,
-    HostNotFound,
-    PrivateAddressRefused,
-    UrlGuard,
-    UrlRefused,
-    forbidden_reason,
-    parse_numeric_ipv4,
-)
+from spaceclip.errors import PRIVATE_NETWORK_MESSAGE, HostNotFound, PrivateAddressRefused, UrlRefused
+from spaceclip.services.ingest.urlguard import AddrInfo, UrlGuard, forbidden_reason, parse_numeric_ipv4
 
 
 @pytest.mark.parametrize(

@@ -34,8 +34,9 @@ from huey.consumer import Consumer
 from spaceclip.auth.sessions import purge_expired_sessions
 from spaceclip.config import Settings, get_settings
 from spaceclip.db import Database
+from spaceclip.errors import ToolMissing
 from spaceclip.models.tables import utcnow
-from spaceclip.services.media.process import ToolMissing, check_media_tools
+from spaceclip.services.media.process import check_media_tools
 from spaceclip.tasks.queue import JobQueue
 from spaceclip.tasks.registry import end_hook
 from spaceclip.tasks.runner import JobRunner

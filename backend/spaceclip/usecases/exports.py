@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from spaceclip.config import Settings
-from spaceclip.errors import Conflict, NotFound
+from spaceclip.errors import Conflict, NotFound, UnsafePath
 from spaceclip.models.export_schemas import (
     ExportCheckPublic,
     ExportPublic,
@@ -31,7 +31,7 @@ from spaceclip.models.export_schemas import (
     StylePublic,
 )
 from spaceclip.models.tables import TERMINAL_JOB_STATUSES, Clip, Export, ExportStatus, Job, Project
-from spaceclip.services.ingest.storage import Storage, UnsafePath
+from spaceclip.services.ingest.storage import Storage
 from spaceclip.services.media.probe import MediaInfo
 from spaceclip.services.render import platforms
 from spaceclip.services.speech.transcript import Transcript

@@ -35,13 +35,11 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 
 from spaceclip.config import Settings
-from spaceclip.errors import SystemFailure
+from spaceclip.errors import LlmBadAnswer, LlmUnavailable
 
 __all__ = [
-    "LlmBadAnswer",
     "LlmClient",
     "LlmStatus",
-    "LlmUnavailable",
     "client_from_settings",
     "log_note_once",
     "normalize_host",
@@ -52,19 +50,6 @@ log = logging.getLogger(__name__)
 
 MAX_RESPONSE_BYTES = 2_000_000
 LIST_TIMEOUT_S = 10.0  # listing models is cheap; never wait the full generation timeout for it
-
-
-class LlmUnavailable(SystemFailure):
-    """The LLM cannot be used right now; highlights fall back to the built-in scorer."""
-
-    status_code = 503
-    code = "llm_unavailable"
-
-
-class LlmBadAnswer(LlmUnavailable):
-    """The server answered, but the content was not JSON following the requested schema."""
-
-    code = "llm_bad_answer"
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from spaceclip.services.highlights.llm import LlmBadAnswer, LlmClient, LlmUnavailable
+from spaceclip.errors import LlmBadAnswer, LlmUnavailable
+from spaceclip.services.highlights.llm import LlmClient
 from spaceclip.services.highlights.types import LlmSuggestion, ScoredCandidate
 
 __all__ = [

@@ -66,28 +66,27 @@ from yt_dlp.utils import DownloadCancelled, DownloadError, UnsupportedError
 
 from spaceclip.config import Settings
 from spaceclip.errors import (
-    BadRequest,
+    DownloadNetworkError,
     ExternalToolError,
     JobCancelled,
-    PayloadTooLarge,
+    MediaTooLarge,
+    MediaTooLong,
+    NoMediaFound,
+    NoReplay,
+    SignInRequired,
     SpaceClipError,
     UnsupportedMedia,
+    UrlRefused,
 )
 from spaceclip.services.ingest.storage import SOURCE_STEM, sanitize_extension
-from spaceclip.services.ingest.urlguard import AddrInfo, UrlGuard, UrlRefused
+from spaceclip.services.ingest.urlguard import AddrInfo, UrlGuard
 from spaceclip.services.media.process import ffprobe_args, run_process
 
 log = logging.getLogger(__name__)
 ytdlp_log = logging.getLogger("spaceclip.ytdlp")
 
 __all__ = [
-    "DownloadNetworkError",
     "DownloadResult",
-    "MediaTooLarge",
-    "MediaTooLong",
-    "NoMediaFound",
-    "NoReplay",
-    "SignInRequired",
     "check_url",
     "download_url",
 ]
@@ -113,36 +112,6 @@ _MAX_FILESIZE_ABORT = re.compile(r"larger than max-filesize \((\d+) bytes")
 
 
 # -- errors --------------------------------------------------------------------------------------
-
-
-class NoMediaFound(UnsupportedMedia):
-    """yt-dlp found no audio or video at the link."""
-
-    code = "no_media_found"
-
-
-class MediaTooLong(UnsupportedMedia):
-    code = "media_too_long"
-
-
-class MediaTooLarge(PayloadTooLarge):
-    code = "media_too_large"
-
-
-class NoReplay(UnsupportedMedia):
-    """An X Space that is live, upcoming, or ended without a replay."""
-
-    code = "no_replay"
-
-
-class SignInRequired(BadRequest):
-    code = "sign_in_required"
-
-
-class DownloadNetworkError(ExternalToolError):
-    """The site could not be reached or answered with an error; retrying later may work."""
-
-    code = "download_network_error"
 
 
 @dataclass(frozen=True)

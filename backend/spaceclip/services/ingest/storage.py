@@ -21,14 +21,13 @@ import unicodedata
 from pathlib import Path, PurePosixPath
 
 from spaceclip.config import Settings
-from spaceclip.errors import SystemFailure
+from spaceclip.errors import UnsafePath
 
 log = logging.getLogger(__name__)
 
 __all__ = [
     "SOURCE_STEM",
     "Storage",
-    "UnsafePath",
     "sanitize_extension",
     "sanitize_filename",
 ]
@@ -37,12 +36,6 @@ SOURCE_STEM = "source"
 MAX_FILENAME_CHARS = 255
 _ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _EXT_RE = re.compile(r"^[a-z0-9]{1,10}$")
-
-
-class UnsafePath(SystemFailure):
-    """A computed or stored path would leave the storage root: a bug or tampering, never served."""
-
-    code = "unsafe_path"
 
 
 def sanitize_filename(original: str | None) -> str | None:

@@ -41,18 +41,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from spaceclip.config import Settings
-from spaceclip.errors import BadRequest
+from spaceclip.errors import HostNotFound, PrivateAddressRefused, UrlRefused
 
 log = logging.getLogger(__name__)
 
 __all__ = [
-    "PRIVATE_NETWORK_MESSAGE",
     "AddrInfo",
-    "HostNotFound",
     "IPAddress",
-    "PrivateAddressRefused",
     "UrlGuard",
-    "UrlRefused",
     "VettedUrl",
     "forbidden_reason",
     "parse_numeric_ipv4",
@@ -67,10 +63,6 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 MAX_URL_CHARS = 4096
 FIRST_UNPRIVILEGED_PORT = 1024
 
-PRIVATE_NETWORK_MESSAGE = (
-    "This link points to a private network address, which SpaceClip refuses for safety. "
-    "Use a public link or upload the file."
-)
 
 _CGNAT = ipaddress.ip_network("100.64.0.0/10")
 _UNIQUE_LOCAL = ipaddress.ip_network("fc00::/7")
@@ -81,25 +73,6 @@ _NUMERIC_LABEL = re.compile(r"^(?:0[xX][0-9a-fA-F]*|[0-9]+)$")
 # Letters, digits, hyphen, underscore (seen in real CDN names) and dots; anything else in a host
 # (percent escapes, zone ids, spaces) is refused rather than handed to a resolver.
 _HOSTNAME = re.compile(r"^[a-z0-9_](?:[a-z0-9_.-]{0,251}[a-z0-9_])?\.?$")
-
-
-class UrlRefused(BadRequest):
-    """A link SpaceClip will not fetch; the message says why and what to do instead."""
-
-    code = "url_refused"
-
-
-class PrivateAddressRefused(UrlRefused):
-    """The link's host is, or resolves to, a non-public address."""
-
-    def __init__(self, *, detail: str | None = None) -> None:
-        super().__init__(PRIVATE_NETWORK_MESSAGE, detail=detail)
-
-
-class HostNotFound(UrlRefused):
-    """The host name does not resolve."""
-
-    code = "host_not_found"
 
 
 @dataclass(frozen=True)

@@ -21,14 +21,14 @@ from pathlib import Path
 from typing import Any
 
 from spaceclip.config import Settings
-from spaceclip.errors import UnsupportedMedia
+from spaceclip.errors import ToolFailed, UnsupportedMedia
 from spaceclip.services.media.process import (
-    ToolFailed,
     ffmpeg_args,
     ffprobe_args,
     media_input_args,
     progress_reporter,
     run_process,
+    tier_timeout,
 )
 
 log = logging.getLogger(__name__)
@@ -259,7 +259,7 @@ def probe_media(path: Path, settings: Settings, *, cancel: Callable[[], bool] | 
     """Probe ``path`` once with ffprobe; raises UnsupportedMedia when it is not readable media."""
     argv = ffprobe_args(path, "-show_format", "-show_streams", "-of", "json")
     try:
-        result = run_process(argv, timeout_s=min(settings.process_timeout_s, 300.0), cancel=cancel)
+        result = run_process(argv, timeout_s=tier_timeout(settings.process_timeout_s, "probe"), cancel=cancel)
     except ToolFailed as exc:
         if exc.returncode < 0:
             raise  # killed by a signal: not the file's fault

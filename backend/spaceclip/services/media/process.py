@@ -33,18 +33,15 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePath
-from typing import IO
+from typing import IO, Literal
 
-from spaceclip.errors import ExternalToolError, JobCancelled
+from spaceclip.errors import ExternalToolError, JobCancelled, ProcessTimedOut, ToolFailed, ToolMissing
 
 log = logging.getLogger(__name__)
 
 __all__ = [
     "ALLOWED_DEMUXERS",
     "ProcessResult",
-    "ProcessTimedOut",
-    "ToolFailed",
-    "ToolMissing",
     "check_media_tools",
     "ffmpeg_args",
     "ffprobe_args",
@@ -54,6 +51,7 @@ __all__ = [
     "progress_reporter",
     "require_tool",
     "run_process",
+    "tier_timeout",
 ]
 
 FFMPEG = "ffmpeg"
@@ -85,25 +83,6 @@ CANCEL_POLL_S = 0.5
 STDERR_TAIL_LINES = 40
 MAX_STDOUT_BYTES = 64 * 1024 * 1024
 INSTALL_HINT = "install ffmpeg: apt-get install ffmpeg (Debian/Ubuntu) or brew install ffmpeg (macOS)"
-
-
-class ToolMissing(ExternalToolError):
-    """A required program (ffmpeg, ffprobe, ...) is not installed or not on PATH."""
-
-
-class ProcessTimedOut(ExternalToolError):
-    """A process ran past its wall-clock limit and was killed with its process group."""
-
-
-class ToolFailed(ExternalToolError):
-    """A process exited non-zero (or was killed by a signal); carries its exit code and stderr tail."""
-
-    def __init__(
-        self, user_message: str, *, returncode: int, stderr_tail: tuple[str, ...], detail: str | None = None
-    ) -> None:
-        super().__init__(user_message, detail=detail)
-        self.returncode = returncode
-        self.stderr_tail = stderr_tail
 
 
 @dataclass(frozen=True)
@@ -171,6 +150,17 @@ def ffprobe_args(path: str | os.PathLike[str], *args: str, loglevel: str = "erro
 
 
 # --- tools ---------------------------------------------------------------------------------------
+
+
+#: Wall-clock tiers below the configured limit for a whole pass: a still frame or a short check,
+#: and a probe (ffprobe may read a whole file to count its packets).
+TIMEOUT_TIERS: dict[str, float] = {"still": 120.0, "probe": 300.0}
+
+
+def tier_timeout(limit_s: float, tier: Literal["still", "probe", "full"]) -> float:
+    """The wall-clock limit for a process of ``tier``: ``limit_s`` (the configured limit for a full
+    pass over a file, ``settings.process_timeout_s``) capped by the tier's own."""
+    return limit_s if tier == "full" else min(limit_s, TIMEOUT_TIERS[tier])
 
 
 def require_tool(name: str) -> str:

@@ -33,6 +33,7 @@ import numpy as np
 from PIL import ImageFont
 
 from spaceclip.errors import ValidationFailed
+from spaceclip.services.media.filters import drawtext_escape, grouped_sum
 from spaceclip.services.media.process import ffmpeg_args, file_arg, media_input_args, run_process
 from spaceclip.services.render import fonts
 
@@ -45,8 +46,6 @@ __all__ = [
     "FilterGraph",
     "Layout",
     "audiogram_graph",
-    "drawtext_escape",
-    "grouped_sum",
     "layout_for",
     "loudest_window",
     "merge_turns",
@@ -261,13 +260,6 @@ def merge_turns(
     return out
 
 
-def drawtext_escape(value: str) -> str:
-    """``value`` escaped for a drawtext option inside a filter_complex (option level, then graph level)."""
-    clean = "".join(" " if ord(c) < 32 or c == "\x7f" else c for c in value)
-    opt = re.sub(r"([\\':])", r"\\\1", clean)
-    return re.sub(r"([\\'\[\],;])", r"\\\1", opt)
-
-
 def _clip_name(name: str) -> str:
     return name if len(name) <= MAX_NAME_CHARS else name[: MAX_NAME_CHARS - 1].rstrip() + "…"
 
@@ -395,17 +387,6 @@ def _drawtext(text: str, size: int, y: int, color: str, enable: str | None = Non
     if enable is not None:
         parts.append(f"enable={drawtext_escape(enable)}")
     return "drawtext=" + ":".join(parts)
-
-
-#: Terms per parenthesised group of a sum (ffmpeg's expression parser refuses a flat sum of ~100 terms).
-EXPR_GROUP = 25
-
-
-def grouped_sum(terms: Sequence[str]) -> str:
-    """``terms`` added up in parenthesised groups of :data:`EXPR_GROUP`, nested as needed. Pure."""
-    if len(terms) <= EXPR_GROUP:
-        return "+".join(terms)
-    return grouped_sum([f"({'+'.join(terms[i : i + EXPR_GROUP])})" for i in range(0, len(terms), EXPR_GROUP)])
 
 
 def _speaker_enable(spans: Sequence[tuple[float, float]]) -> str:

@@ -30,7 +30,8 @@ from PIL import ImageFont
 
 from spaceclip.config import Settings
 from spaceclip.errors import ValidationFailed
-from spaceclip.services.media.process import ffmpeg_args, run_process
+from spaceclip.services.media.filters import GRAPH_SPECIALS, filter_escape
+from spaceclip.services.media.process import ffmpeg_args, run_process, tier_timeout
 from spaceclip.services.render import fonts
 from spaceclip.services.render.platforms import Preset, SafeArea
 from spaceclip.services.speech.transcript import Segment, Transcript, Word, to_srt, to_vtt
@@ -50,7 +51,6 @@ __all__ = [
     "clip_transcript",
     "clip_vtt",
     "clip_words",
-    "filter_escape",
     "get_caption_style",
     "line_breaks",
     "page_words",
@@ -711,17 +711,6 @@ def build_ass(
 # --- the ffmpeg filter ---------------------------------------------------------------------------
 
 
-def filter_escape(value: str, specials: str) -> str:
-    """Backslash-escape ``value`` for one level of ffmpeg's filter syntax (``av_get_token`` rules):
-    backslash, quote, whitespace and the level's ``specials`` each get a backslash. Pure."""
-    out = []
-    for ch in value:
-        if ch in "\\'" or ch in specials or ch.isspace():
-            out.append("\\")
-        out.append(ch)
-    return "".join(out)
-
-
 def ass_filter(ass_path: Path, *, font_folder: Path | None = None) -> str:
     """The ffmpeg filter that burns ``ass_path`` in with the bundled fonts (``subtitles=...:fontsdir=...``).
 
@@ -733,7 +722,7 @@ def ass_filter(ass_path: Path, *, font_folder: Path | None = None) -> str:
         f"{key}={filter_escape(str(Path(value).absolute()), ':=')}"
         for key, value in (("filename", ass_path), ("fontsdir", folder))
     )
-    return "subtitles=" + filter_escape(options, "[],;")
+    return "subtitles=" + filter_escape(options, GRAPH_SPECIALS)
 
 
 # --- SRT / VTT for a clip ------------------------------------------------------------------------
@@ -832,5 +821,5 @@ def caption_still(
             fill = ""
         vf = f"{fill}setpts=PTS+{at:.3f}/TB,format=yuv420p,{ass_filter(ass_path)}"
         argv = ffmpeg_args(*inputs, "-vf", vf, "-frames:v", "1", "-update", "1", "-y", out_png)
-        run_process(argv, timeout_s=min(settings.process_timeout_s, 120.0))
+        run_process(argv, timeout_s=tier_timeout(settings.process_timeout_s, "still"))
     return out_png

@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from spaceclip.config import Settings
-from spaceclip.errors import UnsupportedMedia, ValidationFailed
+from spaceclip.errors import ToolFailed, UnsupportedMedia, ValidationFailed
 from spaceclip.services.media.probe import MediaInfo, parse_ffprobe_json
-from spaceclip.services.media.process import ToolFailed, ffprobe_args, run_process
+from spaceclip.services.media.process import ffprobe_args, run_process, tier_timeout
 
 log = logging.getLogger(__name__)
 
@@ -425,7 +425,7 @@ def has_open_gop(packets: Sequence[Packet]) -> bool:
 def _probe(path: Path, settings: Settings, *args: str) -> dict[str, Any]:
     argv = ffprobe_args(path, *args, "-of", "json")
     try:
-        result = run_process(argv, timeout_s=min(settings.process_timeout_s, 300.0))
+        result = run_process(argv, timeout_s=tier_timeout(settings.process_timeout_s, "probe"))
     except ToolFailed as exc:
         if exc.returncode < 0:
             raise

@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Literal
 
 from spaceclip.errors import JobCancelled, ValidationFailed
+from spaceclip.services.media.filters import grouped_sum
 from spaceclip.services.media.probe import MediaInfo
 from spaceclip.services.render import faces
 from spaceclip.services.render.faces import Box
@@ -98,7 +99,6 @@ SMOOTHING = 0.45
 #: Fastest pan, in crop widths per second.
 MAX_SPEED = 1.25
 #: Terms per parenthesised group of a crop expression (ffmpeg refuses a flat sum of ~100 terms).
-EXPR_GROUP = 25
 #: Most keyframes written into one expression (the tolerance grows until the path fits).
 MAX_KEYFRAMES = 400
 
@@ -503,15 +503,7 @@ def linear_expr(points: Sequence[tuple[float, float]]) -> str:
             slope = (v1 - v0) / (t1 - t0)
             terms.append(f"gte(t,{t0:.3f})*lt(t,{t1:.3f})*({v0:.1f}+{slope:.3f}*(t-{t0:.3f}))")
     terms.append(f"gte(t,{points[-1][0]:.3f})*{points[-1][1]:.1f}")
-    return _grouped_sum(terms)
-
-
-def _grouped_sum(terms: Sequence[str]) -> str:
-    """``terms`` added up in parenthesised groups: ffmpeg's parser refuses a flat sum of about 100+ terms."""
-    if len(terms) <= EXPR_GROUP:
-        return "+".join(terms)
-    groups = [f"({'+'.join(terms[i : i + EXPR_GROUP])})" for i in range(0, len(terms), EXPR_GROUP)]
-    return _grouped_sum(groups)
+    return grouped_sum(terms)
 
 
 def position_at(plan: CropPlan, t: float) -> tuple[float, float]:

@@ -34,7 +34,7 @@ from typing import Any, Literal
 from spaceclip.config import Settings
 from spaceclip.errors import ValidationFailed
 from spaceclip.services.media.probe import MediaInfo
-from spaceclip.services.media.process import ffmpeg_args, media_input_args, progress_reporter, run_process
+from spaceclip.services.media.process import ffmpeg_args, media_input_args, progress_reporter, run_process, tier_timeout
 from spaceclip.services.render import platforms
 from spaceclip.services.render.platforms import Preset
 from spaceclip.services.speech.transcript import Segment, Transcript
@@ -408,7 +408,7 @@ def make_thumbnail(video: Path, at: float, dest: Path, settings: Settings, *, ca
         "-c:v", "png", "-f", "image2", "-y", tmp,
     )  # fmt: skip
     try:
-        run_process(argv, timeout_s=min(settings.process_timeout_s, 120.0), cancel=cancel)
+        run_process(argv, timeout_s=tier_timeout(settings.process_timeout_s, "still"), cancel=cancel)
         if not tmp.exists():
             raise ValidationFailed("The thumbnail frame could not be taken from the rendered clip. Render it again.")
         os.replace(tmp, dest)
@@ -620,7 +620,7 @@ def render_frame(
             container="image2",
             progress=False,
         )
-        run_process(argv, timeout_s=min(settings.process_timeout_s, 120.0), cancel=cancel)
+        run_process(argv, timeout_s=tier_timeout(settings.process_timeout_s, "still"), cancel=cancel)
         if not png.exists():
             raise ValidationFailed("No frame could be made at this moment of the clip. Pick another moment.")
         return png.read_bytes()
