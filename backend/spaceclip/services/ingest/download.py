@@ -75,12 +75,13 @@ from spaceclip.errors import (
     NoReplay,
     SignInRequired,
     SpaceClipError,
+    ToolFailed,
     UnsupportedMedia,
     UrlRefused,
 )
 from spaceclip.services.ingest.storage import SOURCE_STEM, sanitize_extension
 from spaceclip.services.ingest.urlguard import AddrInfo, UrlGuard
-from spaceclip.services.media.process import ffprobe_args, run_process
+from spaceclip.services.media.probe import ffprobe_json
 
 log = logging.getLogger(__name__)
 ytdlp_log = logging.getLogger("spaceclip.ytdlp")
@@ -737,16 +738,16 @@ def _remove_stale_temp_dirs(dest_dir: Path) -> None:
 def _probe_duration(path: Path, cancel: CancelFn | None) -> float | None:
     """The container's duration in seconds, or None when ffprobe cannot read it as allowed media.
 
-    Goes through :mod:`spaceclip.services.media.process` (local files only, allow-listed demuxers, so a
-    playlist or a page disguised as media is not opened).
+    Goes through :func:`~spaceclip.services.media.probe.ffprobe_json` (local files only, allow-listed
+    demuxers, so a playlist or a page disguised as media is not opened).
     """
-    argv = ffprobe_args(path, "-show_entries", "format=duration", "-of", "default=noprint_wrappers=1:nokey=1")
-    done = run_process(argv, timeout_s=PROBE_TIMEOUT_S, cancel=cancel, check=False)
-    if done.returncode != 0:
-        log.info("ffprobe rejected %s: %s", path.name, " | ".join(done.stderr_tail[-2:]))
+    try:
+        data = ffprobe_json(path, "-show_entries", "format=duration", timeout_s=PROBE_TIMEOUT_S, cancel=cancel)
+    except (ToolFailed, UnsupportedMedia) as exc:
+        log.info("ffprobe rejected %s: %s", path.name, exc)
         return None
     try:
-        duration = float(done.stdout_text.strip().splitlines()[0])
-    except (ValueError, IndexError):
+        duration = float((data.get("format") or {})["duration"])
+    except (KeyError, TypeError, ValueError):
         return None
     return duration if duration > 0 else None

@@ -41,6 +41,7 @@ __all__ = [
     "MediaInfo",
     "VideoStream",
     "extract_audio",
+    "ffprobe_json",
     "inspect_media",
     "probe_media",
     "validate_media",
@@ -255,20 +256,33 @@ def _probe_failure_message(tail: tuple[str, ...], path: Path | None = None) -> s
     )
 
 
+def ffprobe_json(path: Path, *args: str, timeout_s: float, cancel: Callable[[], bool] | None = None) -> dict[str, Any]:
+    """Run ffprobe on ``path`` with ``args`` and JSON output; the one place ffprobe is run.
+
+    Raises :class:`~spaceclip.errors.ToolFailed` when ffprobe refuses the file (the caller says what
+    that means for the user) and :class:`~spaceclip.errors.UnsupportedMedia` when its output is not
+    JSON.
+    """
+    result = run_process(ffprobe_args(path, *args, "-of", "json"), timeout_s=timeout_s, cancel=cancel)
+    try:
+        data = json.loads(result.stdout_text or "{}")
+    except json.JSONDecodeError as exc:
+        raise UnsupportedMedia(_probe_failure_message(())) from exc
+    if not isinstance(data, dict):
+        raise UnsupportedMedia(_probe_failure_message(()))
+    return data
+
+
 def probe_media(path: Path, settings: Settings, *, cancel: Callable[[], bool] | None = None) -> MediaInfo:
     """Probe ``path`` once with ffprobe; raises UnsupportedMedia when it is not readable media."""
-    argv = ffprobe_args(path, "-show_format", "-show_streams", "-of", "json")
+    timeout_s = tier_timeout(settings.process_timeout_s, "probe")
     try:
-        result = run_process(argv, timeout_s=tier_timeout(settings.process_timeout_s, "probe"), cancel=cancel)
+        data = ffprobe_json(path, "-show_format", "-show_streams", timeout_s=timeout_s, cancel=cancel)
     except ToolFailed as exc:
         if exc.returncode < 0:
             raise  # killed by a signal: not the file's fault
         log.info("ffprobe rejected %s: %s", path.name, " | ".join(exc.stderr_tail))
         raise UnsupportedMedia(_probe_failure_message(exc.stderr_tail, path)) from exc
-    try:
-        data = json.loads(result.stdout_text or "{}")
-    except json.JSONDecodeError as exc:
-        raise UnsupportedMedia(_probe_failure_message(())) from exc
     return parse_ffprobe_json(data, size_bytes=path.stat().st_size)
 
 

@@ -14,7 +14,6 @@ whether it meets the preset, in words a creator understands.
 from __future__ import annotations
 
 import itertools
-import json
 import logging
 import math
 import struct
@@ -26,8 +25,8 @@ from typing import Any
 
 from spaceclip.config import Settings
 from spaceclip.errors import ToolFailed, UnsupportedMedia, ValidationFailed
-from spaceclip.services.media.probe import MediaInfo, parse_ffprobe_json
-from spaceclip.services.media.process import ffprobe_args, run_process, tier_timeout
+from spaceclip.services.media.probe import MediaInfo, ffprobe_json, parse_ffprobe_json
+from spaceclip.services.media.process import tier_timeout
 
 log = logging.getLogger(__name__)
 
@@ -423,17 +422,14 @@ def has_open_gop(packets: Sequence[Packet]) -> bool:
 
 
 def _probe(path: Path, settings: Settings, *args: str) -> dict[str, Any]:
-    argv = ffprobe_args(path, *args, "-of", "json")
     try:
-        result = run_process(argv, timeout_s=tier_timeout(settings.process_timeout_s, "probe"))
+        return ffprobe_json(path, *args, timeout_s=tier_timeout(settings.process_timeout_s, "probe"))
     except ToolFailed as exc:
         if exc.returncode < 0:
             raise
         raise UnsupportedMedia(
             "The rendered file could not be read back, so it cannot be checked. Render the clip again."
         ) from exc
-    data: dict[str, Any] = json.loads(result.stdout_text or "{}")
-    return data
 
 
 def _video_packets(path: Path, settings: Settings) -> list[Packet]:
