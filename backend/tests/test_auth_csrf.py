@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from spaceclip.auth.deps import AuthDep
+from spaceclip.api.deps import AuthDep
 from spaceclip.config import Settings
 from spaceclip.db import Database
 from spaceclip.models.tables import Job, LoginAttempt, Project, User, UserSession

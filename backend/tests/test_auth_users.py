@@ -6,9 +6,10 @@ import pytest
 from sqlalchemy import func, select
 
 from spaceclip.auth.passwords import verify_password
-from spaceclip.auth.users import check_password_policy, create_user, get_user_by_email, normalize_email
+from spaceclip.auth.users import create_user, get_user_by_email, normalize_email
 from spaceclip.db import Database
 from spaceclip.errors import Conflict, ValidationFailed
+from spaceclip.models.account_rules import check_password_policy
 from spaceclip.models.tables import User
 
 

@@ -6,18 +6,16 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response, status
 
-from spaceclip.api.deps import DbSession, SettingsDep
+from spaceclip.api.deps import AuthDep, DbSession, SettingsDep, client_ip, token_from
 from spaceclip.auth.cookies import clear_session_cookie, set_session_cookie
 from spaceclip.auth.csrf import check_origin, check_signin_origin
-from spaceclip.auth.deps import AuthDep, client_ip, token_from
 from spaceclip.auth.sessions import (
     IssuedSession,
     list_sessions,
-    resolve_session,
     revoke_all_sessions,
     revoke_session,
 )
-from spaceclip.auth.signin import ClientInfo, change_password, log_in, register
+from spaceclip.auth.signin import ClientInfo, change_password, log_in, log_out, register
 from spaceclip.config import Settings
 from spaceclip.errors import NotFound
 from spaceclip.models.auth_schemas import (
@@ -75,10 +73,7 @@ def post_logout(request: Request, db: DbSession, settings: SettingsDep) -> Respo
     token, via_cookie = token_from(request, settings.session_cookie_name)
     if via_cookie:  # also enforced by CsrfGuard; repeated here because logout is unauthenticated
         check_origin(request, settings)
-    row = resolve_session(db, token, settings) if token else None
-    if row is not None:
-        db.delete(row)
-    db.commit()
+    log_out(db, settings, token)
     response = Response(status_code=status.HTTP_204_NO_CONTENT)
     clear_session_cookie(response, request, settings)
     return response
@@ -90,7 +85,6 @@ def post_logout_all(
 ) -> SessionsRevoked:
     """Sign out every session of this account, this one included."""
     revoked = revoke_all_sessions(db, auth.user.id)
-    db.commit()
     clear_session_cookie(response, request, settings)
     return SessionsRevoked(revoked=revoked)
 
@@ -114,7 +108,6 @@ def delete_session(session_id: str, auth: AuthDep, request: Request, db: DbSessi
     """Sign out one of this account's sessions (another account's id gives 404)."""
     if not revoke_session(db, session_id, auth.user.id):
         raise NotFound("No such session. It may have been signed out already; reload the list.")
-    db.commit()
     response = Response(status_code=status.HTTP_204_NO_CONTENT)
     if session_id == auth.session.id:
         clear_session_cookie(response, request, settings)

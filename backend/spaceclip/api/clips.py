@@ -7,8 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import FileResponse
 
-from spaceclip.api.deps import DbSession, SettingsDep
-from spaceclip.auth.deps import CurrentUser
+from spaceclip.api.deps import CurrentUser, DbSession, SettingsDep
 from spaceclip.errors import NotFound
 from spaceclip.models.clip_schemas import ClipCreate, ClipPublic, ClipUpdate, WaveformPublic
 from spaceclip.models.tables import Clip
@@ -87,7 +86,6 @@ def list_clips(project_id: str, user: CurrentUser, db: DbSession) -> list[ClipPu
 def create_clip(project_id: str, body: ClipCreate, user: CurrentUser, db: DbSession) -> ClipPublic:
     """Make a clip from a range; its edges snap to words, its length is checked against the platform."""
     clip = clips.create_clip(db, user.id, project_id, **body.model_dump())
-    db.commit()
     return clip_public(clip)
 
 
@@ -102,7 +100,6 @@ def update_clip(clip_id: str, body: ClipUpdate, user: CurrentUser, db: DbSession
     """Change a clip's range, title or styles; send the `version` you edited (stale → 409)."""
     changes = body.model_dump(exclude_unset=True, exclude={"version"})
     clip = clips.update_clip(db, user.id, clip_id, changes, expected_version=body.version)
-    db.commit()
     return clip_public(clip)
 
 
@@ -110,7 +107,6 @@ def update_clip(clip_id: str, body: ClipUpdate, user: CurrentUser, db: DbSession
 def delete_clip(clip_id: str, user: CurrentUser, db: DbSession) -> Response:
     """Delete a clip and its exports."""
     clips.delete_clip(db, user.id, clip_id)
-    db.commit()
     return Response(status_code=204)
 
 

@@ -13,8 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import FileResponse
 
-from spaceclip.api.deps import DbSession, QueueDep, SettingsDep
-from spaceclip.auth.deps import CurrentUser
+from spaceclip.api.deps import CurrentUser, DbSession, QueueDep, SettingsDep
 from spaceclip.models.export_schemas import ExportCreate, ExportCreated, ExportPublic, RenderOptions
 from spaceclip.models.schemas import JobPublic
 from spaceclip.usecases import exports
@@ -42,7 +41,6 @@ def create_export(
 ) -> ExportCreated:
     """Render the clip for a platform; answers 202 with the export and its render job."""
     export, job = exports.create_export(db, user.id, clip_id, body.platform, settings, audiogram=body.audiogram)
-    db.commit()
     queue.enqueue(job.id)
     return ExportCreated(export=export_public(export), job=JobPublic.model_validate(job))
 

@@ -22,5 +22,4 @@ class Health(BaseModel):
 def get_health(db: DbSession) -> Health:
     """Report that the API is up and the database answers."""
     db.execute(text("SELECT 1"))
-    db.commit()
     return Health(status="ok", version=__version__, database=db.get_bind().dialect.name)

@@ -5,8 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from spaceclip.api.clips import clip_public
-from spaceclip.api.deps import DbSession, QueueDep, SettingsDep
-from spaceclip.auth.deps import CurrentUser
+from spaceclip.api.deps import CurrentUser, DbSession, QueueDep, SettingsDep
 from spaceclip.models.clip_schemas import ClipPublic
 from spaceclip.models.highlight_schemas import (
     FeedbackUpdate,
@@ -58,7 +57,6 @@ def find_highlights(
     """Look for more highlights (in a range, with other lengths); new ones are appended as a batch."""
     project = get_project(db, user.id, project_id)
     job = highlight_store.start_find_highlights(db, project, settings, body.model_dump())
-    db.commit()
     queue.enqueue(job.id)
     return JobPublic.model_validate(job)
 
@@ -67,7 +65,6 @@ def find_highlights(
 def set_feedback(highlight_id: str, body: FeedbackUpdate, user: CurrentUser, db: DbSession) -> HighlightPublic:
     """Store your thumbs up (1), down (-1) or none (0) for a highlight."""
     row = highlight_store.set_feedback(db, user.id, highlight_id, body.value)
-    db.commit()
     return highlight_public(row, highlight_store.speaker_names(db, row.project_id))
 
 
@@ -76,5 +73,4 @@ def make_clip(highlight_id: str, body: HighlightClipCreate, user: CurrentUser, d
     """Turn a highlight into a clip (snapped to words, titled after the highlight)."""
     row = highlight_store.get_highlight(db, user.id, highlight_id)
     clip = clip_from_highlight(db, user.id, row, platform=body.platform)
-    db.commit()
     return clip_public(clip)

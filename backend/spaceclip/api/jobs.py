@@ -9,13 +9,11 @@ import anyio
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 
-from spaceclip.api.deps import DatabaseDep, DbSession
-from spaceclip.auth.deps import CurrentUser
+from spaceclip.api.deps import CurrentUser, DatabaseDep, DbSession
 from spaceclip.db import Database
 from spaceclip.errors import NotFound
 from spaceclip.models.schemas import JobPublic
 from spaceclip.models.tables import TERMINAL_JOB_STATUSES
-from spaceclip.tasks.registry import end_hook
 from spaceclip.usecases.jobs import cancel_job, get_job_for_owner
 
 router = APIRouter(prefix="/api/jobs", tags=["jobs"])
@@ -34,10 +32,7 @@ def get_job(job_id: str, user: CurrentUser, db: DbSession) -> JobPublic:
 def cancel(job_id: str, user: CurrentUser, db: DbSession) -> JobPublic:
     """Cancel a job: a queued job is cancelled at once, a running one stops within seconds."""
     job = get_job_for_owner(db, job_id, user.id)
-    job = cancel_job(db, job, on_end=end_hook(job.kind))
-    public = JobPublic.model_validate(job)
-    db.commit()
-    return public
+    return JobPublic.model_validate(cancel_job(db, job))
 
 
 def _load(database: Database, job_id: str, owner_id: str) -> JobPublic:

@@ -7,8 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from spaceclip.api.deps import DbSession, QueueDep, SettingsDep
-from spaceclip.auth.deps import CurrentUser
+from spaceclip.api.deps import CurrentUser, DbSession, QueueDep, SettingsDep
 from spaceclip.models.schemas import (
     JobPublic,
     ProjectCreated,

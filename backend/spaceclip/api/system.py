@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from spaceclip.api.deps import SettingsDep
-from spaceclip.auth.deps import CurrentUser
+from spaceclip.api.deps import CurrentUser, SettingsDep
 from spaceclip.models.system_schemas import LimitsPublic, LlmStatusPublic
 from spaceclip.services.highlights.llm import client_from_settings
 from spaceclip.usecases.ingest import too_large

@@ -8,8 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from spaceclip.api.deps import DbSession, QueueDep, SettingsDep
-from spaceclip.auth.deps import CurrentUser
+from spaceclip.api.deps import CurrentUser, DbSession, QueueDep, SettingsDep
 from spaceclip.models.schemas import JobPublic
 from spaceclip.models.tables import Segment as SegmentRow
 from spaceclip.models.tables import Speaker as SpeakerRow
@@ -72,7 +71,6 @@ def analyze_project(
     """Start (or retry) the analysis: transcript and speakers. Answers 202 with the queued job."""
     project = get_project(db, user.id, project_id)
     job = start_analysis(db, project, settings, num_speakers=body.num_speakers)
-    db.commit()
     queue.enqueue(job.id)
     return JobPublic.model_validate(job)
 
@@ -130,7 +128,6 @@ def rename_speaker(
     """Rename a speaker; the name appears in every later export."""
     get_project(db, user.id, project_id)
     row = transcript_store.rename_speaker(db, project_id, speaker_id, body.name)
-    db.commit()
     return _speaker_public(row)
 
 
@@ -141,6 +138,5 @@ def edit_segment(
     """Correct a segment's text (word times are re-fitted); stale versions give 409."""
     get_project(db, user.id, project_id)
     row = transcript_store.edit_segment(db, project_id, segment_id, body.text, expected_version=body.version)
-    db.commit()
     speaker = db.query(SpeakerRow).filter_by(project_id=project_id, label=row.speaker_label).first()
     return _segment_public(row, {row.speaker_label: speaker.display_name} if speaker else {})

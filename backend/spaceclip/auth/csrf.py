@@ -5,7 +5,7 @@ Three layers:
 * :class:`CsrfGuard`, an ASGI middleware in front of every ``/api`` route: a state-changing request
   that carries the session cookie and no ``Authorization`` header needs a same-origin ``Origin``.
   It covers routes added later even if they forget the check.
-* :func:`spaceclip.auth.deps.get_auth` repeats the check for cookie-authenticated writes.
+* :func:`spaceclip.api.deps.get_auth` repeats the check for cookie-authenticated writes.
 * :func:`check_signin_origin` for log-in and register, which run before there is a session: a
   foreign ``Origin`` is refused (login CSRF would sign the victim into the attacker's account); a
   missing one is allowed only without a session cookie, so scripts can sign in.

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from spaceclip.config import Settings
+from spaceclip.db import transactional
 from spaceclip.models.tables import User, UserSession, utcnow
 
 TOKEN_BYTES = 32
@@ -63,6 +64,7 @@ def is_expired(row: UserSession, settings: Settings, now: datetime) -> bool:
     return now - row.last_seen_at > timedelta(hours=settings.session_idle_hours)
 
 
+@transactional
 def resolve_session(db: Session, token: str, settings: Settings) -> UserSession | None:
     """The live session for ``token``, or None. Expired rows are deleted on sight.
 
@@ -71,7 +73,9 @@ def resolve_session(db: Session, token: str, settings: Settings) -> UserSession 
     if not token or len(token) > 512:
         return None
     digest = hash_token(token)
-    row = db.scalars(select(UserSession).where(UserSession.token_hash == digest)).first()
+    # The user is loaded with the session, so reading it after the commit needs no new transaction.
+    stmt = select(UserSession).options(joinedload(UserSession.user)).where(UserSession.token_hash == digest)
+    row = db.scalars(stmt).first()
     if row is None or not hmac.compare_digest(row.token_hash, digest):
         return None
     now = utcnow()
@@ -85,12 +89,14 @@ def resolve_session(db: Session, token: str, settings: Settings) -> UserSession 
     return row
 
 
+@transactional
 def revoke_session(db: Session, session_id: str, user_id: str) -> bool:
     """Delete one of ``user_id``'s sessions; False when it does not exist or is not theirs."""
     result = db.execute(delete(UserSession).where(UserSession.id == session_id, UserSession.user_id == user_id))
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
+@transactional
 def revoke_all_sessions(db: Session, user_id: str, *, except_id: str | None = None) -> int:
     """Delete every session of ``user_id`` (but ``except_id``); returns how many."""
     stmt = delete(UserSession).where(UserSession.user_id == user_id)

@@ -17,14 +17,15 @@ from spaceclip.auth.sessions import rotate_token as rotate_session_token
 from spaceclip.auth.users import (
     canonical_email,
     check_credentials,
-    check_password_policy,
     create_user,
     get_user_by_email,
     set_password,
     upgrade_hash_if_needed,
 )
 from spaceclip.config import Settings
+from spaceclip.db import transactional
 from spaceclip.errors import BadRequest, Conflict, Forbidden, NotAuthenticated
+from spaceclip.models.account_rules import check_password_policy
 from spaceclip.models.tables import User, UserSession
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,7 @@ class ClientInfo:
     previous_token: str | None = None  # a session cookie already sent; replaced by the new one
 
 
+@transactional
 def log_in(db: Session, settings: Settings, email: str, password: str, client: ClientInfo) -> IssuedSession:
     """Check the password and open a new session (committed).
 
@@ -64,11 +66,11 @@ def log_in(db: Session, settings: Settings, email: str, password: str, client: C
     upgrade_hash_if_needed(user, password)
     throttle.clear(db, keys[1])
     issued = _open_session(db, settings, user, client)
-    db.commit()
     log.info("User %s signed in (session %s)", user.id, issued.session.id)
     return issued
 
 
+@transactional
 def register(
     db: Session, settings: Settings, email: str, password: str, display_name: str, client: ClientInfo
 ) -> IssuedSession:
@@ -95,11 +97,10 @@ def register(
         throttle.record_failure(db, keys)
         db.commit()
         raise
-    issued = _open_session(db, settings, user, client)
-    db.commit()
-    return issued
+    return _open_session(db, settings, user, client)
 
 
+@transactional
 def change_password(db: Session, settings: Settings, session: UserSession, current: str, new: str, ip: str) -> str:
     """Set a new password, sign out every other session and give this one a new token (committed).
 
@@ -123,9 +124,16 @@ def change_password(db: Session, settings: Settings, session: UserSession, curre
     set_password(user, new)
     revoked = revoke_all_sessions(db, user.id, except_id=session.id)
     token = rotate_session_token(db, session)
-    db.commit()
     log.info("User %s changed the password; %d other session(s) signed out", user.id, revoked)
     return token
+
+
+@transactional
+def log_out(db: Session, settings: Settings, token: str | None) -> None:
+    """Delete the session of ``token``, if it is live; safe to repeat."""
+    row = resolve_session(db, token, settings) if token else None
+    if row is not None:
+        db.delete(row)
 
 
 def _open_session(db: Session, settings: Settings, user: User, client: ClientInfo) -> IssuedSession:

@@ -15,20 +15,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from spaceclip.auth.passwords import (
-    MAX_PASSWORD_LENGTH,
-    MIN_PASSWORD_LENGTH,
     hash_password,
     needs_rehash,
     verify_dummy,
     verify_password,
 )
 from spaceclip.errors import Conflict, ValidationFailed
+from spaceclip.models.account_rules import MAX_DISPLAY_NAME_LENGTH, MAX_EMAIL_LENGTH, check_password_policy
 from spaceclip.models.tables import User, utcnow
 
 log = logging.getLogger(__name__)
 
-MAX_EMAIL_LENGTH = 320
-MAX_DISPLAY_NAME_LENGTH = 200
 
 # One "@", something on both sides, no whitespace. Deliverability is not checked: SpaceClip sends
 # no mail, and self-hosted installs use addresses such as admin@localhost.
@@ -55,23 +52,6 @@ def normalize_email(email: str) -> str:
     if len(value) > MAX_EMAIL_LENGTH or not _EMAIL_RE.fullmatch(value) or not value.isprintable():
         raise ValidationFailed(f"{value[:80]!r} is not an e-mail address. Enter an address such as name@example.com.")
     return value
-
-
-def check_password_policy(password: str) -> None:
-    """Enforce the password length (8 to 256 characters).
-
-    Raises:
-        ValidationFailed: the password is too short or too long; the message says the limits.
-    """
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationFailed(
-            f"The password is too short ({len(password)} characters). Use at least "
-            f"{MIN_PASSWORD_LENGTH} characters; a few unrelated words make a good one."
-        )
-    if len(password) > MAX_PASSWORD_LENGTH:
-        raise ValidationFailed(
-            f"The password is too long ({len(password)} characters). Use at most {MAX_PASSWORD_LENGTH} characters."
-        )
 
 
 def clean_display_name(display_name: str, email: str) -> str:

@@ -7,9 +7,14 @@ from datetime import datetime
 from pydantic import BaseModel, Field, field_validator
 from pydantic.config import JsonDict
 
-from spaceclip.auth.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
-from spaceclip.auth.users import MAX_DISPLAY_NAME_LENGTH, MAX_EMAIL_LENGTH, check_password_policy
 from spaceclip.errors import ValidationFailed
+from spaceclip.models.account_rules import (
+    MAX_DISPLAY_NAME_LENGTH,
+    MAX_EMAIL_LENGTH,
+    MAX_PASSWORD_LENGTH,
+    MIN_PASSWORD_LENGTH,
+    check_password_policy,
+)
 from spaceclip.models.schemas import SessionPublic, UserPublic
 
 # The policy is enforced by check_password_policy (one place, shared with the CLI) so the error

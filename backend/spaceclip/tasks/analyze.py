@@ -10,10 +10,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from spaceclip.errors import JobCancelled
-from spaceclip.models.tables import Job, Project, ProjectStatus
+from spaceclip.models.tables import Project, ProjectStatus
 from spaceclip.services.analysis import AnalysisResult, analyze_media, find_media_highlights
 from spaceclip.services.highlights.types import HighlightResult
 from spaceclip.services.ingest.storage import Storage
@@ -135,12 +133,4 @@ def _highlights(ctx: JobContext, result: AnalysisResult, start: float) -> tuple[
     return found, ""
 
 
-def on_end(db: Session, job: Job, message: str) -> None:
-    """A failed or cancelled analysis leaves the project failed with the reason, ready to retry."""
-    project = db.get(Project, job.project_id)
-    if project is not None:
-        project.status = ProjectStatus.FAILED
-        project.error = message
-
-
-TASK = TaskSpec(run=run, on_end=on_end)
+TASK = TaskSpec(run=run)

@@ -14,10 +14,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from spaceclip.errors import NotFound, UnsupportedMedia
-from spaceclip.models.tables import Job, Project, ProjectStatus
+from spaceclip.models.tables import Project, ProjectStatus
 from spaceclip.services.ingest.storage import Storage
 from spaceclip.services.media.probe import ExtractedAudio, MediaInfo, extract_audio, inspect_media
 from spaceclip.tasks.registry import TaskSpec
@@ -25,7 +23,7 @@ from spaceclip.tasks.runner import JobContext
 
 log = logging.getLogger(__name__)
 
-__all__ = ["AUDIO_NAME", "TASK", "mark_project_failed", "probe_project"]
+__all__ = ["AUDIO_NAME", "TASK", "probe_project"]
 
 AUDIO_NAME = "audio.wav"
 PROBE_SHARE = 0.05  # of this stage's progress range, for ffprobe + validation
@@ -90,13 +88,4 @@ def run(ctx: JobContext) -> dict[str, Any]:
     return result
 
 
-def mark_project_failed(db: Session, job: Job, message: str) -> None:
-    """``on_end`` hook: the project shows the job's failure (or cancellation) message."""
-    project = db.get(Project, job.project_id, with_for_update=True)
-    if project is None:
-        return
-    project.status = ProjectStatus.FAILED
-    project.error = message
-
-
-TASK = TaskSpec(run=run, on_end=mark_project_failed)
+TASK = TaskSpec(run=run)

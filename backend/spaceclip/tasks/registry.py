@@ -1,7 +1,7 @@
 """Which code runs a job of each kind.
 
 By convention a job of kind ``"<kind>"`` is run by the module ``spaceclip.tasks.<kind>``, which
-defines ``TASK = TaskSpec(run=..., on_end=...)``. Adding a kind means adding one module; nothing
+defines ``TASK = TaskSpec(run=...)``. Adding a kind means adding one module; nothing
 else needs editing. Kinds are written by the server, but they are still checked against a strict
 pattern before anything is imported.
 """
@@ -15,12 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from spaceclip.usecases.jobs import EndHook
-
 if TYPE_CHECKING:
     from spaceclip.tasks.runner import JobContext
 
-__all__ = ["TaskSpec", "UnknownJobKind", "end_hook", "get_task", "register"]
+__all__ = ["TaskSpec", "UnknownJobKind", "get_task", "register"]
 
 _KIND_RE = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 _REGISTRY: dict[str, TaskSpec] = {}
@@ -38,12 +36,13 @@ class TaskSpec:
     Attributes:
         run: does the work; returns the job's ``result`` (a JSON-ready dict) or None. It may call
             ``ctx.finishing(...)`` to commit its final writes together with the job's success.
-        on_end: called in the transaction that marks the job failed or cancelled, with the message
-            shown to the user (e.g. to set ``project.status = "failed"``).
+
+    What a failed or cancelled job leaves on its project or export is not the task's business but
+    the use cases' (:mod:`spaceclip.usecases.job_ends`): the owner's cancel and the stale-job
+    maintenance end jobs too, without running any task code.
     """
 
     run: Callable[[JobContext], dict[str, Any] | None]
-    on_end: EndHook | None = None
 
 
 def register(kind: str, spec: TaskSpec) -> None:
@@ -74,11 +73,3 @@ def get_task(kind: str) -> TaskSpec:
     with _LOCK:
         _REGISTRY.setdefault(kind, spec)
     return spec
-
-
-def end_hook(kind: str) -> EndHook | None:
-    """The kind's ``on_end`` hook, or None when the kind is unknown or has none."""
-    try:
-        return get_task(kind).on_end
-    except UnknownJobKind:
-        return None

@@ -13,10 +13,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from spaceclip.errors import Conflict
-from spaceclip.models.tables import Export, ExportStatus, Job, Project
+from spaceclip.models.tables import Export, ExportStatus, Project
 from spaceclip.services.analysis import AUDIO_NAME
 from spaceclip.services.ingest.storage import Storage
 from spaceclip.services.media.probe import MediaInfo
@@ -110,13 +108,4 @@ def run(ctx: JobContext) -> dict[str, Any]:
     return summary
 
 
-def on_end(db: Session, job: Job, message: str) -> None:
-    """A failed or cancelled render leaves its export failed with the reason."""
-    export_id = (job.params or {}).get("export_id")
-    export = db.get(Export, export_id) if export_id else None
-    if export is not None:
-        export.status = ExportStatus.FAILED
-        export.error = message
-
-
-TASK = TaskSpec(run=run, on_end=on_end)
+TASK = TaskSpec(run=run)

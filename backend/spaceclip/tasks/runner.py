@@ -291,7 +291,6 @@ class JobRunner:
                 status,
                 message=message,
                 error=error,
-                on_end=spec.on_end if spec else None,
             )
         if not done:
             log.warning("Job %s: could not record %s; another worker owns it now", ctx.job_id, status)

@@ -38,7 +38,6 @@ from spaceclip.errors import ToolMissing
 from spaceclip.models.tables import utcnow
 from spaceclip.services.media.process import check_media_tools
 from spaceclip.tasks.queue import JobQueue
-from spaceclip.tasks.registry import end_hook
 from spaceclip.tasks.runner import JobRunner
 from spaceclip.usecases import jobs as job_service
 
@@ -165,7 +164,7 @@ class Worker:
         with self.database.session() as db:
             for job in job_service.stale_running_jobs(db, cutoff):
                 if job.attempts >= job.max_attempts:
-                    if job_service.fail_stale_job(db, job, cutoff, end_hook(job.kind)):
+                    if job_service.fail_stale_job(db, job, cutoff):
                         log.warning("Job %s: worker died on its last attempt; failed", job.id)
                 elif job_service.requeue_stale_job(db, job, cutoff):
                     log.warning("Job %s: worker %s stopped sending heartbeats; re-queued", job.id, job.worker_id)

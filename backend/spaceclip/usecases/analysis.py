@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from spaceclip.config import Settings
+from spaceclip.db import transactional
 from spaceclip.errors import Conflict
 from spaceclip.models.tables import TERMINAL_JOB_STATUSES, Job, Project, ProjectStatus
 from spaceclip.usecases.jobs import create_job
@@ -13,6 +14,7 @@ from spaceclip.usecases.jobs import create_job
 ANALYZE_JOB = "analyze"
 
 
+@transactional
 def start_analysis(db: Session, project: Project, settings: Settings, *, num_speakers: int | None = None) -> Job:
     """Queue an ``analyze`` job for ``project`` (commit, then enqueue the returned job).
 

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from spaceclip.db import transactional
 from spaceclip.errors import Conflict, NotFound, ValidationFailed
 from spaceclip.models.tables import Clip, Highlight, Project
 from spaceclip.models.tables import Segment as SegmentRow
@@ -215,6 +216,7 @@ def _clean_title(title: str | None) -> str | None:
     return cleaned
 
 
+@transactional
 def create_clip(
     db: Session,
     owner_id: str,
@@ -261,6 +263,7 @@ def create_clip(
     return clip
 
 
+@transactional
 def clip_from_highlight(db: Session, owner_id: str, highlight: Highlight, *, platform: str | None = None) -> Clip:
     """A clip of ``highlight``'s range, titled after it (the highlight must be the owner's)."""
     return create_clip(
@@ -274,6 +277,7 @@ def clip_from_highlight(db: Session, owner_id: str, highlight: Highlight, *, pla
     )
 
 
+@transactional
 def update_clip(db: Session, owner_id: str, clip_id: str, changes: dict[str, Any], *, expected_version: int) -> Clip:
     """Apply ``changes`` (start, end, title, caption_style, audiogram_style, speaker_colors, platform).
 
@@ -315,6 +319,7 @@ def update_clip(db: Session, owner_id: str, clip_id: str, changes: dict[str, Any
     return clip
 
 
+@transactional
 def delete_clip(db: Session, owner_id: str, clip_id: str) -> None:
     """Delete the owner's clip (its exports go with it)."""
     clip = get_clip(db, owner_id, clip_id)

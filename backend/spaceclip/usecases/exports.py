@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from spaceclip.config import Settings
+from spaceclip.db import transaction, transactional
 from spaceclip.errors import Conflict, NotFound, UnsafePath
 from spaceclip.models.export_schemas import (
     ExportCheckPublic,
@@ -131,6 +132,7 @@ def _get_clip(db: Session, owner_id: str, clip_id: str) -> Clip:
     return get_clip(db, owner_id, clip_id)
 
 
+@transactional
 def create_export(
     db: Session, owner_id: str, clip_id: str, platform: str, settings: Settings, *, audiogram: bool = False
 ) -> tuple[Export, Job]:
@@ -185,17 +187,15 @@ def get_export(db: Session, owner_id: str, export_id: str) -> Export:
 
 
 def delete_export(db: Session, owner_id: str, export_id: str, settings: Settings) -> None:
-    """Cancel the export's render if it still runs, delete its files and its row (commits)."""
-    from spaceclip.tasks.registry import end_hook
-
-    export = get_export(db, owner_id, export_id)
-    if export.job_id is not None:
-        job = db.get(Job, export.job_id)
-        if job is not None and job.status not in TERMINAL_JOB_STATUSES:
-            cancel_job(db, job, on_end=end_hook(job.kind))
-    folder = export_dir(Storage(settings), export.project_id, export.id)
-    db.delete(export)
-    db.commit()
+    """Cancel the export's render if it still runs, delete its row (committed), then its files."""
+    with transaction(db):
+        export = get_export(db, owner_id, export_id)
+        if export.job_id is not None:
+            job = db.get(Job, export.job_id)
+            if job is not None and job.status not in TERMINAL_JOB_STATUSES:
+                cancel_job(db, job)
+        folder = export_dir(Storage(settings), export.project_id, export.id)
+        db.delete(export)
     # A render still finishing finds the row gone and removes what it wrote (tasks/render.py).
     if folder.exists():
         shutil.rmtree(folder)

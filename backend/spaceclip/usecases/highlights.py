@@ -17,6 +17,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from spaceclip.config import Settings
+from spaceclip.db import transactional
 from spaceclip.errors import Conflict, NotFound, ValidationFailed
 from spaceclip.models.tables import TERMINAL_JOB_STATUSES, Job, Project
 from spaceclip.models.tables import Highlight as HighlightRow
@@ -171,6 +172,7 @@ def get_highlight(db: Session, owner_id: str, highlight_id: str) -> HighlightRow
     return row
 
 
+@transactional
 def set_feedback(db: Session, owner_id: str, highlight_id: str, value: int) -> HighlightRow:
     """Store the owner's thumbs for a highlight: -1 (down), 0 (none) or 1 (up)."""
     if value not in (-1, 0, 1):
@@ -239,6 +241,7 @@ def options_from_params(params: Mapping[str, Any], preset: LengthLimits | None) 
     )
 
 
+@transactional
 def start_find_highlights(db: Session, project: Project, settings: Settings, params: Mapping[str, Any]) -> Job:
     """Queue a ``highlights`` job that appends a new batch (commit, then enqueue the returned job).
 

@@ -15,7 +15,6 @@ States::
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,11 +23,12 @@ from sqlalchemy import CursorResult, and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from spaceclip.config import Settings
+from spaceclip.db import transactional
 from spaceclip.errors import Conflict, NotFound
 from spaceclip.models.tables import TERMINAL_JOB_STATUSES, Job, JobStatus, Project, utcnow
+from spaceclip.usecases.job_ends import job_ended
 
 __all__ = [
-    "EndHook",
     "HeartbeatState",
     "cancel_job",
     "claim_job",
@@ -45,9 +45,6 @@ __all__ = [
     "touch_undelivered_job",
     "undelivered_jobs",
 ]
-
-#: Called in the same transaction when a job ends failed or cancelled: (db, job, message).
-EndHook = Callable[[Session, Job, str], None]
 
 MAX_MESSAGE_CHARS = 2000
 
@@ -180,12 +177,11 @@ def finish_job(
     message: str,
     error: str | None = None,
     result: dict[str, Any] | None = None,
-    on_end: EndHook | None = None,
 ) -> bool:
     """End our running job (succeeded, failed or cancelled); False (and no change) when it is not ours.
 
-    ``on_end`` runs in the same transaction for failed and cancelled jobs, so the project shows the
-    outcome exactly when the job does.
+    A failed or cancelled job's end hook (:mod:`spaceclip.usecases.job_ends`) runs in the same
+    transaction, so the project shows the outcome exactly when the job does.
     """
     values = _end_values(status, message, error, utcnow())
     if result is not None:
@@ -195,10 +191,10 @@ def finish_job(
     )
     if _rowcount(res) != 1:
         return False
-    if on_end is not None and status != JobStatus.SUCCEEDED:
+    if status != JobStatus.SUCCEEDED:
         job = db.get(Job, job_id, populate_existing=True)
         assert job is not None
-        on_end(db, job, error or message)
+        job_ended(db, job, error or message)
     return True
 
 
@@ -234,9 +230,10 @@ def requeue_job(
     return _rowcount(res) == 1
 
 
-def cancel_job(db: Session, job: Job, on_end: EndHook | None = None) -> Job:
-    """Cancel ``job``: a queued one becomes cancelled at once; a running one is asked to stop
-    (its worker sees ``cancel_requested`` at the next heartbeat and kills its processes).
+@transactional
+def cancel_job(db: Session, job: Job) -> Job:
+    """Cancel ``job``: a queued one becomes cancelled at once (with its end hook); a running one is
+    asked to stop (its worker sees ``cancel_requested`` at the next heartbeat and kills its processes).
 
     Raises:
         Conflict: the job already succeeded or failed.
@@ -255,8 +252,7 @@ def cancel_job(db: Session, job: Job, on_end: EndHook | None = None) -> Job:
     )
     if _rowcount(res) == 1:
         db.refresh(job)
-        if on_end is not None:
-            on_end(db, job, message)
+        job_ended(db, job, message)
         return job
     db.execute(
         update(Job)
@@ -308,7 +304,7 @@ def requeue_stale_job(db: Session, job: Job, cutoff: datetime) -> bool:
     return _rowcount(res) == 1
 
 
-def fail_stale_job(db: Session, job: Job, cutoff: datetime, on_end: EndHook | None = None) -> bool:
+def fail_stale_job(db: Session, job: Job, cutoff: datetime) -> bool:
     """Fail a stale job that has used all its attempts."""
     message = (
         f"The worker stopped unexpectedly {job.attempts} times while running this job, so SpaceClip "
@@ -322,9 +318,8 @@ def fail_stale_job(db: Session, job: Job, cutoff: datetime, on_end: EndHook | No
     )
     if _rowcount(res) != 1:
         return False
-    if on_end is not None:
-        db.refresh(job)
-        on_end(db, job, message)
+    db.refresh(job)
+    job_ended(db, job, message)
     return True
 
 

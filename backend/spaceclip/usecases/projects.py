@@ -9,6 +9,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from spaceclip.config import Settings
+from spaceclip.db import transactional
 from spaceclip.errors import Conflict, NotFound, ValidationFailed
 from spaceclip.models.tables import TERMINAL_JOB_STATUSES, Job, Project
 from spaceclip.services.ingest.storage import Storage
@@ -74,6 +75,7 @@ def list_jobs(db: Session, owner_id: str, project_id: str) -> Sequence[Job]:
     return db.scalars(stmt).all()
 
 
+@transactional
 def rename_project(db: Session, owner_id: str, project_id: str, name: str, expected_version: int | None) -> Project:
     """Rename the owner's project and commit.
 
@@ -91,8 +93,7 @@ def rename_project(db: Session, owner_id: str, project_id: str, name: str, expec
             "Reload it and make your change again."
         )
     project.name = clean
-    # The mapper's version_id_col makes this UPDATE conditional on the version read above.
-    db.commit()
+    # The mapper's version_id_col makes this UPDATE conditional on the version read above (at commit).
     return project
 
 

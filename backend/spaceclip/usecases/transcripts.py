@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from spaceclip.db import transactional
 from spaceclip.errors import Conflict, NotFound, ValidationFailed
 from spaceclip.models.tables import Segment as SegmentRow
 from spaceclip.models.tables import Speaker as SpeakerRow
@@ -91,6 +92,7 @@ def load_transcript(db: Session, project_id: str, *, display_names: bool = True)
     )
 
 
+@transactional
 def rename_speaker(db: Session, project_id: str, speaker_id: str, name: str | None) -> SpeakerRow:
     """Give a speaker a display name (empty or None restores ``Speaker N``)."""
     row = db.scalars(select(SpeakerRow).where(SpeakerRow.id == speaker_id, SpeakerRow.project_id == project_id)).first()
@@ -104,6 +106,7 @@ def rename_speaker(db: Session, project_id: str, speaker_id: str, name: str | No
     return row
 
 
+@transactional
 def edit_segment(
     db: Session, project_id: str, segment_id: str, text: str, *, expected_version: int | None
 ) -> SegmentRow:
