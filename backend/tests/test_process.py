@@ -28,11 +28,14 @@ TWO_SLEEPERS = ["sh", "-c", "sleep 30 & sleep 30"]
 
 
 def _sleepers_of_this_test() -> list[psutil.Process]:
+    # Only this process's descendants: another test run on the machine has sleepers of its own.
     found = []
-    for proc in psutil.process_iter(["cmdline", "ppid"]):
-        cmd = proc.info["cmdline"] or []
-        if cmd[:2] == ["sleep", "30"]:
-            found.append(proc)
+    for proc in psutil.Process().children(recursive=True):
+        try:
+            if proc.cmdline()[:2] == ["sleep", "30"]:
+                found.append(proc)
+        except (psutil.NoSuchProcess, psutil.ZombieProcess):
+            continue
     return found
 
 
