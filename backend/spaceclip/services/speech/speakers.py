@@ -4,7 +4,7 @@
 2. Windows of :data:`WINDOW_S` every :data:`HOP_S` inside each run (a short run is one window),
    so no window straddles a pause, where speaker changes usually happen.
 3. Each window gets a d-vector from ``resemblyzer``'s voice encoder (its weights ship in the wheel;
-   the encoder loads once per process).
+   the encoder loads once per process, kept in :data:`~spaceclip.services.models_cache.MODELS`).
 4. Agglomerative clustering on cosine distance (average linkage). The number of speakers is the
    ``num_speakers`` hint when given, otherwise the cut at :data:`DISTANCE_THRESHOLD`, with clusters
    holding under :data:`MIN_SPEAKER_SHARE` of the windows folded into their nearest neighbour.
@@ -17,7 +17,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 import time
 import warnings
 from collections.abc import Sequence
@@ -26,6 +25,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from spaceclip.services.models_cache import MODELS
 from spaceclip.services.speech.transcript import Segment, Speaker, Transcript, Word
 
 if TYPE_CHECKING:
@@ -56,26 +56,26 @@ _MEL_STEP_S = 0.01  # resemblyzer's mel hop (10 ms)
 _BATCH = 64
 _N_FFT = 400  # 25 ms at 16 kHz
 
-_encoder: VoiceEncoder | None = None
-_encoder_lock = threading.Lock()
-_mel_fb: np.ndarray | None = None
+_DEVICE = "cpu"
+_N_MELS = 40
 
 
 def load_encoder() -> VoiceEncoder:
     """The voice encoder, loaded on first use and then kept for the process."""
-    global _encoder
-    with _encoder_lock:
-        if _encoder is None:
-            with warnings.catch_warnings():
-                # webrtcvad (a resemblyzer dependency) still imports pkg_resources; nothing to act on.
-                warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
-                from resemblyzer import VoiceEncoder
+    return MODELS.get(("resemblyzer", _DEVICE), _load_encoder)
 
-            started = time.perf_counter()
-            _encoder = VoiceEncoder(device="cpu", verbose=False)
-            _encoder.eval()
-            log.info("loaded the voice encoder in %.2f s", time.perf_counter() - started)
-        return _encoder
+
+def _load_encoder() -> VoiceEncoder:
+    with warnings.catch_warnings():
+        # webrtcvad (a resemblyzer dependency) still imports pkg_resources; nothing to act on.
+        warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
+        from resemblyzer import VoiceEncoder
+
+    started = time.perf_counter()
+    encoder = VoiceEncoder(device=_DEVICE, verbose=False)
+    encoder.eval()
+    log.info("loaded the voice encoder in %.2f s", time.perf_counter() - started)
+    return encoder
 
 
 # --- pure helpers -------------------------------------------------------------------------------
@@ -278,13 +278,14 @@ def _segment_of(words: list[Word], whole: bool, original: Segment) -> Segment:
 
 
 def _mel_filters() -> np.ndarray:
-    global _mel_fb
-    with _encoder_lock:
-        if _mel_fb is None:
-            from librosa.filters import mel
+    """The encoder's mel filterbank, built once (librosa's first import takes seconds)."""
+    return MODELS.get(("mel-filters", SAMPLE_RATE, _N_FFT, _N_MELS), _build_mel_filters)
 
-            _mel_fb = np.asarray(mel(sr=SAMPLE_RATE, n_fft=_N_FFT, n_mels=40), dtype=np.float32)
-        return _mel_fb
+
+def _build_mel_filters() -> np.ndarray:
+    from librosa.filters import mel
+
+    return np.asarray(mel(sr=SAMPLE_RATE, n_fft=_N_FFT, n_mels=_N_MELS), dtype=np.float32)
 
 
 def mel_spectrogram(samples: np.ndarray) -> np.ndarray:

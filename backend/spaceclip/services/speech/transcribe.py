@@ -8,14 +8,14 @@ The model comes from the ``WHISPER_MODEL`` setting:
   only; nothing is ever downloaded here).
 
 It runs on the CPU with int8 weights, Silero VAD on and word timestamps on, and loads once per
-process (:func:`load_model` keeps it), never at import time.
+process (:func:`load_model` keeps it in :data:`~spaceclip.services.models_cache.MODELS`), never at
+import time.
 """
 
 from __future__ import annotations
 
 import bisect
 import logging
-import threading
 import time
 import wave
 from collections.abc import Callable, Sequence
@@ -27,6 +27,7 @@ import numpy as np
 
 from spaceclip.config import Settings
 from spaceclip.errors import ModelMissing, UnsupportedMedia
+from spaceclip.services.models_cache import MODELS
 from spaceclip.services.speech.transcript import Segment, Transcript, Word
 
 if TYPE_CHECKING:
@@ -67,9 +68,6 @@ SNAP_MIN_GAP_S = 0.3
 MIN_WORD_S = 0.02
 
 ProgressCallback = Callable[[float], None]
-
-_models: dict[tuple[str, str], WhisperModel] = {}
-_models_lock = threading.Lock()
 
 _HOW_TO_FIX = (
     "Set WHISPER_MODEL to 'tiny.en' (the model bundled with SpaceClip), to the folder of a "
@@ -124,24 +122,27 @@ def resolve_model(setting: str) -> str:
 
 
 def load_model(settings: Settings) -> WhisperModel:
-    """The Whisper model for ``settings``, loaded on first use and then kept for the process."""
-    model_dir = resolve_model(settings.whisper_model)
-    key = (model_dir, COMPUTE_TYPE)
-    with _models_lock:
-        model = _models.get(key)
-        if model is None:
-            from faster_whisper import WhisperModel
+    """The Whisper model for ``settings``, loaded on first use and then kept for the process.
 
-            started = time.perf_counter()
-            try:
-                model = WhisperModel(model_dir, device=DEVICE, compute_type=COMPUTE_TYPE, local_files_only=True)
-            except (RuntimeError, OSError, ValueError) as exc:
-                raise ModelMissing(
-                    f"The Whisper model in {model_dir!r} (setting WHISPER_MODEL) could not be loaded. {_HOW_TO_FIX}",
-                    detail=str(exc),
-                ) from exc
-            log.info("loaded Whisper model %s (%s) in %.1f s", model_dir, COMPUTE_TYPE, time.perf_counter() - started)
-            _models[key] = model
+    Raises:
+        ModelMissing: the model is not on this machine or cannot be loaded.
+    """
+    model_dir = resolve_model(settings.whisper_model)
+    return MODELS.get(("whisper", model_dir, DEVICE, COMPUTE_TYPE), lambda: _load_whisper(model_dir))
+
+
+def _load_whisper(model_dir: str) -> WhisperModel:
+    from faster_whisper import WhisperModel
+
+    started = time.perf_counter()
+    try:
+        model = WhisperModel(model_dir, device=DEVICE, compute_type=COMPUTE_TYPE, local_files_only=True)
+    except (RuntimeError, OSError, ValueError) as exc:
+        raise ModelMissing(
+            f"The Whisper model in {model_dir!r} (setting WHISPER_MODEL) could not be loaded. {_HOW_TO_FIX}",
+            detail=str(exc),
+        ) from exc
+    log.info("loaded Whisper model %s (%s) in %.1f s", model_dir, COMPUTE_TYPE, time.perf_counter() - started)
     return model
 
 
