@@ -237,29 +237,28 @@ class LlmClient:
                         raise httpx.ReadTimeout("answer still arriving at the deadline")
                     chunks.append(chunk)
                 return response.status_code, b"".join(chunks)
-        except httpx.ConnectTimeout as exc:
-            raise LlmUnavailable(
-                f"No LLM server answered at {self.host} within {self.connect_timeout_s:g} s. Start Ollama "
-                "(`ollama serve`) or set OLLAMA_HOST to a running server.",
-                detail=str(exc) or None,
-            ) from exc
-        except httpx.TimeoutException as exc:
-            raise LlmUnavailable(
-                f"The LLM server at {self.host} did not answer within {read_timeout:g} s. Use a smaller "
-                "model or raise OLLAMA_TIMEOUT_S.",
-                detail=str(exc) or None,
-            ) from exc
-        except httpx.ConnectError as exc:
-            raise LlmUnavailable(
-                f"No LLM server answers at {self.host}. Start Ollama (`ollama serve`) or set OLLAMA_HOST "
-                "to a running server.",
-                detail=str(exc) or None,
-            ) from exc
         except (httpx.HTTPError, httpx.InvalidURL) as exc:
-            raise LlmUnavailable(
-                f"Talking to the LLM server at {self.host} failed ({type(exc).__name__}). Check OLLAMA_HOST.",
-                detail=str(exc) or None,
-            ) from exc
+            raise LlmUnavailable(self._failure_message(exc, read_timeout), detail=str(exc) or None) from exc
+
+    def _failure_message(self, exc: httpx.HTTPError | httpx.InvalidURL, read_timeout: float) -> str:
+        """What to tell the user about a request that failed before an answer came back."""
+        # ConnectTimeout first: it is also a TimeoutException, and the fix differs.
+        if isinstance(exc, httpx.ConnectTimeout):
+            return (
+                f"No LLM server answered at {self.host} within {self.connect_timeout_s:g} s. Start Ollama "
+                "(`ollama serve`) or set OLLAMA_HOST to a running server."
+            )
+        if isinstance(exc, httpx.TimeoutException):
+            return (
+                f"The LLM server at {self.host} did not answer within {read_timeout:g} s. Use a smaller "
+                "model or raise OLLAMA_TIMEOUT_S."
+            )
+        if isinstance(exc, httpx.ConnectError):
+            return (
+                f"No LLM server answers at {self.host}. Start Ollama (`ollama serve`) or set OLLAMA_HOST "
+                "to a running server."
+            )
+        return f"Talking to the LLM server at {self.host} failed ({type(exc).__name__}). Check OLLAMA_HOST."
 
     def list_models(self) -> list[str]:
         """The server's model names: Ollama's ``/api/tags``, else ``/v1/models``.
@@ -383,6 +382,8 @@ def client_from_settings(settings: Settings) -> LlmClient:
     )
 
 
+# The notes already logged: a record of what was said, not a loaded model, so it stays here and
+# not in services.models_cache.
 _logged: set[tuple[str, str, str]] = set()
 _logged_lock = threading.Lock()
 
