@@ -33,8 +33,8 @@ Tree::
         ├── UnsafePath                a path would leave the storage root: a bug or tampering
         └── JobCancelled              a running job was cancelled by its owner
 
-Errors that stay private to one module (``tasks.runner.JobLost``, ``tasks.registry.UnknownJobKind``,
-and the yt-dlp subclasses inside ``services.ingest.download``) never reach a caller outside it.
+Errors that stay private to one module or package (``tasks.runner.JobLost``, ``tasks.registry.UnknownJobKind``,
+and the yt-dlp subclasses in ``services.ingest.ytdlp_state``) never reach a caller outside it.
 """
 
 from __future__ import annotations

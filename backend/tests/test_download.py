@@ -1,25 +1,22 @@
-"""URL ingest through yt-dlp against real HTTP servers on loopback.
+"""URL ingest through yt-dlp (``download_url``) against real HTTP servers on loopback.
 
 Servers: a media server (generated mp4 files, an HTML page), a *canary* that counts every request
 it receives (it must receive none), and a redirector that the guard is told to treat as a public
 host (its exact ``host:port`` only) and that redirects to loopback, metadata and odd-encoded
 addresses. No traffic goes to any non-loopback address: those links are refused before a socket
-is opened.
+is opened. The guarded networking on its own is in ``test_ytdlp_guard.py``; yt-dlp's messages
+mapped to user messages in ``test_download_errors.py``.
 """
 
 from __future__ import annotations
 
-import contextlib
-import http.server
-import ssl
+import importlib
 import subprocess
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from yt_dlp.utils import DownloadError
 
 from spaceclip.config import Settings
 from spaceclip.errors import (
@@ -29,106 +26,23 @@ from spaceclip.errors import (
     MediaTooLarge,
     MediaTooLong,
     NoMediaFound,
-    NoReplay,
     PrivateAddressRefused,
     SignInRequired,
     SpaceClipError,
     UrlRefused,
 )
-from spaceclip.services.ingest import download
 from spaceclip.services.ingest.download import download_url
 from spaceclip.services.ingest.urlguard import UrlGuard
+from spaceclip.services.ingest.ytdlp_guard import GuardedYoutubeDL
+from spaceclip.services.ingest.ytdlp_options import LogAdapter
+from spaceclip.services.ingest.ytdlp_state import DownloadState, GuardRefusal
+from spaceclip.usecases.ingest import DOWNLOAD_MODULE
+from tests.ingest import PRIVATE_RANGE_LINKS, LoopbackServer, ingest_settings
 
 pytestmark = pytest.mark.slow
 
 
-# -- servers -------------------------------------------------------------------------------------
-
-
-class LoopbackServer:
-    """An HTTP server on 127.0.0.1 that records every request.
-
-    Args:
-        files: path -> (body, content type), served with Content-Length.
-        streamed: paths served without Content-Length (body ends when the connection closes).
-        redirects: path -> (status, Location).
-        tls: (certificate, key) to serve HTTPS.
-    """
-
-    def __init__(
-        self,
-        files: dict[str, tuple[bytes, str]] | None = None,
-        *,
-        streamed: set[str] | None = None,
-        redirects: dict[str, tuple[int, str]] | None = None,
-        tls: tuple[Path, Path] | None = None,
-    ) -> None:
-        self.files = files or {}
-        self.streamed = streamed or set()
-        self.redirects = redirects or {}
-        self.hits: list[str] = []
-        self.cookies: list[str | None] = []
-        self._lock = threading.Lock()
-        server = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                self._answer(body=True)
-
-            def do_HEAD(self) -> None:
-                self._answer(body=False)
-
-            def _answer(self, *, body: bool) -> None:
-                with server._lock:
-                    server.hits.append(f"{self.command} {self.path}")
-                    server.cookies.append(self.headers.get("Cookie"))
-                path = self.path.split("?", 1)[0]
-                if path in server.redirects:
-                    status, location = server.redirects[path]
-                    self.send_response(status)
-                    self.send_header("Location", location)
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
-                    return
-                if path not in server.files:
-                    self.send_error(404)
-                    return
-                data, ctype = server.files[path]
-                self.send_response(200)
-                self.send_header("Content-Type", ctype)
-                if path in server.streamed:
-                    self.send_header("Connection", "close")
-                    self.close_connection = True
-                else:
-                    self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                if body:  # the client may stop reading (size limit, cancel): expected
-                    with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                        self.wfile.write(data)
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self._httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._httpd.daemon_threads = True
-        if tls is not None:
-            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-            context.load_cert_chain(certfile=tls[0], keyfile=tls[1])
-            self._httpd.socket = context.wrap_socket(self._httpd.socket, server_side=True)
-        self.port = self._httpd.server_address[1]
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
-        self._thread.start()
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
-
-    @property
-    def endpoint(self) -> str:
-        return f"127.0.0.1:{self.port}"
-
-    def close(self) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
+# -- the media server ----------------------------------------------------------------------------
 
 
 def _ffmpeg(*args: str) -> None:
@@ -175,10 +89,6 @@ def media_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LoopbackS
     server.close()
 
 
-def _settings(tmp_path: Path, **overrides: Any) -> Settings:
-    return Settings(data_dir=tmp_path / "data", _env_file=None, **overrides)
-
-
 def _expect_failure(
     kind: type[SpaceClipError], url: str, dest: Path, settings: Settings, **kwargs: Any
 ) -> SpaceClipError:
@@ -196,7 +106,7 @@ def test_downloads_media_from_loopback_with_test_setting(tmp_path: Path, media_s
     dest = tmp_path / "project"
     seen: list[float] = []
     result = download_url(
-        media_server.url("/clip.mp4"), dest, _settings(tmp_path, allow_private_urls=True), progress=seen.append
+        media_server.url("/clip.mp4"), dest, ingest_settings(tmp_path, allow_private_urls=True), progress=seen.append
     )
     assert result.path == dest / "source.mp4"
     assert sorted(p.name for p in dest.iterdir()) == ["source.mp4"]
@@ -212,7 +122,7 @@ def test_same_link_is_refused_without_the_setting(tmp_path: Path, media_server: 
     dest = tmp_path / "project"
     dest.mkdir()
     before = len(media_server.hits)
-    err = _expect_failure(PrivateAddressRefused, media_server.url("/clip.mp4"), dest, _settings(tmp_path))
+    err = _expect_failure(PrivateAddressRefused, media_server.url("/clip.mp4"), dest, ingest_settings(tmp_path))
     assert err.user_message == PRIVATE_NETWORK_MESSAGE
     assert len(media_server.hits) == before  # refused before any request
 
@@ -223,8 +133,13 @@ def test_replaces_old_source_and_clears_stale_temp_folders(tmp_path: Path, media
     (dest / ".download-deadbeef" / "media.mp4.part").write_bytes(b"partial")
     (dest / "source.mkv").write_bytes(b"old")
     (dest / "audio.wav").write_bytes(b"keep")
-    download_url(media_server.url("/clip.mp4"), dest, _settings(tmp_path, allow_private_urls=True))
+    download_url(media_server.url("/clip.mp4"), dest, ingest_settings(tmp_path, allow_private_urls=True))
     assert sorted(p.name for p in dest.iterdir()) == ["audio.wav", "source.mp4"]
+
+
+def test_url_import_finds_the_download_module() -> None:
+    """The use case looks the module up by name; a stale name would switch URL import off."""
+    assert importlib.import_module(DOWNLOAD_MODULE).download_url is download_url
 
 
 # -- SSRF matrix ---------------------------------------------------------------------------------
@@ -249,20 +164,13 @@ def test_ssrf_matrix_refuses_everything_and_canary_gets_no_request(
         "/to-two-hops": (302, "/to-canary"),
     }
     redirector = LoopbackServer(redirects=redirects)
-    settings = _settings(tmp_path)
+    settings = ingest_settings(tmp_path)
     allowed = [redirector.endpoint]
     direct = [
         f"http://127.0.0.1:{c}/secret",
         f"http://localhost:{c}/secret",
         f"http://[::1]:{c}/secret",
-        "http://10.0.0.1/",
-        "http://172.16.0.1/",
-        "http://172.31.255.255/",
-        "http://192.168.1.1/",
-        "http://169.254.169.254/latest/meta-data/",
-        "http://100.64.0.1/",
-        "http://[fc00::1]/",
-        "http://[fd12::1]/",
+        *PRIVATE_RANGE_LINKS,
         f"http://[::ffff:127.0.0.1]:{c}/secret",
         f"http://[::ffff:7f00:1]:{c}/secret",
         f"http://2130706433:{c}/secret",
@@ -288,7 +196,7 @@ def test_ssrf_matrix_refuses_everything_and_canary_gets_no_request(
         # The networking hook on its own, without download_url's first check: every request that
         # yt-dlp itself makes (extractors, downloaders) is vetted, and a host *name* is vetted at
         # connect time (the connection goes to the address that was checked).
-        state = download._State(
+        state = DownloadState(
             guard=UrlGuard(allowed_endpoints=allowed),
             max_bytes=1 << 20,
             max_duration_s=60.0,
@@ -296,9 +204,9 @@ def test_ssrf_matrix_refuses_everything_and_canary_gets_no_request(
             cancel=None,
         )
         hook_only = [f"http://127.0.0.1:{c}/secret", f"http://localhost:{c}/secret", redirector.url("/to-canary")]
-        with download._GuardedYoutubeDL({"quiet": True, "logger": download._LogAdapter(state)}, state) as ydl:
+        with GuardedYoutubeDL({"quiet": True, "logger": LogAdapter(state)}, state) as ydl:
             for url in hook_only:
-                with pytest.raises(download._GuardRefusal):
+                with pytest.raises(GuardRefusal):
                     ydl.urlopen(url)
                 outcomes.append((f"{url} (yt-dlp request, no pre-check)", "refused"))
         assert all(isinstance(r, UrlRefused) for r in state.refusals) and len(state.refusals) == len(hook_only)
@@ -318,47 +226,6 @@ def test_ssrf_matrix_refuses_everything_and_canary_gets_no_request(
     assert len(redirector.hits) >= len(via_redirect), "redirect cases must really reach the redirector"
 
 
-class CountingGuard(UrlGuard):
-    """The real guard, also noting every host it resolves for a connection."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.resolved: list[tuple[str, int]] = []
-
-    def resolve(self, host: str, port: int) -> Any:
-        self.resolved.append((host, port))
-        return super().resolve(host, port)
-
-
-def test_https_connections_are_pinned_too(tmp_path: Path) -> None:
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
-         "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
-        check=True, capture_output=True, timeout=60,
-    )  # fmt: skip
-    server = LoopbackServer({"/hello": (b"hello over tls", "text/plain")}, tls=(cert, key))
-    try:
-        # Test-only trust: the certificate is self-signed (yt-dlp verifies against certifi).
-        params = {"quiet": True, "nocheckcertificate": True}
-        guard = CountingGuard(allow_loopback=True)
-        state = _state(guard=guard)
-        with download._GuardedYoutubeDL({**params, "logger": download._LogAdapter(state)}, state) as ydl:
-            body = ydl.urlopen(f"https://127.0.0.1:{server.port}/hello").read()
-        assert body == b"hello over tls"
-        assert guard.resolved == [("127.0.0.1", server.port)]
-
-        strict = _state()
-        with (
-            download._GuardedYoutubeDL({**params, "logger": download._LogAdapter(strict)}, strict) as ydl,
-            pytest.raises(download._GuardRefusal),
-        ):
-            ydl.urlopen(f"https://localhost:{server.port}/hello")
-        assert server.hits == ["GET /hello"]
-    finally:
-        server.close()
-
-
 # -- failures the user can act on -----------------------------------------------------------------
 
 
@@ -366,7 +233,7 @@ def test_page_without_media_is_no_media_found(tmp_path: Path, media_server: Loop
     dest = tmp_path / "project"
     dest.mkdir()
     err = _expect_failure(
-        NoMediaFound, media_server.url("/page.html"), dest, _settings(tmp_path, allow_private_urls=True)
+        NoMediaFound, media_server.url("/page.html"), dest, ingest_settings(tmp_path, allow_private_urls=True)
     )
     assert "found no video or audio" in err.user_message
 
@@ -382,7 +249,9 @@ def test_non_media_file_is_refused_without_opening_it(tmp_path: Path) -> None:
         for path in ("/episode.mp4", "/notes.mp4"):
             dest = tmp_path / path.strip("/")
             dest.mkdir()
-            err = _expect_failure(NoMediaFound, fake.url(path), dest, _settings(tmp_path, allow_private_urls=True))
+            err = _expect_failure(
+                NoMediaFound, fake.url(path), dest, ingest_settings(tmp_path, allow_private_urls=True)
+            )
             assert "not audio or video" in err.user_message
     finally:
         canary.close()
@@ -394,7 +263,7 @@ def test_missing_file_is_a_site_error(tmp_path: Path, media_server: LoopbackServ
     dest = tmp_path / "project"
     dest.mkdir()
     err = _expect_failure(
-        DownloadNetworkError, media_server.url("/nothing.mp4"), dest, _settings(tmp_path, allow_private_urls=True)
+        DownloadNetworkError, media_server.url("/nothing.mp4"), dest, ingest_settings(tmp_path, allow_private_urls=True)
     )
     assert "HTTP 404" in err.user_message
 
@@ -402,7 +271,7 @@ def test_missing_file_is_a_site_error(tmp_path: Path, media_server: LoopbackServ
 def test_too_long_media_is_refused(tmp_path: Path, media_server: LoopbackServer) -> None:
     dest = tmp_path / "project"
     dest.mkdir()
-    settings = _settings(tmp_path, allow_private_urls=True, max_duration_minutes=1 / 60)  # 1 s
+    settings = ingest_settings(tmp_path, allow_private_urls=True, max_duration_minutes=1 / 60)  # 1 s
     err = _expect_failure(MediaTooLong, media_server.url("/clip.mp4"), dest, settings)
     assert err.user_message.startswith("This recording is 2 seconds long; SpaceClip accepts up to 1 second ")
     assert "SPACECLIP_MAX_DURATION_MINUTES" in err.user_message
@@ -412,7 +281,7 @@ def test_too_long_media_is_refused(tmp_path: Path, media_server: LoopbackServer)
 def test_too_large_media_is_refused(tmp_path: Path, media_server: LoopbackServer, path: str) -> None:
     dest = tmp_path / "project"
     dest.mkdir()
-    settings = _settings(tmp_path, allow_private_urls=True, max_upload_mb=1)
+    settings = ingest_settings(tmp_path, allow_private_urls=True, max_upload_mb=1)
     err = _expect_failure(MediaTooLarge, media_server.url(path), dest, settings)
     assert "SPACECLIP_MAX_UPLOAD_MB" in err.user_message and "1 MB" in err.user_message
 
@@ -430,7 +299,7 @@ def test_cancel_stops_and_cleans_up(tmp_path: Path, media_server: LoopbackServer
         JobCancelled,
         media_server.url("/big.mp4"),
         dest,
-        _settings(tmp_path, allow_private_urls=True),
+        ingest_settings(tmp_path, allow_private_urls=True),
         cancel=cancel,
     )
     assert len(polls) == 2
@@ -441,140 +310,20 @@ def test_cookies_come_only_from_the_configured_file(tmp_path: Path, media_server
     text = "# Netscape HTTP Cookie File\n127.0.0.1\tFALSE\t/\tFALSE\t0\tauth_token\tsecret123\n"
     cookie_file.write_text(text)
     first = len(media_server.cookies)
-    settings = _settings(tmp_path, allow_private_urls=True, cookies_file=cookie_file)
+    settings = ingest_settings(tmp_path, allow_private_urls=True, cookies_file=cookie_file)
     download_url(media_server.url("/clip.mp4"), tmp_path / "p1", settings)
     sent = media_server.cookies[first:]
     assert sent and all(c == "auth_token=secret123" for c in sent)
     assert cookie_file.read_text() == text  # yt-dlp worked on a private copy
 
     first = len(media_server.cookies)
-    download_url(media_server.url("/clip.mp4"), tmp_path / "p2", _settings(tmp_path, allow_private_urls=True))
+    download_url(media_server.url("/clip.mp4"), tmp_path / "p2", ingest_settings(tmp_path, allow_private_urls=True))
     assert all(c is None for c in media_server.cookies[first:])
 
 
 def test_missing_cookies_file_names_the_setting(tmp_path: Path, media_server: LoopbackServer) -> None:
     dest = tmp_path / "project"
     dest.mkdir()
-    settings = _settings(tmp_path, allow_private_urls=True, cookies_file=tmp_path / "absent.txt")
+    settings = ingest_settings(tmp_path, allow_private_urls=True, cookies_file=tmp_path / "absent.txt")
     err = _expect_failure(SignInRequired, media_server.url("/clip.mp4"), dest, settings)
     assert "SPACECLIP_COOKIES_FILE" in err.user_message
-
-
-# -- yt-dlp's own reports mapped to user messages (sites we cannot reach from tests) ---------------
-
-
-def _state(**overrides: Any) -> Any:
-    fields: dict[str, Any] = {
-        "guard": UrlGuard(),
-        "max_bytes": 10 * 1024 * 1024,
-        "max_duration_s": 600.0,
-        "progress": None,
-        "cancel": None,
-    }
-    fields.update(overrides)
-    return download._State(**fields)
-
-
-@pytest.mark.parametrize(
-    ("seconds", "text"),
-    [(0.6, "0.6 seconds"), (1, "1 second"), (2.04, "2 seconds"), (600, "10 minutes"), (14400, "4.0 hours")],
-)
-def test_human_duration(seconds: float, text: str) -> None:
-    assert download._human_duration(seconds) == text
-
-
-@pytest.mark.parametrize(
-    ("info", "incomplete", "reason"),
-    [
-        ({"duration": 601}, True, "too long"),
-        ({"duration": 599}, True, None),
-        ({"duration": None}, True, None),
-        ({"is_live": True}, True, "live or upcoming"),
-        ({"live_status": "is_upcoming"}, False, "live or upcoming"),
-        ({"live_status": "was_live", "duration": 30}, False, None),
-        ({"filesize": 11 * 1024 * 1024}, False, "too large"),
-        ({"filesize_approx": 11 * 1024 * 1024}, True, None),  # only judged once formats are chosen
-        ({"filesize_approx": 11 * 1024 * 1024}, False, "too large"),
-    ],
-)
-def test_match_filter(info: dict[str, Any], incomplete: bool, reason: str | None) -> None:
-    assert download._match_filter(_state())(info, incomplete=incomplete) == reason
-
-
-@pytest.mark.parametrize(
-    ("url", "message", "kind", "says"),
-    [
-        (
-            "https://x.com/i/spaces/1abc",
-            "ERROR: [twitter:spaces] 1abc: Twitter Space ended and replay is disabled",
-            NoReplay,
-            "no replay",
-        ),
-        (
-            "https://x.com/i/spaces/1abc",
-            "ERROR: [twitter:spaces] 1abc: Twitter Space not started yet",
-            NoReplay,
-            "no replay",
-        ),
-        (
-            "https://x.com/i/spaces/1abc",
-            "ERROR: [twitter:spaces] 1abc: Error(s) while querying API: Could not authenticate you",
-            SignInRequired,
-            "SPACECLIP_COOKIES_FILE",
-        ),
-        (
-            "https://twitter.com/i/status/1",
-            "ERROR: [twitter] 1: This video is only available for registered users. Use --cookies-from-browser "
-            "or --cookies for the authentication.",
-            SignInRequired,
-            "SPACECLIP_COOKIES_FILE",
-        ),
-        (
-            "https://www.youtube.com/watch?v=x",
-            "ERROR: [youtube] x: Sign in to confirm you're not a bot. Use --cookies-from-browser or --cookies",
-            SignInRequired,
-            "SPACECLIP_COOKIES_FILE",
-        ),
-        ("https://example.com/page", "ERROR: Unsupported URL: https://example.com/page", NoMediaFound, "no video"),
-        (
-            "https://www.youtube.com/watch?v=x",
-            "ERROR: [youtube] x: No video formats found!",
-            NoMediaFound,
-            "no video",
-        ),
-    ],
-)
-def test_ytdlp_errors_become_user_messages(url: str, message: str, kind: type, says: str) -> None:
-    settings = Settings(_env_file=None)
-    err = download._translate(DownloadError(message), url, settings, _state())
-    assert isinstance(err, kind)
-    assert says in err.user_message
-
-
-def test_guard_refusal_wins_over_ytdlp_wording() -> None:
-    state = _state()
-    refusal = PrivateAddressRefused(detail="test")
-    state.refusals.append(refusal)
-    settings = Settings(_env_file=None)
-    assert (
-        download._translate(DownloadError("ERROR: Unable to download webpage"), "https://a.example/", settings, state)
-        is refusal
-    )
-
-
-def test_ffmpeg_as_downloader_is_kept_off_the_network(tmp_path: Path) -> None:
-    params = download._ytdlp_params(tmp_path, _settings(tmp_path), _state())
-    assert params["external_downloader"] == {"default": "native"}
-    assert params["external_downloader_args"]["ffmpeg_i"] == ["-protocol_whitelist", "file,crypto,data"]
-    assert "cookiefile" not in params and params["cookiesfrombrowser"] is None
-
-
-def test_only_native_downloaders_run(tmp_path: Path) -> None:
-    state = _state()
-    with download._GuardedYoutubeDL({"quiet": True, "logger": download._LogAdapter(state)}, state) as ydl:
-        info = {"url": "rtmp://127.0.0.1/live/stream", "protocol": "rtmp", "ext": "flv", "id": "x", "title": "x"}
-        with pytest.raises(download._Abort):
-            ydl.dl(str(tmp_path / "out.flv"), info)
-    assert state.unsafe_downloader is not None
-    problem = download._state_problem(state, Settings(_env_file=None))
-    assert problem is not None and "download method" in problem.user_message

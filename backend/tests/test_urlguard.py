@@ -14,6 +14,7 @@ import pytest
 from spaceclip.config import Settings
 from spaceclip.errors import PRIVATE_NETWORK_MESSAGE, HostNotFound, PrivateAddressRefused, UrlRefused
 from spaceclip.services.ingest.urlguard import AddrInfo, UrlGuard, forbidden_reason, parse_numeric_ipv4
+from tests.ingest import PRIVATE_RANGE_LINKS
 
 
 @pytest.mark.parametrize(
@@ -100,14 +101,7 @@ REFUSED_LINKS = [
     "http://localhost/",
     "http://LOCALHOST./",
     "http://[::1]/",
-    "http://10.0.0.1/",
-    "http://172.16.0.1/",
-    "http://172.31.255.255/",
-    "http://192.168.1.1/",
-    "http://169.254.169.254/latest/meta-data/",
-    "http://100.64.0.1/",
-    "http://[fc00::1]/",
-    "http://[fd12::1]/",
+    *PRIVATE_RANGE_LINKS,
     "http://[fe80::1]/",
     "http://[::ffff:127.0.0.1]/",
     "http://[::ffff:7f00:1]/",

@@ -20,8 +20,8 @@ A link is accepted only when every part of it is safe to fetch from the server:
 
 :meth:`UrlGuard.resolve` returns the vetted ``getaddrinfo`` entries so that a caller connects to
 exactly the addresses that were checked (no second DNS lookup, so DNS rebinding between check and
-connect is not possible). :mod:`spaceclip.services.ingest.download` does that for every request yt-dlp
-makes, redirects included.
+connect is not possible). :mod:`spaceclip.services.ingest.ytdlp_guard` does that for every request
+yt-dlp makes, redirects included.
 
 ``Settings.allow_private_urls`` (``SPACECLIP_ALLOW_PRIVATE_URLS``, tests only, off by default)
 permits loopback addresses *only* (127.0.0.0/8 and ``::1`` written plainly); every other refusal
