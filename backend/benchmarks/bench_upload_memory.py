@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import select
 import socket
 import subprocess
 import sys
@@ -28,12 +27,15 @@ from pathlib import Path
 import httpx
 import psutil
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # backend/, for the tests' raw-HTTP helper
+
 from spaceclip.auth.passwords import hash_password
 from spaceclip.auth.sessions import create_session
 from spaceclip.config import Settings
 from spaceclip.db import Database
 from spaceclip.migrate import upgrade
 from spaceclip.models.tables import User
+from tests.raw_http import send_chunked_until_answered
 
 MB = 1024 * 1024
 CHUNK = 256 * 1024
@@ -177,21 +179,13 @@ def refused_upload(server: Server, size: int) -> None:
         f"Authorization: Bearer {server.token}\r\nContent-Type: {CONTENT_TYPE}\r\n"
         "Transfer-Encoding: chunked\r\n\r\n"
     ).encode()
-    sent = 0
     with RssSampler(server.proc.pid) as sampler:
         before = sampler.rss()
         start = time.perf_counter()
         with socket.create_connection(("127.0.0.1", server.port), timeout=30) as sock:
             sock.sendall(head)
-            for part in body(size):
-                if select.select([sock], [], [], 0)[0]:
-                    break
-                try:
-                    sock.sendall(b"%x\r\n%s\r\n" % (len(part), part))
-                except (BrokenPipeError, ConnectionResetError):
-                    break
-                sent += len(part)
-            else:
+            sent, complete = send_chunked_until_answered(sock, body(size))
+            if complete:
                 sock.sendall(b"0\r\n\r\n")  # the whole body went through: end the chunked body
             reply = b""
             try:

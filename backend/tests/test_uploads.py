@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import select
 import socket
 import threading
 import time
@@ -24,10 +23,11 @@ from spaceclip.db import Database
 from spaceclip.errors import PayloadTooLarge
 from spaceclip.models.tables import Job, Project
 from spaceclip.services.ingest.storage import Storage
+from spaceclip.services.ingest.uploads import receive_upload
 from spaceclip.tasks.worker import Worker
-from spaceclip.usecases.ingest import receive_upload
 from tests.factories import UserFactory
 from tests.media import cached, make_long_audio, make_text_as_media, make_truncated_mp4, make_video
+from tests.raw_http import send_chunked_until_answered
 
 BOUNDARY = "spaceclip-test-boundary-7f3a"
 CONTENT_TYPE = f"multipart/form-data; boundary={BOUNDARY}"
@@ -146,7 +146,7 @@ def test_refusal_happens_while_streaming(small_cap: Settings) -> None:
             yield part
 
     async def main() -> None:
-        await receive_upload(body(), CONTENT_TYPE, small_cap, Storage(small_cap))
+        await receive_upload(body(), CONTENT_TYPE, small_cap, Storage(small_cap), project_id="streamed")
 
     with pytest.raises(PayloadTooLarge):
         anyio.run(main)
@@ -273,18 +273,10 @@ def test_live_over_cap_stream_is_refused_before_it_ends(
 ) -> None:
     token = users.token_for(users.create())
     total = 256 * MB
-    sent = 0
     status = None
     with live.connect() as sock:
         sock.sendall(request_head(token, "Transfer-Encoding: chunked\r\n"))
-        for part in multipart_stream(total, chunk=256 * 1024):
-            if select.select([sock], [], [], 0)[0]:
-                break
-            try:
-                sock.sendall(b"%x\r\n%s\r\n" % (len(part), part))
-            except (BrokenPipeError, ConnectionResetError):
-                break
-            sent += len(part)
+        sent, _ = send_chunked_until_answered(sock, multipart_stream(total, chunk=256 * 1024))
         status = read_status(sock)
     assert status == 413
     assert sent < total / 4, f"the server let {sent} bytes in before refusing"

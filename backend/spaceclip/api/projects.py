@@ -16,6 +16,7 @@ from spaceclip.models.schemas import (
     ProjectUpdate,
     ProjectUrlCreate,
 )
+from spaceclip.services.ingest import uploads
 from spaceclip.services.ingest.storage import Storage
 from spaceclip.usecases import ingest, projects
 
@@ -61,11 +62,11 @@ async def create_project(
     ] = True,
 ) -> ProjectCreated:
     """Upload a media file (multipart, field `file`) or import a URL (JSON); starts its analysis job."""
-    if ingest.request_kind(request.headers.get("content-type")) == "url":
-        url_request = await ingest.read_url_request(request.stream())
+    if uploads.request_kind(request.headers.get("content-type")) == "url":
+        url_request = await uploads.read_url_request(request.stream())
         project, job = await run_in_threadpool(ingest.create_url_project, db, user.id, url_request, settings)
     else:
-        ingest.check_content_length(request.headers.get("content-length"), settings)
+        uploads.check_content_length(request.headers.get("content-length"), settings)
         storage = Storage(settings)
         content_type = request.headers["content-type"]
         upload = await ingest.receive_upload(request.stream(), content_type, settings, storage)

@@ -7,7 +7,7 @@ from fastapi import APIRouter
 from spaceclip.api.deps import CurrentUser, SettingsDep
 from spaceclip.models.system_schemas import LimitsPublic, LlmStatusPublic
 from spaceclip.services.highlights.llm import client_from_settings
-from spaceclip.usecases.ingest import too_large
+from spaceclip.services.ingest.uploads import too_large
 
 router = APIRouter(prefix="/api/system", tags=["system"])
 
