@@ -39,6 +39,9 @@ and the yt-dlp subclasses in ``services.ingest.ytdlp_state``) never reach a call
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TypeVar
+
 __all__ = [
     "PRIVATE_NETWORK_MESSAGE",
     "BadRequest",
@@ -71,7 +74,10 @@ __all__ = [
     "UrlRefused",
     "UserError",
     "ValidationFailed",
+    "choose",
 ]
+
+_T = TypeVar("_T")
 
 
 class SpaceClipError(Exception):
@@ -182,6 +188,14 @@ class NoReplay(UnsupportedMedia):
 class ValidationFailed(UserError):
     status_code = 422
     code = "validation_failed"
+
+
+def choose(choices: Mapping[str, _T], key: str, what: str) -> _T:
+    """``choices[key]``; for an unknown key, ValidationFailed naming ``what`` and listing the valid keys."""
+    try:
+        return choices[key]
+    except KeyError:
+        raise ValidationFailed(f"Unknown {what} {key!r}. Choose one of: {', '.join(choices)}.") from None
 
 
 class TooManyRequests(UserError):

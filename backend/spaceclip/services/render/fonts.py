@@ -8,10 +8,14 @@ licence text, which libass would try to load as well).
 
 A character the bundled font lacks (CJK, emoji) is drawn by libass from a system font that has it,
 rather than left out; Latin (Vietnamese included), Greek and Cyrillic text comes wholly from the bundled font.
+
+Text is measured with Pillow in the same files (:func:`pillow_font`, :func:`text_width`), so line
+fitting agrees with what libass draws.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
@@ -20,10 +24,20 @@ import tempfile
 from pathlib import Path
 
 import font_source_sans_pro
+from PIL import ImageFont
 
 log = logging.getLogger(__name__)
 
-__all__ = ["FONT_FAMILY", "FONT_FAMILY_BLACK", "FONT_FILES", "font_dir", "font_file", "package_font_dir"]
+__all__ = [
+    "FONT_FAMILY",
+    "FONT_FAMILY_BLACK",
+    "FONT_FILES",
+    "font_dir",
+    "font_file",
+    "package_font_dir",
+    "pillow_font",
+    "text_width",
+]
 
 #: The family name inside the TTF files (``fc-scan`` prints it); what ASS styles name.
 FONT_FAMILY = "Source Sans Pro"
@@ -48,6 +62,25 @@ def package_font_dir() -> Path:
 def font_file(weight: str = "bold") -> Path:
     """The bundled TTF for ``weight`` (a key of :data:`FONT_FILES`), e.g. for measuring text with Pillow."""
     return package_font_dir() / FONT_FILES[weight]
+
+
+@functools.lru_cache(maxsize=32)
+def pillow_font(weight: str, size: int) -> ImageFont.FreeTypeFont:
+    """The bundled ``weight`` at ``size`` px (em size) as a Pillow font; cached, as loading parses the file."""
+    return ImageFont.truetype(str(font_file(weight)), size)
+
+
+@functools.lru_cache(maxsize=4)
+def _em_ratio(weight: str) -> float:
+    ascent, descent = pillow_font(weight, 100).getmetrics()
+    return 100 / (ascent + descent)
+
+
+def text_width(text: str, weight: str, font_size: int) -> float:
+    """Rendered width in px of ``text`` at ASS font size ``font_size`` (libass sizes the font so that
+    ascent + descent equals the font size)."""
+    em = max(1, round(font_size * _em_ratio(weight)))
+    return float(pillow_font(weight, em).getlength(text))
 
 
 def _is_ours(path: Path, names: set[str], source: Path) -> bool:
