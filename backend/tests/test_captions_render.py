@@ -1,21 +1,23 @@
-"""Captions burned in by real ffmpeg/libass: bundled font, safe-area placement, awkward paths, stills."""
+"""Captions burned in by real ffmpeg/libass: bundled font, safe-area placement, awkward paths, stills.
+
+The font folder itself is tested in test_fonts.py.
+"""
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image, ImageFont
+from PIL import Image
 
 from spaceclip.config import Settings
 from spaceclip.services.media.process import ffmpeg_args, run_process
 from spaceclip.services.render import fonts
 from spaceclip.services.render.captions import CAPTION_STYLES, ass_filter, build_ass, caption_still, sample_words
 from spaceclip.services.render.platforms import PRESETS, SafeArea
-from tests.test_captions import parse_events
+from tests.ass_reader import parse_events
 
 pytestmark = pytest.mark.slow
 
@@ -42,18 +44,7 @@ def _burn_frame(tmp: Path, ass_text: str, size: tuple[int, int], at: float, *, n
     return out
 
 
-# --- fonts ---------------------------------------------------------------------------------------
-
-
-def test_font_dir_holds_only_the_bundled_fonts() -> None:
-    folder = fonts.font_dir()
-    entries = sorted(folder.iterdir())
-    assert entries and all(p.suffix == ".ttf" for p in entries)
-    for p in entries:
-        assert p.is_symlink() and p.resolve().parent == fonts.package_font_dir().resolve()
-    assert {p.name for p in entries} >= set(fonts.FONT_FILES.values())
-    assert os.stat(folder).st_mode & 0o077 == 0  # private to this user
-    assert ImageFont.truetype(str(fonts.font_file("bold")), 20).font.family == fonts.FONT_FAMILY
+# --- the bundled font in libass ------------------------------------------------------------------
 
 
 def _font_log(tmp: Path, ass_text: str) -> list[tuple[str, str, str]]:
@@ -185,23 +176,3 @@ def test_caption_still_renders_every_style(tmp_path: Path, settings: Settings) -
     for i, a in enumerate(keys):
         for b in keys[i + 1 :]:
             assert np.abs(images[a] - images[b]).max() > 100, (a, b)  # each style looks different
-
-
-def test_font_dir_is_made_again_when_a_temp_cleaner_removed_it(tmp_path: Path) -> None:
-    folder = fonts.font_dir(tmp_path)
-    assert folder.parent == tmp_path and fonts.font_dir(tmp_path) == folder  # shared, not made twice
-    for link in folder.iterdir():
-        link.unlink()
-    folder.rmdir()
-    again = fonts.font_dir(tmp_path)
-    assert again == folder and (again / fonts.FONT_FILES["bold"]).resolve() == fonts.font_file("bold").resolve()
-
-
-def test_font_dir_never_uses_a_folder_that_is_not_exactly_ours(tmp_path: Path) -> None:
-    folder = fonts.font_dir(tmp_path)
-    (folder / "Intruder.ttf").write_bytes(b"not a font")
-    other = fonts.font_dir(tmp_path)
-    assert other != folder and "Intruder.ttf" not in {p.name for p in other.iterdir()}
-    assert {p.name for p in other.iterdir()} == {p.name for p in fonts.package_font_dir().glob("*.ttf")}
-    (folder / "Intruder.ttf").unlink()
-    assert fonts.font_dir(tmp_path) == folder
