@@ -1,7 +1,7 @@
 """Clips: a range of a project to post, snapped to word edges and checked against platform limits.
 
 The time arithmetic (:func:`snap_range`, :func:`check_length`) is pure and tested as tables; the
-rest reads and writes ``clips`` rows, always filtered by ``owner_id`` (SECURITY.md 14).
+rest reads and writes ``clips`` rows, always filtered by ``owner_id`` (docs/SECURITY.md, item 14).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Exports: one render of a clip for one platform. Create (row + render job together), list, read,
-delete, and find their files. Every query is filtered by ``owner_id`` (SECURITY.md 14).
+delete, and find their files. Every query is filtered by ``owner_id`` (docs/SECURITY.md, item 14).
 
 Files live in ``output_dir/<project_id>/<export_id>/`` (``clip.mp4``, ``clip.srt``, ``clip.vtt``,
 ``clip.png``); the rows store them relative to ``output_dir`` and every stored path is resolved and

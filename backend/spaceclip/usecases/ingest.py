@@ -2,7 +2,7 @@
 
 The body itself is read by :mod:`spaceclip.services.ingest.uploads` (streamed to disk under the size
 cap for an upload, small JSON for a URL). No database transaction is open while an upload streams;
-the Project and its Job are then written in one transaction (SECURITY.md 23) and the caller
+the Project and its Job are then written in one transaction (docs/SECURITY.md, item 23) and the caller
 enqueues the job after commit.
 
 URL import (``{"url": ...}``): the link passes the SSRF guard of :mod:`spaceclip.services.ingest.download`

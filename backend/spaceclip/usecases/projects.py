@@ -1,4 +1,4 @@
-"""Projects: list, read, rename, delete. Every query is filtered by ``owner_id`` (SECURITY.md 14)."""
+"""Projects: list, read, rename, delete. Every query is filtered by ``owner_id`` (docs/SECURITY.md, item 14)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""URL ingest through yt-dlp: YouTube, X Spaces and direct media links (SECURITY.md 21-22).
+"""URL ingest through yt-dlp: YouTube, X Spaces and direct media links (docs/SECURITY.md, items 21-22).
 
 :func:`download_url` fetches one media file into a server-chosen path and maps every failure to a
 message for the user. The work is split by job:

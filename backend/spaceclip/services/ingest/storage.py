@@ -9,7 +9,7 @@ and ``settings.output_dir/<project_id>/`` for rendered outputs. ``Project.media_
 relative to ``upload_dir`` (``"<project_id>/source.mp4"``) so the data directory can move, or later
 be a shared filesystem mounted elsewhere on each worker.
 
-Every path this module hands out is resolved and checked to stay inside its root (SECURITY.md 18).
+Every path this module hands out is resolved and checked to stay inside its root (docs/SECURITY.md, item 18).
 """
 
 from __future__ import annotations

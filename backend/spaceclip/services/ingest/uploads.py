@@ -2,10 +2,10 @@
 
 Uploads are parsed as a stream with python-multipart's push parser; file bytes go straight to a
 temp file inside the project's folder, the size cap is enforced while the bytes arrive, and any
-refusal or disconnect removes everything written (SECURITY.md 17, 18). The caller
+refusal or disconnect removes everything written (docs/SECURITY.md, items 17, 18). The caller
 (:mod:`spaceclip.usecases.ingest`) chooses the project's id first and writes the Project and its
 Job once the file is complete, so no database transaction is open while the body streams
-(SECURITY.md 23).
+(docs/SECURITY.md, item 23).
 
 A URL import's body is small JSON (``{"url": ..., "name": ...}``), read up to
 :data:`MAX_JSON_BYTES` and validated by :func:`read_url_request`.

@@ -1,4 +1,4 @@
-"""SSRF guard for links that users give SpaceClip (SECURITY.md 21-22).
+"""SSRF guard for links that users give SpaceClip (docs/SECURITY.md, items 21-22).
 
 A link is accepted only when every part of it is safe to fetch from the server:
 
