@@ -2,7 +2,7 @@
 
 One run, on the same generated 60 s source (1280x720 30 fps, a real face drifting across the frame
 as in a talking-head video, with a voice-like tone; the same kind of sound as an audio-only M4A),
-with the same encoder settings (``platforms.encoder_args`` of the TikTok preset) on both sides:
+with the same encoder settings (``presets.encoder_args`` of the TikTok preset) on both sides:
 
 - SpaceClip video: :func:`spaceclip.services.render.render.render_clip` (reframe plan, karaoke captions
   burned in, encode, thumbnail, SRT/VTT, the platform check), against a bare
@@ -32,8 +32,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from spaceclip.config import Settings
 from spaceclip.services.media.probe import probe_media
 from spaceclip.services.media.process import ffmpeg_args, media_input_args, run_process
-from spaceclip.services.render import platforms
-from spaceclip.services.render.render import ClipSpec, RenderResult, render_clip
+from spaceclip.services.render import presets
+from spaceclip.services.render.render import RenderResult, render_clip
+from spaceclip.services.render.spec import ClipSpec
 from tests.render_media import made_up_transcript, make_face_video, make_talk_audio
 
 
@@ -50,20 +51,20 @@ def timed(fn: Callable[[], object]) -> tuple[float, float]:
     return time.perf_counter() - start, cpu_seconds() - cpu
 
 
-def bare_video(src: Path, out: Path, start: float, length: float, preset: platforms.Preset) -> None:
+def bare_video(src: Path, out: Path, start: float, length: float, preset: presets.Preset) -> None:
     vf = f"crop=trunc(ih*{preset.width}/{preset.height}/2)*2:ih,scale={preset.width}:{preset.height}"
     argv = ffmpeg_args(
         "-ss", f"{start:.3f}", "-t", f"{length:.3f}", *media_input_args(src), "-vf", vf,
-        *platforms.encoder_args(preset, duration_s=length), "-y", out,
+        *presets.encoder_args(preset, duration_s=length), "-y", out,
     )  # fmt: skip
     run_process(argv, timeout_s=3600)
 
 
-def bare_showwaves(src: Path, out: Path, start: float, length: float, preset: platforms.Preset) -> None:
+def bare_showwaves(src: Path, out: Path, start: float, length: float, preset: presets.Preset) -> None:
     graph = f"[0:a]showwaves=s={preset.width}x{preset.height}:mode=cline:rate={preset.fps},format=yuv420p[v]"
     argv = ffmpeg_args(
         "-ss", f"{start:.3f}", "-t", f"{length:.3f}", *media_input_args(src), "-filter_complex", graph,
-        "-map", "[v]", "-map", "0:a", *platforms.encoder_args(preset, duration_s=length), "-y", out,
+        "-map", "[v]", "-map", "0:a", *presets.encoder_args(preset, duration_s=length), "-y", out,
     )  # fmt: skip
     run_process(argv, timeout_s=3600)
 
@@ -73,7 +74,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0, help="source length")
     parser.add_argument("--rounds", type=int, default=1)
     args = parser.parse_args()
-    preset = platforms.get_preset("tiktok")
+    preset = presets.get_preset("tiktok")
     with tempfile.TemporaryDirectory(prefix="bench-render-") as tmp:
         work = Path(tmp)
         settings = Settings(data_dir=work / "data", _env_file=None)  # type: ignore[call-arg]

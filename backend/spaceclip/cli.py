@@ -241,13 +241,15 @@ def process(
     from spaceclip.services.analysis import analyze_media
     from spaceclip.services.highlights.pipeline import find_highlights
     from spaceclip.services.highlights.types import HighlightOptions
-    from spaceclip.services.render import platforms
-    from spaceclip.services.render.render import ClipSpec, fit_length, render_clip
+    from spaceclip.services.render import presets
+    from spaceclip.services.render.command import fit_length
+    from spaceclip.services.render.render import render_clip
+    from spaceclip.services.render.spec import RenderSnapshot, clip_spec
 
     settings = _setup(verbose)
     keys = platform or ["tiktok"]
     try:
-        presets = [platforms.get_preset(k) for k in dict.fromkeys(keys)]
+        targets = [presets.get_preset(k) for k in dict.fromkeys(keys)]
     except SpaceClipError as exc:
         raise typer.BadParameter(exc.user_message, param_hint="--platform") from exc
     if style not in captions.CAPTION_STYLES:
@@ -260,7 +262,7 @@ def process(
             raise typer.BadParameter(f"choose one of {styles}", param_hint="--audiogram")
     clips_dir = out / "clips"
     clips_dir.mkdir(parents=True, exist_ok=True)
-    longest = min(max_length, *(p.max_duration for p in presets))
+    longest = min(max_length, *(p.max_duration for p in targets))
     options = HighlightOptions(min_length=min(min_length, longest), max_length=longest, max_count=clips, use_llm=llm)
     rows: list[tuple[str, ...]] = []
     all_passed = True
@@ -286,15 +288,17 @@ def process(
             )  # fmt: skip
             (out / "highlights.json").write_text(_highlights_json(found), encoding="utf-8")
             for number, highlight in enumerate(found.highlights[:clips], start=1):
-                for preset in presets:
+                for preset in targets:
                     start, end = fit_length(
                         highlight.start, highlight.end, transcript.duration, preset.min_duration, preset.max_duration
                     )
-                    spec = ClipSpec(
-                        source=path, info=analysed.info, start=start, end=end, preset=preset, transcript=transcript,
-                        caption_style=style, audiogram_style=audiogram_style, title=highlight.title,
-                        audio_path=analysed.audio_path,
+                    snap = RenderSnapshot(
+                        platform=preset.key, start=start, end=end, title=highlight.title, caption_style=style,
+                        audiogram_style=audiogram_style, speaker_colors=False,
                     )  # fmt: skip
+                    spec = clip_spec(
+                        snap, source=path, info=analysed.info, transcript=transcript, audio_path=analysed.audio_path
+                    )
                     stem = f"{number:02d}-{preset.key}"
                     task = bar.add_task(f"Rendering {stem}", total=1.0)
                     result = render_clip(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from spaceclip.services.render.captions import build_ass
-from spaceclip.services.render.platforms import PRESETS
+from spaceclip.services.render.presets import PRESETS
 from spaceclip.services.speech.transcript import Segment, Speaker, Transcript, Word
 
 

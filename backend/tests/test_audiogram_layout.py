@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from spaceclip.services.render import audiogram as ag
-from spaceclip.services.render.platforms import PRESETS
+from spaceclip.services.render.presets import PRESETS
 
 
 def _chars(text: str) -> float:

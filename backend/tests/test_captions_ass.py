@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from spaceclip.services.render.captions import ass_escape, ass_time, build_ass
-from spaceclip.services.render.platforms import PRESETS
+from spaceclip.services.render.presets import PRESETS
 from spaceclip.services.speech.transcript import Word
 from tests.ass_reader import parse_events, unescape
 

@@ -13,7 +13,7 @@ from spaceclip.services.render.captions import (
     page_words,
     placement,
 )
-from spaceclip.services.render.platforms import PRESETS, SafeArea
+from spaceclip.services.render.presets import PRESETS, SafeArea
 from spaceclip.services.speech.transcript import Word
 from tests.caption_sample import TRANSCRIPT
 

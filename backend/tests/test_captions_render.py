@@ -16,7 +16,7 @@ from spaceclip.config import Settings
 from spaceclip.services.media.process import ffmpeg_args, run_process
 from spaceclip.services.render import fonts
 from spaceclip.services.render.captions import CAPTION_STYLES, ass_filter, build_ass, caption_still, sample_words
-from spaceclip.services.render.platforms import PRESETS, SafeArea
+from spaceclip.services.render.presets import PRESETS, SafeArea
 from tests.ass_reader import parse_events
 
 pytestmark = pytest.mark.slow

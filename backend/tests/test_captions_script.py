@@ -13,7 +13,7 @@ import pytest
 
 from spaceclip.services.render import fonts
 from spaceclip.services.render.captions import CAPTION_STYLES, build_ass, placement
-from spaceclip.services.render.platforms import PRESETS
+from spaceclip.services.render.presets import PRESETS
 from spaceclip.services.speech.transcript import Word
 from tests.ass_reader import WHITE, parse_events, script_info, style_fields
 from tests.caption_sample import CLIP_END, CLIP_START, expected_words, sample_ass

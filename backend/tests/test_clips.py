@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from spaceclip.db import Database
 from spaceclip.errors import ValidationFailed
 from spaceclip.models.tables import Project
-from spaceclip.services.render.platforms import get_preset
+from spaceclip.services.render.presets import get_preset
 from spaceclip.services.speech.transcript import Segment, Speaker, Transcript, Word
 from spaceclip.usecases.clips import check_length, snap_range
 from spaceclip.usecases.transcripts import save_transcript

@@ -16,7 +16,7 @@ from spaceclip.errors import ValidationFailed
 from spaceclip.models.tables import Highlight as HighlightRow
 from spaceclip.models.tables import Project
 from spaceclip.services.highlights.types import Highlight, HighlightResult
-from spaceclip.services.render.platforms import get_preset
+from spaceclip.services.render.presets import get_preset
 from spaceclip.services.speech.transcript import Segment, Speaker, Transcript, Word
 from spaceclip.usecases.highlights import (
     append_highlights,

@@ -1,7 +1,7 @@
 """Every preset, from a video source and from an audio-only source, passes its own platform check.
 
 Real renders through ffmpeg (clips of 3.5 s from small generated sources shared by the module), each
-probed back by ``platforms.check_export``. Caption and audiogram styles rotate over the presets so
+probed back by ``check_export``. Caption and audiogram styles rotate over the presets so
 every style is rendered at least once.
 """
 
@@ -14,14 +14,16 @@ from PIL import Image
 
 from spaceclip.config import Settings
 from spaceclip.services.media.probe import MediaInfo
-from spaceclip.services.render import audiogram, captions, platforms
-from spaceclip.services.render.render import ClipSpec, RenderResult, render_clip
+from spaceclip.services.render import audiogram, captions, presets
+from spaceclip.services.render.check import check_export
+from spaceclip.services.render.render import RenderResult, render_clip
+from spaceclip.services.render.spec import ClipSpec
 from spaceclip.services.speech.transcript import Transcript, parse_srt, parse_vtt
 from tests.render_media import made_up_transcript, make_talk_audio, make_talk_video, probe
 
 SOURCE_S = 5.0
 CLIP = (0.6, 4.1)
-PRESET_KEYS = list(platforms.PRESETS)
+PRESET_KEYS = list(presets.PRESETS)
 CAPTION_STYLES = list(captions.CAPTION_STYLES)
 AUDIOGRAM_STYLES = list(audiogram.AUDIOGRAM_STYLES)
 
@@ -60,7 +62,7 @@ def _render(
         info=info,
         start=CLIP[0],
         end=CLIP[1],
-        preset=platforms.get_preset(key),
+        preset=presets.get_preset(key),
         transcript=transcript,
         caption_style=CAPTION_STYLES[index % len(CAPTION_STYLES)],
         audiogram_style=AUDIOGRAM_STYLES[index % len(AUDIOGRAM_STYLES)] if kind == "audio" else None,
@@ -86,7 +88,7 @@ def test_every_preset_passes_its_own_check(
     render_settings: Settings,
     tmp_path: Path,
 ) -> None:
-    preset = platforms.get_preset(key)
+    preset = presets.get_preset(key)
     result = _render(kind, key, sources, transcript, render_settings, tmp_path)
     failed = [i for i in result.check["items"] if not i["passed"]]
     assert result.passed and result.check["passed"], failed
@@ -113,7 +115,7 @@ def test_every_preset_passes_its_own_check(
 def test_a_wrong_file_fails_the_check(sources: dict[str, tuple[Path, MediaInfo]], render_settings: Settings) -> None:
     """The 640x360 source as a TikTok: wrong frame, fps and no fast start are all reported."""
     video, _ = sources["video"]
-    check = platforms.check_export(video, platforms.get_preset("tiktok"), render_settings)
+    check = check_export(video, presets.get_preset("tiktok"), render_settings)
     assert not check.passed
     failed = {i.name for i in check.failed}
     assert {"Frame size", "Frame rate", "Fast start"} <= failed

@@ -32,8 +32,9 @@ from spaceclip.config import Settings
 from spaceclip.services.analysis import analyze_media
 from spaceclip.services.media.probe import probe_media
 from spaceclip.services.media.process import ffmpeg_args, run_process
-from spaceclip.services.render import platforms
-from spaceclip.services.render.render import ClipSpec, render_frame
+from spaceclip.services.render import presets
+from spaceclip.services.render.render import render_frame
+from spaceclip.services.render.spec import ClipSpec
 from spaceclip.services.speech.transcript import Transcript
 
 console = Console()
@@ -99,7 +100,7 @@ def main() -> None:
     parser.add_argument("--platform", default="tiktok")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    preset = platforms.get_preset(args.platform)
+    preset = presets.get_preset(args.platform)
     jobs = [("caption", s) for s in captions.CAPTION_STYLES] + [("audiogram", s) for s in audiogram.AUDIOGRAM_STYLES]
     columns = (TextColumn("{task.description:<36}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn())
     with tempfile.TemporaryDirectory(prefix="spaceclip-gallery-") as tmp, Progress(*columns, console=console) as bar:

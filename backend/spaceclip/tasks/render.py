@@ -18,8 +18,8 @@ from spaceclip.models.tables import Export, ExportStatus, Project
 from spaceclip.services.analysis import AUDIO_NAME
 from spaceclip.services.ingest.storage import Storage
 from spaceclip.services.media.probe import MediaInfo
-from spaceclip.services.render import platforms
-from spaceclip.services.render.render import ClipSpec, render_clip
+from spaceclip.services.render.render import render_clip
+from spaceclip.services.render.spec import ClipSpec, RenderSnapshot, clip_spec
 from spaceclip.tasks.registry import TaskSpec
 from spaceclip.tasks.runner import JobContext
 from spaceclip.usecases.exports import STEM, export_dir, relative_output
@@ -45,24 +45,13 @@ def _load_spec(ctx: JobContext, export_id: str, storage: Storage) -> tuple[ClipS
             raise Conflict("This project's media is gone or not analysed yet. Analyse it again, then export.")
         export.status = ExportStatus.RENDERING
         export.error = None
-        snap: dict[str, Any] = dict(export.settings or {})
+        stored: dict[str, Any] = dict(export.settings or {})
         transcript = load_transcript(db, ctx.project_id)
         source = storage.resolve(project.media_path)
         info = MediaInfo.from_dict(project.media_info)
-    spec = ClipSpec(
-        source=source,
-        info=info,
-        start=float(snap["start"]),
-        end=float(snap["end"]),
-        preset=platforms.get_preset(snap["platform"]),
-        transcript=transcript,
-        caption_style=snap.get("caption_style"),
-        audiogram_style=snap.get("audiogram_style"),
-        title=snap.get("title") or None,
-        speaker_colors=bool(snap.get("speaker_colors", False)),
-        audio_path=source.parent / AUDIO_NAME,
-    )
-    return spec, str(snap["platform"])
+    snap = RenderSnapshot.from_dict(stored)
+    spec = clip_spec(snap, source=source, info=info, transcript=transcript, audio_path=source.parent / AUDIO_NAME)
+    return spec, snap.platform
 
 
 def run(ctx: JobContext) -> dict[str, Any]:

@@ -20,7 +20,8 @@ from spaceclip.models.tables import Segment as SegmentRow
 from spaceclip.models.tables import Transcript as TranscriptRow
 from spaceclip.services.render.audiogram import AUDIOGRAM_STYLES
 from spaceclip.services.render.captions import CAPTION_STYLES
-from spaceclip.services.render.platforms import get_preset
+from spaceclip.services.render.presets import get_preset
+from spaceclip.services.render.spec import MIN_CLIP_S
 from spaceclip.services.speech.transcript import Word, format_clock
 from spaceclip.usecases.projects import get_project
 
@@ -29,7 +30,6 @@ log = logging.getLogger(__name__)
 __all__ = [
     "DEFAULT_PAD_S",
     "MAX_CLIP_S",
-    "MIN_CLIP_S",
     "LengthLimits",
     "TimedWord",
     "check_length",
@@ -44,13 +44,12 @@ __all__ = [
 ]
 
 DEFAULT_PAD_S = 0.15
-MIN_CLIP_S = 1.0
 MAX_CLIP_S = 15 * 60.0  # without a platform: a sanity bound, no platform takes longer clips
 NOT_FOUND_MESSAGE = "This clip does not exist or was deleted. Go back to the project to see its clips."
 
 
 class LengthLimits(Protocol):
-    """What :func:`check_length` needs of a platform preset (``platforms.Preset`` has it)."""
+    """What :func:`check_length` needs of a platform preset (``presets.Preset`` has it)."""
 
     @property
     def key(self) -> str: ...

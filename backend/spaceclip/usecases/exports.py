@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any, Literal
+from typing import Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -34,7 +34,8 @@ from spaceclip.models.export_schemas import (
 from spaceclip.models.tables import TERMINAL_JOB_STATUSES, Clip, Export, ExportStatus, Job, Project
 from spaceclip.services.ingest.storage import Storage
 from spaceclip.services.media.probe import MediaInfo
-from spaceclip.services.render import platforms
+from spaceclip.services.render import presets
+from spaceclip.services.render.spec import DEFAULT_AUDIOGRAM_STYLE, RenderSnapshot, clip_spec
 from spaceclip.services.speech.transcript import Transcript
 from spaceclip.usecases.jobs import cancel_job, create_job
 
@@ -110,20 +111,29 @@ def _resolve_output(storage: Storage, export: Export, relative: str) -> Path:
     return path
 
 
-def snapshot(clip: Clip, preset_key: str, *, audiogram: bool, has_video: bool) -> dict[str, Any]:
-    """What the render will use, frozen at request time (a later clip edit does not change it)."""
-    audiogram_style = None
+def snapshot(
+    clip: Clip, preset_key: str, *, audiogram_style: str | None, caption_style: str | None = None
+) -> RenderSnapshot:
+    """What a render of ``clip`` uses, frozen at request time (a later clip edit does not change it).
+
+    ``caption_style`` None takes the clip's own.
+    """
+    return RenderSnapshot(
+        platform=preset_key,
+        start=clip.start,
+        end=clip.end,
+        title=clip.title,
+        caption_style=caption_style or clip.caption_style,
+        audiogram_style=audiogram_style,
+        speaker_colors=clip.speaker_colors,
+    )
+
+
+def _export_audiogram(clip: Clip, *, audiogram: bool, has_video: bool) -> str | None:
+    """The audiogram an export draws: the clip's style when asked for or when there is no picture."""
     if audiogram or not has_video:
-        audiogram_style = clip.audiogram_style or "bars"
-    return {
-        "platform": preset_key,
-        "start": clip.start,
-        "end": clip.end,
-        "title": clip.title,
-        "caption_style": clip.caption_style,
-        "audiogram_style": audiogram_style,
-        "speaker_colors": clip.speaker_colors,
-    }
+        return clip.audiogram_style or DEFAULT_AUDIOGRAM_STYLE
+    return None
 
 
 def _get_clip(db: Session, owner_id: str, clip_id: str) -> Clip:
@@ -144,7 +154,7 @@ def create_export(
         Conflict: the project has no media yet.
     """
     clip = _get_clip(db, owner_id, clip_id)
-    preset = platforms.get_preset(platform)
+    preset = presets.get_preset(platform)
     project = db.get(Project, clip.project_id)
     if project is None or project.owner_id != owner_id:
         raise NotFound(NOT_FOUND_MESSAGE)
@@ -157,7 +167,9 @@ def create_export(
         owner_id=owner_id,
         platform=preset.key,
         status=ExportStatus.QUEUED,
-        settings=snapshot(clip, preset.key, audiogram=audiogram, has_video=has_video),
+        settings=snapshot(
+            clip, preset.key, audiogram_style=_export_audiogram(clip, audiogram=audiogram, has_video=has_video)
+        ).to_dict(),
     )
     db.add(export)
     db.flush()
@@ -259,7 +271,7 @@ def export_public(export: Export) -> ExportPublic:
     )
 
 
-def preset_public(preset: platforms.Preset) -> PresetPublic:
+def preset_public(preset: presets.Preset) -> PresetPublic:
     safe = preset.safe
     return PresetPublic(
         key=preset.key,
@@ -283,7 +295,7 @@ def render_options() -> RenderOptions:
     import spaceclip.services.render.captions as captions
 
     return RenderOptions(
-        platforms=[preset_public(p) for p in platforms.PRESETS.values()],
+        platforms=[preset_public(p) for p in presets.PRESETS.values()],
         caption_styles=[
             StylePublic(key=k, name=s.name, description=s.description) for k, s in captions.CAPTION_STYLES.items()
         ],
@@ -308,29 +320,19 @@ def clip_preview(
 
     The frame is taken at the clip's first spoken word plus a moment, so captions show.
     """
-    from spaceclip.services.render.render import ClipSpec, render_frame
+    from spaceclip.services.render.render import render_frame
     from spaceclip.usecases.transcripts import load_transcript
 
     clip = _get_clip(db, owner_id, clip_id)
-    preset = platforms.get_preset(platform)
+    preset = presets.get_preset(platform)
     project = db.get(Project, clip.project_id)
     if project is None or project.media_path is None or project.media_info is None:
         raise Conflict("This project's media is not ready yet. Wait for its analysis to finish.")
     storage = Storage(settings)
     source = storage.resolve(project.media_path)
     transcript = load_transcript(db, project.id)
-    spec = ClipSpec(
-        source=source,
-        info=MediaInfo.from_dict(project.media_info),
-        start=clip.start,
-        end=clip.end,
-        preset=preset,
-        transcript=transcript,
-        caption_style=caption_style or clip.caption_style,
-        audiogram_style=audiogram_style,
-        title=clip.title or None,
-        speaker_colors=clip.speaker_colors,
-    )
+    snap = snapshot(clip, preset.key, audiogram_style=audiogram_style, caption_style=caption_style)
+    spec = clip_spec(snap, source=source, info=MediaInfo.from_dict(project.media_info), transcript=transcript)
     return render_frame(spec, preview_offset(transcript, clip.start, clip.end), settings, work_dir)
 
 

@@ -82,7 +82,7 @@ def audiogram_graph(
         speaker_track: clip-relative ``(start, end, display name)`` turns; the name of whoever speaks
             is shown under the visualiser during their turns (one ``drawtext`` per speaker).
         audio_input: the audio stream or label the picture is drawn from (``"0:a"``, ``"0:1"``); used once.
-        safe: the platform's safe area (``platforms.SafeArea``); default margins otherwise.
+        safe: the platform's safe area (``presets.SafeArea``); default margins otherwise.
         accent: the visualiser's colour, ``#RRGGBB``.
         first_input_index: the input index the first of ``extra_inputs`` will have in the command
             (1 when the source is the only input before them).

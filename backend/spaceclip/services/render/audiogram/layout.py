@@ -33,7 +33,7 @@ TURN_GAP_S = 0.3
 
 
 class SafeAreaLike(Protocol):
-    """The margins the platform's UI covers (``platforms.SafeArea`` is one), in pixels."""
+    """The margins the platform's UI covers (``presets.SafeArea`` is one), in pixels."""
 
     @property
     def top(self) -> int: ...

@@ -3,7 +3,7 @@
 :func:`build_ass` turns the words of a clip (the transcript with the creator's corrections) into an
 ASS script sized for the output frame (``PlayResX/Y`` = output size), in one of the
 :data:`CAPTION_STYLES` (karaoke, pop, subtitle, boxed). Captions are anchored inside the preset's
-:class:`~spaceclip.services.render.platforms.SafeArea`, in the bundled font
+:class:`~spaceclip.services.render.presets.SafeArea`, in the bundled font
 (:mod:`spaceclip.services.render.fonts`).
 
 One job a module:

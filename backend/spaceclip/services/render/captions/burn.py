@@ -17,7 +17,7 @@ from spaceclip.services.media.filters import GRAPH_SPECIALS, filter_escape
 from spaceclip.services.media.process import ffmpeg_args, run_process, tier_timeout
 from spaceclip.services.render import fonts
 from spaceclip.services.render.captions.script import build_ass
-from spaceclip.services.render.platforms import Preset
+from spaceclip.services.render.presets import Preset
 from spaceclip.services.speech.transcript import Word
 
 __all__ = ["SAMPLE_TEXT", "ass_filter", "caption_still", "sample_words"]

@@ -3,7 +3,7 @@
 :func:`clip_words` re-times the transcript's words to the clip; :func:`page_words` groups them into
 *pages* (what is on screen at once) and :func:`line_breaks` splits a page into balanced lines;
 :func:`placement` sizes and anchors the captions inside the preset's
-:class:`~spaceclip.services.render.platforms.SafeArea`. All of it is time and character arithmetic,
+:class:`~spaceclip.services.render.presets.SafeArea`. All of it is time and character arithmetic,
 tested as tables.
 """
 
@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from spaceclip.services.render.captions.styles import CaptionStyle
-from spaceclip.services.render.platforms import SafeArea
+from spaceclip.services.render.presets import SafeArea
 from spaceclip.services.speech.transcript import Word
 
 __all__ = [

@@ -27,7 +27,7 @@ from spaceclip.services.render.captions.layout import (
     placement,
 )
 from spaceclip.services.render.captions.styles import CaptionStyle, get_caption_style, speaker_color
-from spaceclip.services.render.platforms import SafeArea
+from spaceclip.services.render.presets import SafeArea
 from spaceclip.services.speech.transcript import Word
 
 __all__ = ["HOLD_S", "MAX_NAME_CHARS", "MIN_EVENT_S", "NAME_SCALE", "POP_HOLD_S", "build_ass"]

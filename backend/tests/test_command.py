@@ -9,7 +9,7 @@ import pytest
 from spaceclip.errors import ValidationFailed
 from spaceclip.services.media.process import run_process
 from spaceclip.services.render.captions import shift_ass
-from spaceclip.services.render.render import (
+from spaceclip.services.render.command import (
     VIDEO_OUT,
     build_argv,
     choose_layout,
