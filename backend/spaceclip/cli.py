@@ -238,8 +238,7 @@ def process(
 
     import spaceclip.services.render.captions as captions
     from spaceclip.errors import SpaceClipError
-    from spaceclip.services.analysis import analyze_media
-    from spaceclip.services.highlights.pipeline import find_highlights
+    from spaceclip.services.analysis import analyze_media, find_media_highlights, within_stage
     from spaceclip.services.highlights.types import HighlightOptions
     from spaceclip.services.render import presets
     from spaceclip.services.render.command import fit_length
@@ -282,9 +281,9 @@ def process(
                 json.dumps(transcript.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8"
             )
             task = bar.add_task("Finding highlights", total=1.0)
-            found = find_highlights(
-                transcript, settings, options, audio_path=analysed.audio_path,
-                progress=lambda f, msg: bar.update(task, completed=f, description=msg),
+            found = find_media_highlights(
+                analysed, settings, options,
+                report=lambda stage, f, msg: bar.update(task, completed=within_stage(stage, f), description=msg),
             )  # fmt: skip
             (out / "highlights.json").write_text(_highlights_json(found), encoding="utf-8")
             for number, highlight in enumerate(found.highlights[:clips], start=1):

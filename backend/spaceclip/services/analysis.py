@@ -43,12 +43,26 @@ STAGE_MESSAGES = {
 AUDIO_NAME = "audio.wav"
 
 
-def overall(stage: str, fraction: float) -> float:
-    """Map a stage's own 0..1 progress onto the whole pipeline's 0..1."""
+def _span(stage: str) -> tuple[float, float]:
     for name, start, end in STAGES:
         if name == stage:
-            return round(start + (end - start) * min(max(fraction, 0.0), 1.0), 4)
+            return start, end
     raise ValueError(f"unknown stage {stage!r}")
+
+
+def overall(stage: str, fraction: float) -> float:
+    """Map a stage's own 0..1 progress onto the whole pipeline's 0..1."""
+    start, end = _span(stage)
+    return round(start + (end - start) * min(max(fraction, 0.0), 1.0), 4)
+
+
+def within_stage(stage: str, fraction: float) -> float:
+    """The inverse of :func:`overall`: how far into ``stage`` (0..1) the pipeline's ``fraction`` is.
+
+    For a progress bar of its own per stage (``spaceclip process``).
+    """
+    start, end = _span(stage)
+    return round(min(max((fraction - start) / (end - start), 0.0), 1.0), 4)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from typing import Any
 
 from spaceclip.errors import NotFound, UnsupportedMedia
 from spaceclip.models.tables import Project, ProjectStatus
+from spaceclip.services.analysis import AUDIO_NAME
 from spaceclip.services.ingest.storage import Storage
 from spaceclip.services.media.probe import ExtractedAudio, MediaInfo, extract_audio, inspect_media
 from spaceclip.tasks.registry import TaskSpec
@@ -23,9 +24,8 @@ from spaceclip.tasks.runner import JobContext
 
 log = logging.getLogger(__name__)
 
-__all__ = ["AUDIO_NAME", "TASK", "probe_project"]
+__all__ = ["TASK", "probe_project"]
 
-AUDIO_NAME = "audio.wav"
 PROBE_SHARE = 0.05  # of this stage's progress range, for ffprobe + validation
 
 
