@@ -11,21 +11,20 @@ import logging
 from typing import Any
 
 from spaceclip.errors import JobCancelled
-from spaceclip.models.tables import Project, ProjectStatus
 from spaceclip.services.analysis import AnalysisResult, analyze_media, find_media_highlights
 from spaceclip.services.highlights.types import HighlightResult
 from spaceclip.services.ingest.storage import Storage
 from spaceclip.tasks.registry import TaskSpec
 from spaceclip.tasks.runner import JobContext
-from spaceclip.usecases.highlights import replace_analyze_highlights
-from spaceclip.usecases.transcripts import save_transcript
+from spaceclip.usecases.analysis import begin_analysis, record_download, store_analysis
 
 log = logging.getLogger(__name__)
 
 DOWNLOAD_SHARE = 0.25  # of the progress bar, when the source is a URL
 
 
-def _download(ctx: JobContext, project_id: str, url: str, storage: Storage) -> None:
+def _download(ctx: JobContext, project_id: str, url: str, storage: Storage) -> str | None:
+    """Download the project's link into its folder; the stored path, or None if it was deleted."""
     from spaceclip.services.ingest.download import download_url
 
     ctx.progress("download", 0.0, "Downloading the media")
@@ -36,34 +35,30 @@ def _download(ctx: JobContext, project_id: str, url: str, storage: Storage) -> N
         progress=lambda f: ctx.progress("download", DOWNLOAD_SHARE * f, "Downloading the media"),
         cancel=ctx.should_stop,
     )
+    media_path = storage.relative(result.path)
     with ctx.session() as db:
-        project = db.get(Project, project_id)
-        if project is None:
-            return
-        project.media_path = storage.relative(result.path)
-        project.size_bytes = result.path.stat().st_size
-        project.original_filename = result.path.name
-        if result.title and project.name == project.source_url:
-            project.name = result.title[:300]
+        stored = record_download(
+            db,
+            project_id,
+            media_path=media_path,
+            size_bytes=result.path.stat().st_size,
+            title=result.title,
+        )
+    return media_path if stored else None
 
 
 def run(ctx: JobContext) -> dict[str, Any]:
     """Run the analysis of the job's project and store its transcript."""
     storage = Storage(ctx.settings)
     with ctx.session() as db:
-        project = db.get(Project, ctx.project_id)
-        if project is None:
-            return {"skipped": "project deleted"}
-        project.status = ProjectStatus.ANALYZING
-        project.error = None
-        media_path, url = project.media_path, project.source_url
+        found = begin_analysis(db, ctx.project_id)
+    if found is None:
+        return {"skipped": "project deleted"}
+    media_path, url = found.media_path, found.source_url
     if media_path is None:
         if not url:
             raise RuntimeError(f"project {ctx.project_id} has neither a file nor a URL")
-        _download(ctx, ctx.project_id, url, storage)
-        with ctx.session() as db:
-            refreshed = db.get(Project, ctx.project_id)
-            media_path = refreshed.media_path if refreshed else None
+        media_path = _download(ctx, ctx.project_id, url, storage)
         if media_path is None:
             return {"skipped": "project deleted"}
         start = DOWNLOAD_SHARE
@@ -97,14 +92,7 @@ def run(ctx: JobContext) -> dict[str, Any]:
         summary["highlights_error"] = highlight_error
         message += f". {highlight_error}"
     with ctx.finishing(summary, message=message) as db:
-        project = db.get(Project, ctx.project_id)
-        if project is not None:
-            save_transcript(db, ctx.project_id, transcript, model=ctx.settings.whisper_model)
-            if highlights is not None:
-                replace_analyze_highlights(db, ctx.project_id, highlights)
-            project.media_info = result.info.to_dict()
-            project.status = ProjectStatus.READY
-            project.error = None
+        store_analysis(db, ctx.project_id, transcript, result.info, highlights, model=ctx.settings.whisper_model)
     return summary
 
 
