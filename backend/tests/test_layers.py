@@ -36,6 +36,20 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
 #: The pipeline is pure of the database: not even the base's database modules.
 PIPELINE_FORBIDDEN = ("sqlalchemy", "alembic", "spaceclip.db", "spaceclip.models.tables", "spaceclip.migrate")
 
+#: A job (``tasks/<kind>.py``) reads and writes the database through use cases, like a route does;
+#: only the job machinery (the runner, the worker, the queue, the registry) touches its Job rows.
+JOB_MACHINERY = (
+    "spaceclip.tasks.runner",
+    "spaceclip.tasks.worker",
+    "spaceclip.tasks.queue",
+    "spaceclip.tasks.registry",
+)
+JOB_FORBIDDEN = ("sqlalchemy", "spaceclip.models.tables")
+
+
+def _is_job(module: str) -> bool:
+    return _matches(module, "spaceclip.tasks") and module != "spaceclip.tasks" and module not in JOB_MACHINERY
+
 
 def _matches(module: str, prefix: str) -> bool:
     return module == prefix or module.startswith(prefix + ".")
@@ -86,15 +100,17 @@ def violations(root: Path, package: str = "spaceclip") -> list[str]:
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         for line, targets in _imports(tree, module, path.name == "__init__.py"):
-            problem = next((p for p in (_problem(own, t) for t in targets) if p is not None), None)
+            problem = next((p for p in (_problem(own, t, module) for t in targets) if p is not None), None)
             if problem is not None:
                 found.append(f"{module}:{line} imports {problem}")
     return found
 
 
-def _problem(own: int, target: str) -> str | None:
+def _problem(own: int, target: str, module: str) -> str | None:
     if LAYERS[own][0] == "pipeline" and any(_matches(target, bad) for bad in PIPELINE_FORBIDDEN):
         return f"{target}: the pipeline (services/) must not touch the database"
+    if _is_job(module) and any(_matches(target, bad) for bad in JOB_FORBIDDEN):
+        return f"{target}: a job reads and writes the database through use cases (usecases/)"
     other = layer_of(target)
     if other is not None and other < own:
         return f"{target}: {LAYERS[own][0]} may not import {LAYERS[other][0]}"
@@ -151,6 +167,12 @@ def _package(tmp_path: Path, files: dict[str, str]) -> Path:
             {"services/clips.py": "from spaceclip.models.tables import Clip\n"},
             ["spaceclip.services.clips:1 imports spaceclip.models.tables"],
         ),
+        # A job goes through use cases; the runner may keep its Job rows.
+        (
+            {"tasks/render.py": "from spaceclip.models.tables import Export\n"},
+            ["spaceclip.tasks.render:1 imports spaceclip.models.tables"],
+        ),
+        ({"tasks/runner.py": "from spaceclip.models.tables import Job\n"}, []),
     ],
 )
 def test_the_checker_finds_upward_imports(tmp_path: Path, files: dict[str, str], expected: list[str]) -> None:

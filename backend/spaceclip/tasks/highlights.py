@@ -11,20 +11,18 @@ from dataclasses import replace
 from typing import Any
 
 from spaceclip.errors import JobCancelled
-from spaceclip.models.tables import Project
 from spaceclip.services.analysis import AUDIO_NAME
 from spaceclip.services.ingest.storage import Storage
 from spaceclip.tasks.registry import TaskSpec
 from spaceclip.tasks.runner import JobContext
 from spaceclip.usecases.clips import platform_limits
 from spaceclip.usecases.highlights import (
-    append_highlights,
     drop_duplicates,
-    list_highlights,
+    find_more_inputs,
     options_from_params,
     overlap_share,
+    store_found_highlights,
 )
-from spaceclip.usecases.transcripts import load_transcript
 
 log = logging.getLogger(__name__)
 
@@ -36,10 +34,10 @@ def run(ctx: JobContext) -> dict[str, Any]:
     from spaceclip.services.highlights.pipeline import find_highlights
 
     with ctx.session() as db:
-        if db.get(Project, ctx.project_id) is None:
-            return {"skipped": "project deleted"}
-        transcript = load_transcript(db, ctx.project_id, display_names=False)
-        existing = [(r.start, r.end) for r in list_highlights(db, ctx.project_id) if r.batch != ctx.job_id]
+        inputs = find_more_inputs(db, ctx.project_id, ctx.job_id)
+    if inputs is None:
+        return {"skipped": "project deleted"}
+    transcript, existing = inputs.transcript, inputs.existing
     options = options_from_params(ctx.params, platform_limits(ctx.params.get("platform")))
     lo = options.start if options.start is not None else 0.0
     hi = options.end if options.end is not None else transcript.duration
@@ -65,8 +63,7 @@ def run(ctx: JobContext) -> dict[str, Any]:
     if result.llm_note:
         message += f" ({result.llm_note})"
     with ctx.finishing(summary, message=message) as db:
-        if db.get(Project, ctx.project_id) is not None:
-            append_highlights(db, ctx.project_id, fresh, batch=ctx.job_id, note=result.llm_note)
+        store_found_highlights(db, ctx.project_id, fresh, batch=ctx.job_id, note=result.llm_note)
     return summary
 
 

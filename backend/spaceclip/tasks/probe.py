@@ -14,13 +14,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from spaceclip.errors import NotFound, UnsupportedMedia
-from spaceclip.models.tables import Project, ProjectStatus
+from spaceclip.errors import NotFound
 from spaceclip.services.analysis import AUDIO_NAME
 from spaceclip.services.ingest.storage import Storage
 from spaceclip.services.media.probe import ExtractedAudio, MediaInfo, extract_audio, inspect_media
 from spaceclip.tasks.registry import TaskSpec
 from spaceclip.tasks.runner import JobContext
+from spaceclip.usecases.ingest import begin_probe, store_probe
 
 log = logging.getLogger(__name__)
 
@@ -37,14 +37,7 @@ def probe_project(ctx: JobContext, *, start: float = 0.0, end: float = 1.0) -> t
         NotFound: the project or its file is gone.
     """
     with ctx.session() as db:
-        project = db.get(Project, ctx.project_id)
-        if project is None:
-            raise NotFound("The project was deleted before it could be processed.")
-        if not project.media_path:
-            raise UnsupportedMedia("This project has no media file yet. Upload a file and try again.")
-        media_path = project.media_path
-        project.status = ProjectStatus.PROBING
-        project.error = None
+        media_path = begin_probe(db, ctx.project_id)
     storage = Storage(ctx.settings)
     src = storage.resolve(media_path)
     if not src.is_file():
@@ -78,12 +71,7 @@ def run(ctx: JobContext) -> dict[str, Any]:
     info, audio = probe_project(ctx)
     result = {"audio_path": Storage(ctx.settings).relative(audio.path), "audio_duration_s": audio.duration_s}
     with ctx.finishing(result=result, message="Ready for analysis") as db:
-        project = db.get(Project, ctx.project_id, with_for_update=True)
-        if project is None:
-            raise NotFound("The project was deleted while it was being processed.")
-        project.media_info = info.to_dict()
-        project.status = ProjectStatus.READY_FOR_ANALYSIS
-        project.error = None
+        store_probe(db, ctx.project_id, info)
     log.info("Project %s ready for analysis (%.1f s of audio)", ctx.project_id, audio.duration_s)
     return result
 

@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -32,12 +32,17 @@ from spaceclip.models.export_schemas import (
     StylePublic,
 )
 from spaceclip.models.tables import TERMINAL_JOB_STATUSES, Clip, Export, ExportStatus, Job, Project
+from spaceclip.services.analysis import AUDIO_NAME
 from spaceclip.services.ingest.storage import Storage
 from spaceclip.services.media.probe import MediaInfo
 from spaceclip.services.render import presets
-from spaceclip.services.render.spec import DEFAULT_AUDIOGRAM_STYLE, RenderSnapshot, clip_spec
+from spaceclip.services.render.spec import DEFAULT_AUDIOGRAM_STYLE, ClipSpec, RenderSnapshot, clip_spec
 from spaceclip.services.speech.transcript import Transcript
 from spaceclip.usecases.jobs import cancel_job, create_job
+from spaceclip.usecases.transcripts import load_transcript
+
+if TYPE_CHECKING:
+    from spaceclip.services.render.render import RenderResult
 
 log = logging.getLogger(__name__)
 
@@ -321,7 +326,6 @@ def clip_preview(
     The frame is taken at the clip's first spoken word plus a moment, so captions show.
     """
     from spaceclip.services.render.render import render_frame
-    from spaceclip.usecases.transcripts import load_transcript
 
     clip = _get_clip(db, owner_id, clip_id)
     preset = presets.get_preset(platform)
@@ -342,3 +346,63 @@ def preview_offset(transcript: Transcript, start: float, end: float) -> float:
         if word.end > start and word.start < end:
             return max(0.0, min(end, (word.start + word.end) / 2) - start) + 0.4
     return min(1.0, max(0.0, (end - start) / 2))
+
+
+@dataclass(frozen=True)
+class RenderInputs:
+    """What the ``render`` job renders: the clip's spec, for the export's platform."""
+
+    spec: ClipSpec
+    platform: str
+
+
+@transactional
+def begin_render(db: Session, storage: Storage, project_id: str, export_id: str) -> RenderInputs | None:
+    """Mark the export as rendering and build its spec from the snapshot taken at request time;
+    None when the export or its project was deleted.
+
+    Raises:
+        Conflict: the project's media is gone or was never analysed.
+    """
+    export = db.get(Export, export_id)
+    project = db.get(Project, project_id)
+    if export is None or project is None:
+        return None
+    if project.media_path is None or project.media_info is None:
+        raise Conflict("This project's media is gone or not analysed yet. Analyse it again, then export.")
+    export.status = ExportStatus.RENDERING
+    export.error = None
+    snap = RenderSnapshot.from_dict(dict(export.settings or {}))
+    source = storage.resolve(project.media_path)
+    spec = clip_spec(
+        snap,
+        source=source,
+        info=MediaInfo.from_dict(project.media_info),
+        transcript=load_transcript(db, project_id),
+        audio_path=source.parent / AUDIO_NAME,
+    )
+    return RenderInputs(spec=spec, platform=snap.platform)
+
+
+@transactional
+def store_render(db: Session, storage: Storage, export_id: str, result: RenderResult) -> bool:
+    """Store the rendered files, their check and the framing on the export, now done; False when the
+    export was deleted while rendering (its files are then the caller's to remove).
+
+    Runs in the transaction that marks the ``render`` job succeeded.
+    """
+    export = db.get(Export, export_id)
+    if export is None:
+        return False
+    export.status = ExportStatus.DONE
+    export.error = None
+    export.video_path = relative_output(storage, result.video)
+    export.srt_path = relative_output(storage, result.srt) if result.srt else None
+    export.vtt_path = relative_output(storage, result.vtt) if result.vtt else None
+    export.thumbnail_path = relative_output(storage, result.thumbnail) if result.thumbnail else None
+    export.size_bytes = result.size_bytes
+    export.duration = result.duration
+    export.check = result.check
+    # How the picture was framed (crop:track follows the speaker), for the UI and the API.
+    export.settings = {**(export.settings or {}), "layout": result.layout}
+    return True

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, func, select
@@ -24,8 +25,10 @@ from spaceclip.models.tables import Highlight as HighlightRow
 from spaceclip.models.tables import Speaker as SpeakerRow
 from spaceclip.models.tables import Transcript as TranscriptRow
 from spaceclip.services.highlights.types import Highlight, HighlightOptions, HighlightResult
+from spaceclip.services.speech.transcript import Transcript
 from spaceclip.usecases.clips import LengthLimits
 from spaceclip.usecases.jobs import create_job
+from spaceclip.usecases.transcripts import load_transcript
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +36,10 @@ __all__ = [
     "ANALYZE_BATCH",
     "DUPLICATE_OVERLAP",
     "HIGHLIGHTS_JOB",
+    "FindMoreInputs",
     "append_highlights",
     "drop_duplicates",
+    "find_more_inputs",
     "get_highlight",
     "highlight_dict",
     "latest_llm_note",
@@ -45,6 +50,7 @@ __all__ = [
     "set_feedback",
     "speaker_names",
     "start_find_highlights",
+    "store_found_highlights",
 ]
 
 ANALYZE_BATCH = "analyze"
@@ -268,3 +274,32 @@ def start_find_highlights(db: Session, project: Project, settings: Settings, par
         raise Conflict(f"This project already has a {active.kind} job {active.status}. Wait for it to finish first.")
     clean = {k: params[k] for k in FIND_PARAMS if params.get(k) is not None}
     return create_job(db, project, HIGHLIGHTS_JOB, settings, params=clean)
+
+
+@dataclass(frozen=True)
+class FindMoreInputs:
+    """What a "find more" job ranks: the transcript, and the spans of the highlights already found."""
+
+    transcript: Transcript
+    existing: list[tuple[float, float]]
+
+
+@transactional
+def find_more_inputs(db: Session, project_id: str, batch: str) -> FindMoreInputs | None:
+    """The transcript and the other batches' spans (``batch`` is left out: a rerun replaces it);
+    None when the project was deleted."""
+    if db.get(Project, project_id) is None:
+        return None
+    transcript = load_transcript(db, project_id, display_names=False)
+    existing = [(r.start, r.end) for r in list_highlights(db, project_id) if r.batch != batch]
+    return FindMoreInputs(transcript=transcript, existing=existing)
+
+
+@transactional
+def store_found_highlights(
+    db: Session, project_id: str, highlights: Sequence[Highlight], *, batch: str, note: str | None
+) -> None:
+    """Store a "find more" job's batch in the transaction that marks it succeeded (nothing for a
+    deleted project)."""
+    if db.get(Project, project_id) is not None:
+        append_highlights(db, project_id, highlights, batch=batch, note=note)

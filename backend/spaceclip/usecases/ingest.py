@@ -17,18 +17,22 @@ from collections.abc import AsyncIterator
 from sqlalchemy.orm import Session
 
 from spaceclip.config import Settings
-from spaceclip.errors import ValidationFailed
+from spaceclip.db import transactional
+from spaceclip.errors import NotFound, UnsupportedMedia, ValidationFailed
 from spaceclip.models.schemas import ProjectUrlCreate
 from spaceclip.models.tables import Job, Project, ProjectStatus, new_id
 from spaceclip.services.ingest import uploads
 from spaceclip.services.ingest.storage import Storage
 from spaceclip.services.ingest.uploads import ReceivedUpload
+from spaceclip.services.media.probe import MediaInfo
 from spaceclip.usecases.jobs import create_job
 
 __all__ = [
+    "begin_probe",
     "create_upload_project",
     "create_url_project",
     "receive_upload",
+    "store_probe",
 ]
 
 DEFAULT_PROJECT_NAME = "Untitled upload"
@@ -128,3 +132,38 @@ def create_url_project(
         db.rollback()
         raise
     return project, job
+
+
+@transactional
+def begin_probe(db: Session, project_id: str) -> str:
+    """Mark the project as being checked; its stored media path.
+
+    Raises:
+        NotFound: the project was deleted.
+        UnsupportedMedia: it has no file yet.
+    """
+    project = db.get(Project, project_id)
+    if project is None:
+        raise NotFound("The project was deleted before it could be processed.")
+    if not project.media_path:
+        raise UnsupportedMedia("This project has no media file yet. Upload a file and try again.")
+    project.status = ProjectStatus.PROBING
+    project.error = None
+    return project.media_path
+
+
+@transactional
+def store_probe(db: Session, project_id: str, info: MediaInfo) -> None:
+    """Store the checked file's facts; the project is ready for analysis.
+
+    Runs in the transaction that marks the ``probe`` job succeeded (the row is locked for it).
+
+    Raises:
+        NotFound: the project was deleted while its file was being checked.
+    """
+    project = db.get(Project, project_id, with_for_update=True)
+    if project is None:
+        raise NotFound("The project was deleted while it was being processed.")
+    project.media_info = info.to_dict()
+    project.status = ProjectStatus.READY_FOR_ANALYSIS
+    project.error = None
