@@ -17,13 +17,13 @@ say "ruff"
 say "mypy"
 "$VENV/bin/mypy" spaceclip
 
-say "pytest (SQLite)"
-"$VENV/bin/pytest" -q -p no:cacheprovider "$@"
+say "pytest (SQLite): every test, then the 25 slowest"
+"$VENV/bin/pytest" -q -p no:cacheprovider --durations=25 "$@"
 
-say "pytest (PostgreSQL on loopback)"
+say "pytest (PostgreSQL on loopback): the tests marked db (those that touch the database)"
 source "$ROOT/scripts/lib/postgres.sh"
 start_test_postgres
-SPACECLIP_TEST_DATABASE_URL="$PG_URL" "$VENV/bin/pytest" -q -p no:cacheprovider "$@"
+SPACECLIP_TEST_DATABASE_URL="$PG_URL" "$VENV/bin/pytest" -q -p no:cacheprovider -m db "$@"
 
 # Web app: the typed client must match the backend's OpenAPI schema; then types, lint, the static
 # export, and the browser tests (Debian's chromium, against a real `spaceclip serve`).

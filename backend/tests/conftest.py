@@ -25,20 +25,17 @@ TEST_DB_ENV = "SPACECLIP_TEST_DATABASE_URL"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """On the PostgreSQL run, keep only the tests that use the database.
+    """Mark ``db`` every test that uses the database.
 
-    Tests that never touch the database (pure functions, media, speech) already ran on the SQLite
-    run; running them again against PostgreSQL would only repeat the same computation.
+    Every database-backed fixture (``app``, ``client``, ``worker``, the users…) stands on
+    ``database``, so a test's fixture closure names it exactly when it touches the database; a test
+    that reaches the database another way (a CLI subprocess) carries ``@pytest.mark.db`` itself.
+    ``scripts/test.sh`` runs everything on SQLite, then ``-m db`` on PostgreSQL: the tests that never
+    touch the database (pure functions, media, speech) would only repeat the same computation there.
     """
-    import os
-
-    if not os.environ.get(TEST_DB_ENV):
-        return
-    keep = [item for item in items if "database" in getattr(item, "fixturenames", ())]
-    dropped = [item for item in items if item not in keep]
-    if dropped:
-        config.hook.pytest_deselected(items=dropped)
-        items[:] = keep
+    for item in items:
+        if "database" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.db)
 
 
 def _test_database_url(tmp_path: Path) -> str:
