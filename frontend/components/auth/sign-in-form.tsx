@@ -2,11 +2,9 @@
 
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
-import { type FormEvent, useState } from "react";
 
 import { api, unwrap } from "@/lib/api/client";
-import { errorMessage } from "@/lib/api/errors";
-import { useHydrated } from "@/lib/hooks/use-hydrated";
+import { useFormSubmit } from "@/lib/hooks/use-form-submit";
 import { FormError } from "@/components/ui/form-error";
 
 function safeNext(next: string | null): string {
@@ -17,27 +15,17 @@ export function SignInForm() {
   const router = useRouter();
   const params = useSearchParams();
   const reason = params.get("reason");
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const hydrated = useHydrated();
-
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    setBusy(true);
-    setError(null);
-    try {
+  const { onSubmit, error, busy, disabled } = useFormSubmit(
+    async (form) => {
       await unwrap(
         api.POST("/api/auth/login", {
           body: { email: String(form.get("email") ?? ""), password: String(form.get("password") ?? "") },
         }),
       );
       router.replace(safeNext(params.get("next")));
-    } catch (err) {
-      setError(errorMessage(err));
-      setBusy(false);
-    }
-  }
+    },
+    { leaves: true },
+  );
 
   return (
     <form className="card stack" onSubmit={onSubmit} aria-describedby={error ? "signin-error" : undefined}>
@@ -61,7 +49,7 @@ export function SignInForm() {
         <input id="password" name="password" type="password" autoComplete="current-password" required />
       </div>
       <FormError message={error} id="signin-error" />
-      <button type="submit" className="primary" disabled={busy || !hydrated}>
+      <button type="submit" className="primary" disabled={disabled}>
         {busy ? "Signing in…" : "Sign in"}
       </button>
       <p className="muted small">

@@ -2,25 +2,16 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { type FormEvent, useState } from "react";
 
 import { api, unwrap } from "@/lib/api/client";
-import { errorMessage } from "@/lib/api/errors";
-import { useHydrated } from "@/lib/hooks/use-hydrated";
+import { useFormSubmit } from "@/lib/hooks/use-form-submit";
 import { FormError } from "@/components/ui/form-error";
+import { NewPasswordField } from "@/components/ui/new-password-field";
 
 export function SignUpForm() {
   const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const hydrated = useHydrated();
-
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    setBusy(true);
-    setError(null);
-    try {
+  const { onSubmit, error, busy, disabled } = useFormSubmit(
+    async (form) => {
       await unwrap(
         api.POST("/api/auth/register", {
           body: {
@@ -31,11 +22,9 @@ export function SignUpForm() {
         }),
       );
       router.replace("/");
-    } catch (err) {
-      setError(errorMessage(err));
-      setBusy(false);
-    }
-  }
+    },
+    { leaves: true },
+  );
 
   return (
     <form className="card stack" onSubmit={onSubmit}>
@@ -49,22 +38,9 @@ export function SignUpForm() {
         <label htmlFor="email">Email</label>
         <input id="email" name="email" type="email" autoComplete="email" required />
       </div>
-      <div className="field">
-        <label htmlFor="password">Password</label>
-        <input
-          id="password"
-          name="password"
-          type="password"
-          autoComplete="new-password"
-          required
-          aria-describedby="password-hint"
-        />
-        <p className="hint" id="password-hint">
-          8 to 256 characters.
-        </p>
-      </div>
+      <NewPasswordField name="password" label="Password" hintId="password-hint" />
       <FormError message={error} />
-      <button type="submit" className="primary" disabled={busy || !hydrated}>
+      <button type="submit" className="primary" disabled={disabled}>
         {busy ? "Creating…" : "Create account"}
       </button>
       <p className="muted small">

@@ -6,6 +6,7 @@ import { type DragEvent, type FormEvent, useEffect, useRef, useState } from "rea
 
 import { api, unwrap } from "@/lib/api/client";
 import { errorMessage } from "@/lib/api/errors";
+import { useFormSubmit } from "@/lib/hooks/use-form-submit";
 import { useHydrated } from "@/lib/hooks/use-hydrated";
 import type { Job, Limits, Project } from "@/lib/api/types";
 import { uploadMedia, type UploadHandle, type UploadProgress } from "@/lib/api/upload";
@@ -167,16 +168,9 @@ function UploadForm({ onStarted }: { onStarted: (s: Started) => void }) {
 }
 
 function UrlForm({ onStarted }: { onStarted: (s: Started) => void }) {
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const hydrated = useHydrated();
-
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    setBusy(true);
-    setError(null);
-    try {
+  // onStarted swaps this form for the analysis view: it stays busy until then.
+  const { onSubmit, error, busy, disabled } = useFormSubmit(
+    async (form) => {
       // The route takes multipart uploads or this JSON body; the schema documents both.
       const created = await unwrap(
         api.POST("/api/projects", {
@@ -185,11 +179,9 @@ function UrlForm({ onStarted }: { onStarted: (s: Started) => void }) {
         }),
       );
       onStarted(created);
-    } catch (err) {
-      setError(errorMessage(err));
-      setBusy(false);
-    }
-  }
+    },
+    { leaves: true },
+  );
 
   return (
     <form className="card stack" onSubmit={onSubmit} aria-labelledby="url-title">
@@ -201,7 +193,7 @@ function UrlForm({ onStarted }: { onStarted: (s: Started) => void }) {
       </div>
       <FormError message={error} />
       <div>
-        <button type="submit" className="primary" disabled={busy || !hydrated}>
+        <button type="submit" className="primary" disabled={disabled}>
           {busy ? "Checking the link…" : "Import"}
         </button>
       </div>

@@ -3,28 +3,14 @@
 import { type FormEvent, useState } from "react";
 
 import { api, unwrap } from "@/lib/api/client";
-import { errorMessage } from "@/lib/api/errors";
-import { useHydrated } from "@/lib/hooks/use-hydrated";
+import { useFormSubmit } from "@/lib/hooks/use-form-submit";
 import { FormError } from "@/components/ui/form-error";
+import { NewPasswordField } from "@/components/ui/new-password-field";
 
 export function PasswordForm() {
-  const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const hydrated = useHydrated();
-
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const formEl = event.currentTarget;
-    const form = new FormData(formEl);
-    setError(null);
-    setDone(false);
-    if (form.get("new_password") !== form.get("confirm_password")) {
-      setError("The two new passwords are different. Type the same new password twice.");
-      return;
-    }
-    setBusy(true);
-    try {
+  const submit = useFormSubmit(
+    async (form, formEl) => {
       await unwrap(
         api.POST("/api/auth/password", {
           body: {
@@ -35,11 +21,18 @@ export function PasswordForm() {
       );
       formEl.reset();
       setDone(true);
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
+    },
+    {
+      check: (form) =>
+        form.get("new_password") !== form.get("confirm_password")
+          ? "The two new passwords are different. Type the same new password twice."
+          : null,
+    },
+  );
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    setDone(false);
+    return submit.onSubmit(event);
   }
 
   return (
@@ -50,32 +43,19 @@ export function PasswordForm() {
         <label htmlFor="current_password">Current password</label>
         <input id="current_password" name="current_password" type="password" autoComplete="current-password" required />
       </div>
-      <div className="field">
-        <label htmlFor="new_password">New password</label>
-        <input
-          id="new_password"
-          name="new_password"
-          type="password"
-          autoComplete="new-password"
-          required
-          aria-describedby="new-password-hint"
-        />
-        <p className="hint" id="new-password-hint">
-          8 to 256 characters.
-        </p>
-      </div>
+      <NewPasswordField name="new_password" label="New password" hintId="new-password-hint" />
       <div className="field">
         <label htmlFor="confirm_password">New password again</label>
         <input id="confirm_password" name="confirm_password" type="password" autoComplete="new-password" required />
       </div>
-      <FormError message={error} />
+      <FormError message={submit.error} />
       {done && (
         <div className="alert alert-ok" role="status">
           Password changed. Other sessions were signed out.
         </div>
       )}
       <div>
-        <button type="submit" className="primary" disabled={busy || !hydrated}>
+        <button type="submit" className="primary" disabled={submit.disabled}>
           Change password
         </button>
       </div>
