@@ -1,7 +1,6 @@
 "use client";
 
 import Link from "next/link";
-import { useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 
 import { api, apiUrl, unwrap } from "@/lib/api/client";
@@ -9,6 +8,7 @@ import { errorMessage } from "@/lib/api/errors";
 import type { Clip, Project, RenderOptions, Style, Transcript, Waveform } from "@/lib/api/types";
 import { seekMedia, useMediaTime } from "@/lib/hooks/use-media-time";
 import { FormError } from "@/components/ui/form-error";
+import { IdFromQuery } from "@/components/ui/id-from-query";
 
 import { ExportsPanel } from "./exports-panel";
 import { PreviewFrame } from "./preview-frame";
@@ -16,16 +16,7 @@ import { StylePicker } from "./style-picker";
 import { WaveformTrim } from "./waveform-trim";
 
 export function ClipEditor() {
-  const id = useSearchParams().get("id");
-  if (!id) {
-    return (
-      <div className="card stack">
-        <h1>No clip chosen</h1>
-        <Link href="/">Back to your projects</Link>
-      </div>
-    );
-  }
-  return <ClipLoader key={id} id={id} />;
+  return <IdFromQuery missing="No clip chosen">{(id) => <ClipLoader key={id} id={id} />}</IdFromQuery>;
 }
 
 type Loaded = { clip: Clip; project: Project; transcript: Transcript };

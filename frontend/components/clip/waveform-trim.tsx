@@ -16,6 +16,11 @@ type Props = {
   onChange: (start: number, end: number) => void;
 };
 
+const HANDLES = [
+  ["start", "Clip start"],
+  ["end", "Clip end"],
+] as const;
+
 /** The clip region's waveform with two trim handles (drag, or arrow keys: previous/next word). */
 export function WaveformTrim({ peaks, from, to, start, end, words, playhead, onChange }: Props) {
   const span = Math.max(to - from, 0.001);
@@ -77,32 +82,25 @@ export function WaveformTrim({ peaks, from, to, start, end, words, playhead, onC
         </svg>
         <div className="selection" style={{ left: pct(start), width: `calc(${pct(end)} - ${pct(start)})` }} />
         {playhead !== null && <div className="playhead" style={{ left: pct(playhead) }} />}
-        <button
-          type="button"
-          className="handle"
-          role="slider"
-          aria-label="Clip start"
-          aria-valuemin={from}
-          aria-valuemax={to}
-          aria-valuenow={start}
-          aria-valuetext={formatTime(start)}
-          style={{ left: pct(start) }}
-          onKeyDown={keys("start")}
-          {...drag("start")}
-        />
-        <button
-          type="button"
-          className="handle"
-          role="slider"
-          aria-label="Clip end"
-          aria-valuemin={from}
-          aria-valuemax={to}
-          aria-valuenow={end}
-          aria-valuetext={formatTime(end)}
-          style={{ left: pct(end) }}
-          onKeyDown={keys("end")}
-          {...drag("end")}
-        />
+        {HANDLES.map(([which, label]) => {
+          const at = which === "start" ? start : end;
+          return (
+            <button
+              key={which}
+              type="button"
+              className="handle"
+              role="slider"
+              aria-label={label}
+              aria-valuemin={from}
+              aria-valuemax={to}
+              aria-valuenow={at}
+              aria-valuetext={formatTime(at)}
+              style={{ left: pct(at) }}
+              onKeyDown={keys(which)}
+              {...drag(which)}
+            />
+          );
+        })}
       </div>
       <p className="small muted">
         Drag the handles, or focus one and use the arrow keys: they move to the previous or next word. Start{" "}

@@ -1,7 +1,5 @@
 "use client";
 
-import Link from "next/link";
-import { useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
 
 import { api, apiUrl, unwrap } from "@/lib/api/client";
@@ -11,6 +9,7 @@ import { useJob } from "@/lib/hooks/use-job";
 import { seekMedia } from "@/lib/hooks/use-media-time";
 import { JobProgress } from "@/components/projects/job-progress";
 import { FormError } from "@/components/ui/form-error";
+import { IdFromQuery } from "@/components/ui/id-from-query";
 import { StatusBadge } from "@/components/ui/status-badge";
 
 import { ClipsPanel } from "./clips-panel";
@@ -21,16 +20,7 @@ import { TranscriptPanel } from "./transcript-panel";
 import { useTranscript } from "./use-transcript";
 
 export function ProjectView() {
-  const id = useSearchParams().get("id");
-  if (!id) {
-    return (
-      <div className="card stack">
-        <h1>No project chosen</h1>
-        <Link href="/">Back to your projects</Link>
-      </div>
-    );
-  }
-  return <ProjectLoader key={id} id={id} />;
+  return <IdFromQuery missing="No project chosen">{(id) => <ProjectLoader key={id} id={id} />}</IdFromQuery>;
 }
 
 function ProjectLoader({ id }: { id: string }) {
