@@ -1,7 +1,10 @@
 import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
 
+// In this order: later rules override earlier ones.
 import "./globals.css";
+import "./controls.css";
+import "./views.css";
 
 export const metadata: Metadata = {
   title: { default: "SpaceClip", template: "%s · SpaceClip" },
