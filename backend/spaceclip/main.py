@@ -16,6 +16,7 @@ from spaceclip.auth.csrf import CsrfGuard
 from spaceclip.config import Settings, get_settings
 from spaceclip.db import Database
 from spaceclip.tasks.queue import JobQueue
+from spaceclip.webapp import web_app_dir
 
 log = logging.getLogger(__name__)
 
@@ -70,8 +71,10 @@ def create_app(settings: Settings | None = None, *, queue: JobQueue | None = Non
     for router in _routers():
         app.include_router(router)
 
-    if settings.frontend_dir and settings.frontend_dir.is_dir():
-        app.mount("/", StaticFiles(directory=settings.frontend_dir, html=True), name="ui")
+    # Mounted after the routers, so every /api route wins over the static files.
+    web = web_app_dir(settings.frontend_dir)
+    if web is not None:
+        app.mount("/", StaticFiles(directory=web, html=True), name="ui")
     return app
 
 
