@@ -472,7 +472,7 @@ def openapi(
             database_url_setting=f"sqlite:///{tmp}/openapi.db",
             _env_file=None,
         )
-        text = json.dumps(create_app(settings).openapi(), indent=2, ensure_ascii=False) + "\n"
+        text = json.dumps(create_app(settings, web=False).openapi(), indent=2, ensure_ascii=False) + "\n"
     if out is None:
         sys.stdout.write(text)
     else:

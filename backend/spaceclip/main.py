@@ -33,8 +33,11 @@ server-sent-events stream `GET /api/jobs/{id}/events`.
 """
 
 
-def create_app(settings: Settings | None = None, *, queue: JobQueue | None = None) -> FastAPI:
-    """Build the app. Migrations are applied by the CLI (``spaceclip serve`` / ``db upgrade``)."""
+def create_app(settings: Settings | None = None, *, queue: JobQueue | None = None, web: bool = True) -> FastAPI:
+    """Build the app. Migrations are applied by the CLI (``spaceclip serve`` / ``db upgrade``).
+
+    ``web=False`` leaves out the built web app (and the log line about it), for the schema dump.
+    """
     settings = settings or get_settings()
     settings.ensure_dirs()
     database = Database.from_url(settings.database_url)
@@ -72,9 +75,9 @@ def create_app(settings: Settings | None = None, *, queue: JobQueue | None = Non
         app.include_router(router)
 
     # Mounted after the routers, so every /api route wins over the static files.
-    web = web_app_dir(settings.frontend_dir)
-    if web is not None:
-        app.mount("/", StaticFiles(directory=web, html=True), name="ui")
+    web_dir = web_app_dir(settings.frontend_dir) if web else None
+    if web_dir is not None:
+        app.mount("/", StaticFiles(directory=web_dir, html=True), name="ui")
     return app
 
 
