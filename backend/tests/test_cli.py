@@ -14,6 +14,7 @@ import httpx
 import psutil
 import pytest
 
+from tests.cli_output import WIDE_TERMINAL, plain
 from tests.conftest import TEST_DB_ENV
 
 
@@ -27,6 +28,7 @@ def _env(tmp_path: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SPACECLIP_", "DATABASE_URL"))}
     env["SPACECLIP_DATA_DIR"] = str(tmp_path / "data")
     env["OLLAMA_HOST"] = "http://127.0.0.1:9"
+    env |= WIDE_TERMINAL  # rich lays out at a fixed width, whatever the terminal the tests run in
     if os.environ.get(TEST_DB_ENV):
         env["DATABASE_URL"] = os.environ[TEST_DB_ENV]
     return env
@@ -79,21 +81,21 @@ def test_serve_runs_api_and_workers_and_stops_both(tmp_path: Path, database: obj
 def test_user_create_then_login(tmp_path: Path, database: object) -> None:
     result = _cli(tmp_path, "user", "create", "ada@example.com", "--password", "analytical engine")
     assert result.returncode == 0, result.stderr
-    assert "Created user ada@example.com" in result.stdout
+    assert "Created user ada@example.com" in plain(result.stdout)
     again = _cli(tmp_path, "user", "create", "ada@example.com", "--password", "analytical engine")
     assert again.returncode == 1
     short = _cli(tmp_path, "user", "create", "bob@example.com", "--password", "short")
-    assert short.returncode == 1 and "8" in short.stderr
+    assert short.returncode == 1 and "8" in plain(short.stderr)
 
 
 def test_doctor_reports_each_check(tmp_path: Path, database: object) -> None:
     assert _cli(tmp_path, "db", "upgrade").returncode == 0
     result = _cli(tmp_path, "doctor")
-    out = result.stdout
+    out = plain(result.stdout)
     for name in ("ffmpeg", "whisper model", "database", "queue", "ollama"):
         assert name in out
     assert "WARN" in out and "not reachable" in out  # no Ollama here: a warning, not a failure
-    assert result.returncode == 0, out
+    assert result.returncode == 0, result.stdout
 
 
 def test_bad_setting_stops_with_a_clear_message(tmp_path: Path) -> None:
@@ -102,7 +104,7 @@ def test_bad_setting_stops_with_a_clear_message(tmp_path: Path) -> None:
         [sys.executable, "-m", "spaceclip.cli", "db", "upgrade"], env=env, capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 2
-    assert "DATABASE_URL" in result.stderr
+    assert "DATABASE_URL" in plain(result.stderr)
 
 
 @pytest.mark.parametrize("fmt", ["txt", "json"])
@@ -128,8 +130,8 @@ def test_transcribe_command_writes_the_transcript(tmp_path: Path, fmt: str) -> N
 
 def test_transcribe_missing_file_says_so(tmp_path: Path) -> None:
     result = _cli(tmp_path, "transcribe", str(tmp_path / "nope.mp4"))
-    assert result.returncode != 0
-    assert "not a file" in (result.stderr + result.stdout)
+    assert result.returncode == 2, result.stdout + result.stderr  # a usage error, as typer gives one
+    assert "nope.mp4 is not a file" in plain(result.stderr)
 
 
 def test_doctor_fails_on_a_missing_whisper_model(tmp_path: Path, database: object) -> None:
@@ -138,4 +140,5 @@ def test_doctor_fails_on_a_missing_whisper_model(tmp_path: Path, database: objec
         [sys.executable, "-m", "spaceclip.cli", "doctor"], env=env, capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 1
-    assert "FAIL" in result.stdout and "WHISPER_MODEL" in result.stdout
+    out = plain(result.stdout)
+    assert "FAIL" in out and "WHISPER_MODEL" in out

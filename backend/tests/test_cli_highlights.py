@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.cli_output import plain
 from tests.test_cli import _env
 
 SPEECH = (
@@ -44,12 +45,12 @@ def test_highlights_command_prints_a_ranked_table_and_writes_json(tmp_path: Path
         assert 5.0 <= h["duration"] <= 15.0 and 0.0 <= h["start"] < h["end"] <= data["duration"]
         assert h["title"] and h["reason"] and _words(h["key_sentence"]) in _words(h["text"])
         assert 3 <= len(h["hashtags"]) <= 5
-    table = result.stdout
+    table = plain(result.stdout)
     assert "highlights in kitchen.wav" in table
     for column in ("#", "time", "score", "title", "why"):
         assert column in table
     assert found[0]["title"].split()[0] in table
-    assert "LLM unavailable" in result.stderr
+    assert "LLM unavailable" in plain(result.stderr)
 
 
 def test_highlights_command_refuses_inverted_lengths(tmp_path: Path) -> None:
@@ -59,4 +60,4 @@ def test_highlights_command_refuses_inverted_lengths(tmp_path: Path) -> None:
         [sys.executable, "-m", "spaceclip.cli", "highlights", str(wav), "--min", "30", "--max-len", "10"],
         env=_env(tmp_path), capture_output=True, text=True, timeout=60,
     )  # fmt: skip
-    assert result.returncode == 2 and "--max-len must be at least --min" in result.stderr
+    assert result.returncode == 2 and "--max-len must be at least --min" in plain(result.stderr)
