@@ -23,14 +23,10 @@ from spaceclip.services.highlights.types import Candidate, ScoredCandidate
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # backend/, for the tests' server fixture
 from tests.llm_server import running_smollm2
+from tests.rerank_passages import STORIES
 
 PASSAGES = [
-    "We were about to run out of money. So we did the unthinkable: we fired our biggest customer, the one "
-    "paying forty percent of our bills. Within three years revenue went from two million to forty million.",
-    "Honestly the best advice I got was from my grandmother. She said never sign anything on a Friday. "
-    "I laughed, but two of my worst contracts were signed on Friday afternoons.",
-    "Most people think running a marathon is about the legs. It is not. Mile twenty is entirely in your "
-    "head, and the training is really about teaching your brain to keep going.",
+    *STORIES,
     "The first version of the app had one button. People kept asking for more features, and every feature "
     "we added made fewer people use it. In the end we went back to one button and doubled our users.",
     "I spent ten years as a nurse before I wrote a single line of code. What the hospital taught me is that "

@@ -38,6 +38,11 @@ class UserFactory:
             db.flush()
             return MadeUser(id=user.id, email=email, password=password)
 
+    def create_with_token(self, email: str | None = None, password: str = DEFAULT_PASSWORD) -> tuple[MadeUser, str]:
+        """A new user and a live session token for it, as right after a login."""
+        user = self.create(email, password)
+        return user, self.token_for(user)
+
     def token_for(self, user: MadeUser) -> str:
         """A real session token for ``user`` (as a login would issue)."""
         with self.database.session() as db:
@@ -48,5 +53,10 @@ class UserFactory:
     def sign_in(self, client: TestClient, user: MadeUser) -> str:
         """Put a fresh session cookie for ``user`` on ``client``; returns the token."""
         token = self.token_for(user)
-        client.cookies.set(self.settings.session_cookie_name, token)
+        self.with_cookie(client, token)
         return token
+
+    def with_cookie(self, client: TestClient, token: str) -> TestClient:
+        """``client``, sending ``token`` (live, dead or made up) as its session cookie from now on."""
+        client.cookies.set(self.settings.session_cookie_name, token)
+        return client

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import http.server
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +14,8 @@ from fastapi.testclient import TestClient
 from spaceclip.config import Settings
 from spaceclip.tasks.worker import Worker
 from tests.factories import UserFactory
+from tests.job_api import wait_for_api_job
 from tests.media import _ffmpeg, make_speech, make_video_only
-
-TERMINAL = {"succeeded", "failed", "cancelled"}
 
 
 def _upload(client: TestClient, path: Path, **params: str) -> dict[str, Any]:
@@ -29,16 +27,6 @@ def _upload(client: TestClient, path: Path, **params: str) -> dict[str, Any]:
     return response.json()
 
 
-def _wait(client: TestClient, job_id: str, timeout: float = 180.0) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job = client.get(f"/api/jobs/{job_id}").json()
-        if job["status"] in TERMINAL:
-            return job
-        time.sleep(0.3)
-    raise AssertionError(f"job {job_id} did not finish in {timeout} s")
-
-
 def test_upload_is_analysed_into_a_transcript(
     client: TestClient, users: UserFactory, worker: Worker, tmp_path: Path
 ) -> None:
@@ -46,7 +34,7 @@ def test_upload_is_analysed_into_a_transcript(
     speech = make_speech(tmp_path / "talk.m4a", "Good morning. Today we talk about bread, butter and small business.")
     created = _upload(client, speech)
     assert created["job"]["kind"] == "analyze"
-    job = _wait(client, created["job"]["id"])
+    job = wait_for_api_job(client, created["job"]["id"])
     assert job["status"] == "succeeded", job
     assert job["progress"] == 1.0
     project = client.get(f"/api/projects/{created['project']['id']}").json()
@@ -77,7 +65,7 @@ def test_unusable_media_fails_with_a_clear_message(
 ) -> None:
     users.sign_in(client, users.create())
     created = _upload(client, maker(tmp_path / name))
-    job = _wait(client, created["job"]["id"])
+    job = wait_for_api_job(client, created["job"]["id"])
     assert job["status"] == "failed"
     assert expected.lower() in job["error"].lower()
     assert job["attempts"] == 1, "a user-caused failure is not retried"
@@ -95,7 +83,7 @@ def test_missing_model_fails_clearly_and_the_project_can_be_retried(
     w.start()
     try:
         created = _upload(client, speech)
-        job = _wait(client, created["job"]["id"])
+        job = wait_for_api_job(client, created["job"]["id"])
     finally:
         w.stop()
     assert job["status"] == "failed"
@@ -110,7 +98,7 @@ def test_missing_model_fails_clearly_and_the_project_can_be_retried(
         assert retry.status_code == 202, retry.text
         again = client.post(f"/api/projects/{pid}/analyze", json={})
         assert again.status_code in {202, 409}
-        job = _wait(client, retry.json()["id"])
+        job = wait_for_api_job(client, retry.json()["id"])
     finally:
         good.stop()
     assert job["status"] == "succeeded", job
@@ -144,7 +132,7 @@ def test_unsupported_url_fails_with_a_clear_message(
         url = f"http://127.0.0.1:{server.server_port}/page.html"
         response = client.post("/api/projects", json={"url": url})
         assert response.status_code == 202, response.text
-        job = _wait(client, response.json()["job"]["id"])
+        job = wait_for_api_job(client, response.json()["job"]["id"])
     finally:
         w.stop()
         server.shutdown()

@@ -93,18 +93,14 @@ def test_every_write_with_cookie_and_bad_origin_is_refused(
     make_client: ClientFactory,
     users: UserFactory,
     database: Database,
-    settings: Settings,
 ) -> None:
-    user = users.create()
-    token = users.token_for(user)
-    browser = make_client(TEST_ORIGIN)
-    browser.cookies.set(settings.session_cookie_name, token)
+    user, token = users.create_with_token()
+    browser = users.with_cookie(make_client(TEST_ORIGIN), token)
     session_id = browser.get("/api/auth/sessions").json()["items"][0]["id"]
     known = {"session_id": session_id, **owned_objects(database, user.id)}
     before = snapshot(database)
 
-    attacker = make_client(origin)
-    attacker.cookies.set(settings.session_cookie_name, token)
+    attacker = users.with_cookie(make_client(origin), token)
     checked = []
     for method, path in state_changing_routes(app):
         url = fill(path, known)
@@ -173,16 +169,13 @@ def test_login_csrf_foreign_origin_is_refused_even_without_a_cookie(
 
 
 @pytest.mark.parametrize("path", ["/api/auth/login", "/api/auth/register"])
-def test_signin_without_origin_needs_no_cookie(
-    path: str, make_client: ClientFactory, users: UserFactory, settings: Settings
-) -> None:
+def test_signin_without_origin_needs_no_cookie(path: str, make_client: ClientFactory, users: UserFactory) -> None:
     """Scripts (no Origin, no cookie) may sign in; with a session cookie the Origin is required."""
     user = users.create()
     script = make_client(None)
     body = {"email": user.email if path.endswith("login") else "script@example.com", "password": DEFAULT_PASSWORD}
     assert script.post(path, json=body).status_code in {200, 201}
-    stale = make_client(None)
-    stale.cookies.set(settings.session_cookie_name, "anything")
+    stale = users.with_cookie(make_client(None), "anything")
     body["email"] = user.email if path.endswith("login") else "script2@example.com"
     assert stale.post(path, json=body).status_code == 403
 

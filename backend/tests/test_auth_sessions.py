@@ -42,12 +42,11 @@ STATES = [
 ]
 
 
-def _ask(make_client: ClientFactory, settings: Settings, token: str, transport: str) -> int:
+def _ask(make_client: ClientFactory, users: UserFactory, token: str, transport: str) -> int:
     """Status of GET /api/auth/me with ``token`` sent by ``transport``."""
     c = make_client(TEST_ORIGIN)
     if transport == "cookie":
-        c.cookies.set(settings.session_cookie_name, token)
-        return c.get("/api/auth/me").status_code
+        return users.with_cookie(c, token).get("/api/auth/me").status_code
     return c.get("/api/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code
 
 
@@ -71,9 +70,8 @@ def test_dead_or_forged_token_gets_401(
     database: Database,
     settings: Settings,
 ) -> None:
-    user = users.create()
-    token = users.token_for(user)
-    assert _ask(make_client, settings, token, transport) == 200  # control: live before
+    user, token = users.create_with_token()
+    assert _ask(make_client, users, token, transport) == 200  # control: live before
     helper = make_client(None)
     auth = {"Authorization": f"Bearer {token}"}
     with database.session() as db:
@@ -97,7 +95,7 @@ def test_dead_or_forged_token_gets_401(
     elif state == "forged_sha256_as_token":
         token = hash_token(token)  # what the database holds is useless as a token
 
-    assert _ask(make_client, settings, token, transport) == 401
+    assert _ask(make_client, users, token, transport) == 401
     with database.session() as db:
         sessions_after = db.scalar(select(func.count()).select_from(UserSession))
         expired_row = db.scalars(select(UserSession).where(UserSession.token_hash == hash_token(token))).first()
@@ -111,8 +109,7 @@ def test_dead_or_forged_token_gets_401(
 
 
 def test_dead_tokens_get_401_on_writes_too(make_client: ClientFactory, users: UserFactory, database: Database) -> None:
-    user = users.create()
-    token = users.token_for(user)
+    _, token = users.create_with_token()
     _shift(database, token, expires_at=utcnow() - timedelta(seconds=1))
     api = make_client(None)
     resp = api.post("/api/auth/logout-all", headers={"Authorization": f"Bearer {token}"})
@@ -123,8 +120,7 @@ def test_dead_tokens_get_401_on_writes_too(make_client: ClientFactory, users: Us
 def test_last_seen_is_written_at_most_once_per_interval(
     users: UserFactory, database: Database, settings: Settings
 ) -> None:
-    user = users.create()
-    token = users.token_for(user)
+    _, token = users.create_with_token()
     recent = utcnow() - timedelta(minutes=30)
     _shift(database, token, last_seen_at=recent)
     with database.session() as db:

@@ -3,7 +3,6 @@ speaker names, thumbs stored, "find more" over a range as a job, highlight → c
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +26,9 @@ from spaceclip.usecases.highlights import (
 )
 from spaceclip.usecases.transcripts import save_transcript
 from tests.factories import UserFactory
+from tests.job_api import wait_for_api_job
 
-TERMINAL = {"succeeded", "failed", "cancelled"}
+JOB_TIMEOUT_S = 400.0  # the analyze and "find more" jobs over about a minute of speech
 
 
 def _h(start: float, end: float, title: str = "A moment", speakers: tuple[str, ...] = ("Speaker 1",)) -> Highlight:
@@ -213,16 +213,6 @@ def garden_talk(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return render_conversation(script, tmp_path_factory.mktemp("garden") / "garden.wav").wav
 
 
-def _wait(client: TestClient, job_id: str, timeout: float = 400.0) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job = client.get(f"/api/jobs/{job_id}").json()
-        if job["status"] in TERMINAL:
-            return job
-        time.sleep(0.3)
-    raise AssertionError(f"job {job_id} did not finish in {timeout} s")
-
-
 def _words(text: str) -> str:
     return " ".join("".join(c for c in word if c.isalnum()) for word in text.lower().split())
 
@@ -242,7 +232,7 @@ def test_analysis_finds_highlights_and_find_more_adds_new_ones(
         created = client.post("/api/projects", files={"file": ("garden.wav", fh, "audio/wav")})
     assert created.status_code == 202, created.text
     pid = created.json()["project"]["id"]
-    job = _wait(client, created.json()["job"]["id"])
+    job = wait_for_api_job(client, created.json()["job"]["id"], timeout=JOB_TIMEOUT_S)
     assert job["status"] == "succeeded", job
     assert "highlights found" in job["message"] and "LLM unavailable" in job["message"]  # no LLM in tests
 
@@ -283,7 +273,7 @@ def test_analysis_finds_highlights_and_find_more_adds_new_ones(
     )
     assert more.status_code == 202, more.text
     assert more.json()["kind"] == "highlights"
-    job = _wait(client, more.json()["id"])
+    job = wait_for_api_job(client, more.json()["id"], timeout=JOB_TIMEOUT_S)
     assert job["status"] == "succeeded", job
     after = client.get(f"/api/projects/{pid}/highlights").json()["highlights"]
     new = [h for h in after if h["batch"] == job["id"]]

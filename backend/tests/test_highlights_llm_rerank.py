@@ -18,16 +18,12 @@ from spaceclip.services.highlights.rerank import (
 )
 from spaceclip.services.highlights.types import Candidate, ScoredCandidate
 from tests.llm_server import GOOD_ANSWER, MisbehavingLlm, RealLlm, dead_port
+from tests.rerank_passages import STORIES
 
 BOUND_S = 10.0  # hang guard for failing servers, not a benchmark
 
 PASSAGES = [
-    "We were about to run out of money. So we did the unthinkable: we fired our biggest customer, the one "
-    "paying forty percent of our bills. Within three years revenue went from two million to forty million.",
-    "Honestly the best advice I got was from my grandmother. She said never sign anything on a Friday. "
-    "I laughed, but two of my worst contracts were signed on Friday afternoons.",
-    "Most people think running a marathon is about the legs. It is not. Mile twenty is entirely in your "
-    "head, and the training is really about teaching your brain to keep going.",
+    *STORIES,
     "The meeting ran long and then we talked about the schedule for next week and some other things.",
     "And that is why, as he said before, the numbers did not add up for any of them.",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,24 @@ from tests.test_worker import load_project, make_project, my_ffmpeg_processes, s
 @pytest.fixture(scope="module")
 def media_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("media")
+
+
+@dataclass(frozen=True)
+class LongJob:
+    owner_id: str
+    project_id: str
+    job_id: str
+
+
+@pytest.fixture
+def long_job(
+    client: TestClient, users: UserFactory, database: Database, settings: Settings, worker: Worker, media_dir: Path
+) -> LongJob:
+    """Alice, signed in on ``client``, with an hour of audio whose probe job the running worker takes."""
+    alice = users.create()
+    users.sign_in(client, alice)
+    project_id = make_project(database, settings, alice.id, cached(media_dir / "long.ogg", make_long_audio, minutes=60))
+    return LongJob(alice.id, project_id, submit_job(database, settings, project_id))
 
 
 def read_events(client: TestClient, job_id: str) -> tuple[str, list[dict[str, object]], list[str]]:
@@ -137,14 +156,8 @@ def test_stream_pings_while_waiting_and_ends_when_cancelled(
 
 
 @pytest.mark.slow
-def test_stream_delivers_progress_and_ends_at_success(
-    client: TestClient, users: UserFactory, database: Database, settings: Settings, worker: Worker, media_dir: Path
-) -> None:
-    alice = users.create()
-    users.sign_in(client, alice)
-    project_id = make_project(database, settings, alice.id, cached(media_dir / "long.ogg", make_long_audio, minutes=60))
-    job_id = submit_job(database, settings, project_id)
-
+def test_stream_delivers_progress_and_ends_at_success(client: TestClient, long_job: LongJob) -> None:
+    job_id = long_job.job_id
     content_type, events, _ = read_events(client, job_id)
 
     assert content_type.startswith("text/event-stream")
@@ -162,12 +175,9 @@ def test_stream_delivers_progress_and_ends_at_success(
 
 @pytest.mark.slow
 def test_cancel_a_running_job_through_the_api(
-    client: TestClient, users: UserFactory, database: Database, settings: Settings, worker: Worker, media_dir: Path
+    client: TestClient, database: Database, settings: Settings, media_dir: Path, long_job: LongJob
 ) -> None:
-    alice = users.create()
-    users.sign_in(client, alice)
-    project_id = make_project(database, settings, alice.id, cached(media_dir / "long.ogg", make_long_audio, minutes=60))
-    job_id = submit_job(database, settings, project_id)
+    project_id, job_id = long_job.project_id, long_job.job_id
     wait_until(lambda: my_ffmpeg_processes(project_id), timeout=30, interval=0.02)
 
     resp = client.post(f"/api/jobs/{job_id}/cancel")
@@ -177,7 +187,7 @@ def test_cancel_a_running_job_through_the_api(
     wait_until(lambda: not my_ffmpeg_processes(project_id), timeout=5)
     assert client.post(f"/api/jobs/{job_id}/cancel").status_code == 200
     # A finished job cannot be cancelled.
-    done_project = make_project(database, settings, alice.id, cached(media_dir / "a.wav", make_audio))
+    done_project = make_project(database, settings, long_job.owner_id, cached(media_dir / "a.wav", make_audio))
     done_job = wait_for_job(database, submit_job(database, settings, done_project))
     assert done_job.status == "succeeded"
     resp = client.post(f"/api/jobs/{done_job.id}/cancel")
