@@ -21,9 +21,8 @@ from spaceclip.services.media.process import ffprobe_args, run_process
 from spaceclip.services.speech.transcript import parse_srt
 from spaceclip.usecases.transcripts import save_transcript
 from tests.factories import MadeUser, UserFactory
+from tests.job_api import TERMINAL, wait_for_api_job
 from tests.render_media import made_up_transcript, make_talk_video, probe
-
-TERMINAL = {"succeeded", "failed", "cancelled"}
 
 
 @pytest.fixture(scope="module")
@@ -55,16 +54,6 @@ def _ready_clip(
         db.add(clip)
         db.flush()
         return project.id, clip.id
-
-
-def _wait_job(client: TestClient, job_id: str, timeout_s: float = 180.0) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout_s
-    while True:
-        job: dict[str, Any] = client.get(f"/api/jobs/{job_id}").json()
-        if job["status"] in TERMINAL:
-            return job
-        assert time.monotonic() < deadline, f"job still {job['status']} ({job['stage']}) after {timeout_s} s"
-        time.sleep(0.3)
 
 
 def _probe_streams(path: Path) -> dict[str, Any]:
@@ -110,7 +99,7 @@ def test_export_renders_checks_and_downloads(
     assert export["settings"]["title"] == "Why small shops win" and export["settings"]["audiogram_style"] is None
     assert "layout" not in export["settings"]
 
-    assert _wait_job(client, job["id"])["status"] == "succeeded"
+    assert wait_for_api_job(client, job["id"])["status"] == "succeeded"
     done = client.get(f"/api/exports/{export['id']}").json()
     assert done["status"] == "done" and done["error"] is None
     assert done["check"]["passed"], done["check"]
@@ -215,7 +204,7 @@ def test_cancel_kills_the_running_render(
         assert time.monotonic() < deadline, "ffmpeg never started"
         time.sleep(0.1)
     assert client.post(f"/api/jobs/{job_id}/cancel").status_code == 200
-    job = _wait_job(client, job_id, timeout_s=30)
+    job = wait_for_api_job(client, job_id, timeout=30)
     assert job["status"] == "cancelled"
     _gone, alive = psutil.wait_procs(procs, timeout=10)
     assert not alive, "ffmpeg survived the cancel"
@@ -242,7 +231,7 @@ def test_a_render_that_cannot_work_fails_its_export_with_the_reason(
     # A range past the end of the 5 s source (a clip made before the media was replaced, say).
     _, clip_id = _ready_clip(database, settings, owner, short_source, start=10.0, end=14.0)
     created = client.post(f"/api/clips/{clip_id}/exports", json={"platform": "tiktok"}).json()
-    job = _wait_job(client, created["job"]["id"], timeout_s=60)
+    job = wait_for_api_job(client, created["job"]["id"], timeout=60)
     assert job["status"] == "failed" and job["attempts"] == 1  # the user's problem: no retry
     export = client.get(f"/api/exports/{created['export']['id']}").json()
     assert export["status"] == "failed" and "Move its start or end" in export["error"]
