@@ -36,5 +36,9 @@ say "web app: API client up to date, tsc, eslint, prettier, unit tests"
   npx --no-install playwright test -c playwright.unit.config.ts)
 build_frontend
 say "web app: Playwright end-to-end tests in chromium"
-(cd "$FRONTEND" && CHROMIUM_PATH="$(command -v chromium)" npx --no-install playwright test)
+# Chromium keeps its singleton socket under $TMPDIR, and a Unix socket path holds at most 107 bytes:
+# with a long TMPDIR it aborts ("Socket path too long"). The browser tests get a short one.
+E2E_TMP="$(mktemp -d /tmp/spaceclip-e2e.XXXXXX)"
+(cd "$FRONTEND" && TMPDIR="$E2E_TMP" CHROMIUM_PATH="$(command -v chromium)" npx --no-install playwright test)
+rm -rf "$E2E_TMP"
 say "All checks passed"
