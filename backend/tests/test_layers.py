@@ -117,6 +117,40 @@ def _problem(own: int, target: str, module: str) -> str | None:
     return None
 
 
+#: Session methods that read or write rows; a route calls a use case instead.
+QUERY_METHODS = frozenset(
+    {"query", "execute", "scalar", "scalars", "get", "add", "add_all", "delete", "merge", "flush", "commit"}
+)
+
+
+def route_queries(root: Path, package: str = "spaceclip") -> list[str]:
+    """Calls like ``db.query(...)`` / ``db.commit()`` in ``api/``: routes reach the database only through
+    use cases (``usecases/``, ``auth/``), which own the queries and the transaction."""
+    found: list[str] = []
+    for path in sorted((root / "api").rglob("*.py")):
+        module = _module_name(path, root, package)
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id in {"db", "session"}
+                and node.func.attr in QUERY_METHODS
+            ):
+                found.append(f"{module}:{node.lineno} calls {node.func.value.id}.{node.func.attr}()")
+    return found
+
+
+def test_routes_reach_the_database_only_through_use_cases() -> None:
+    assert route_queries(Path(spaceclip.__file__).parent) == []
+
+
+def test_the_route_check_finds_a_query(tmp_path: Path) -> None:
+    root = _package(tmp_path, {"api/transcript.py": "def f(db):\n    return db.query(1).first()\n"})
+    assert route_queries(root) == ["spaceclip.api.transcript:2 calls db.query()"]
+
+
 def test_the_package_follows_the_layer_rule() -> None:
     root = Path(spaceclip.__file__).parent
     assert violations(root) == []

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 from pydantic import BaseModel
-from sqlalchemy import text
 
 from spaceclip import __version__
 from spaceclip.api.deps import DbSession
+from spaceclip.usecases.health import database_answers
 
 router = APIRouter(tags=["system"])
 
@@ -21,5 +21,4 @@ class Health(BaseModel):
 @router.get("/api/health", response_model=Health)
 def get_health(db: DbSession) -> Health:
     """Report that the API is up and the database answers."""
-    db.execute(text("SELECT 1"))
-    return Health(status="ok", version=__version__, database=db.get_bind().dialect.name)
+    return Health(status="ok", version=__version__, database=database_answers(db))

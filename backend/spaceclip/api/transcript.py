@@ -138,5 +138,4 @@ def edit_segment(
     """Correct a segment's text (word times are re-fitted); stale versions give 409."""
     get_project(db, user.id, project_id)
     row = transcript_store.edit_segment(db, project_id, segment_id, body.text, expected_version=body.version)
-    speaker = db.query(SpeakerRow).filter_by(project_id=project_id, label=row.speaker_label).first()
-    return _segment_public(row, {row.speaker_label: speaker.display_name} if speaker else {})
+    return _segment_public(row, transcript_store.speaker_names(db, project_id))

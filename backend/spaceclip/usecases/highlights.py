@@ -22,13 +22,12 @@ from spaceclip.db import transactional
 from spaceclip.errors import Conflict, NotFound, ValidationFailed
 from spaceclip.models.tables import TERMINAL_JOB_STATUSES, Job, Project
 from spaceclip.models.tables import Highlight as HighlightRow
-from spaceclip.models.tables import Speaker as SpeakerRow
 from spaceclip.models.tables import Transcript as TranscriptRow
 from spaceclip.services.highlights.types import Highlight, HighlightOptions, HighlightResult
 from spaceclip.services.speech.transcript import Transcript
 from spaceclip.usecases.clips import LengthLimits
 from spaceclip.usecases.jobs import create_job
-from spaceclip.usecases.transcripts import load_transcript
+from spaceclip.usecases.transcripts import load_transcript, speaker_names
 
 log = logging.getLogger(__name__)
 
@@ -158,12 +157,6 @@ def latest_llm_note(rows: Sequence[HighlightRow]) -> str | None:
         return None
     newest = max(rows, key=lambda r: (r.created_at, r.rank))
     return next((r.llm_note for r in rows if r.batch == newest.batch and r.llm_note), None)
-
-
-def speaker_names(db: Session, project_id: str) -> dict[str, str]:
-    """Speaker label → the name to show (the creator's name, else the label)."""
-    rows = db.scalars(select(SpeakerRow).where(SpeakerRow.project_id == project_id))
-    return {row.label: row.display_name for row in rows}
 
 
 def get_highlight(db: Session, owner_id: str, highlight_id: str) -> HighlightRow:

@@ -124,3 +124,9 @@ def edit_segment(
     row.edited = True
     db.flush()
     return row
+
+
+def speaker_names(db: Session, project_id: str) -> dict[str, str]:
+    """Speaker label → the name to show (the creator's name, else the label)."""
+    rows = db.scalars(select(SpeakerRow).where(SpeakerRow.project_id == project_id))
+    return {row.label: row.display_name for row in rows}
