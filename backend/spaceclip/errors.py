@@ -17,7 +17,7 @@ Tree::
     │   │   └── MediaTooLarge         a linked file over the upload size limit
     │   ├── UnsupportedMedia          415 / failed job: not audio/video, corrupt, over limits
     │   │   ├── NoMediaFound          no audio or video at the link
-    │   │   ├── MediaTooLong          a linked file over the duration limit
+    │   │   ├── MediaTooLong          over the duration limit (as probed, as decoded, or as a site reports)
     │   │   └── NoReplay              an X Space that is live, upcoming or has no replay
     │   ├── ValidationFailed          422
     │   └── TooManyRequests           429

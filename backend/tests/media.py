@@ -15,6 +15,8 @@ Helpers:
                                                .m4a/.aac AAC, .mp3 MP3, .wav PCM, .ogg/.opus Opus, .flac FLAC
     make_speech(path, text)                    spoken words (espeak-ng) as 16-bit WAV, or any audio extension
     make_long_audio(path, minutes=60)          Ogg/Opus that takes seconds to decode (for slow jobs)
+    make_lying_mp3(path, parts=((320, 3), (32, 80)))  MP3 streams of (kbit/s, seconds) joined byte by byte,
+                                               no Xing/Info header: probes by the first bitrate
     make_text_as_media(path)                   a text file, whatever the extension says
     make_truncated_mp4(path, faststart=False)  an MP4 cut in half: moov at the end (lost) or at the start
     make_playlist(path, kind="hls"|"ffconcat", target=...)  a playlist that points at another file
@@ -109,6 +111,28 @@ def make_long_audio(path: Path, *, minutes: float = 60.0) -> Path:
     loops = max(0, round(minutes) - 1)
     _ffmpeg("-stream_loop", str(loops), "-i", segment, "-c", "copy", "-f", "ogg", "-y", path)
     segment.unlink()
+    return path
+
+
+def make_lying_mp3(path: Path, *, parts: tuple[tuple[int, float], ...] = ((320, 3.0), (32, 80.0))) -> Path:
+    """MP3 streams of ``(kbit/s, seconds)`` tones concatenated at the byte level, without a Xing/Info
+    header or ID3 tag: ffprobe estimates the length from the first frames' bitrate.
+
+    The default, 3 s at 320 kbit/s then 80 s at 32 kbit/s (MPEG-1's lowest at 44.1 kHz), probes as
+    about 11 s and decodes to about 83 s; a low-bitrate part before high-bitrate ones makes a file
+    that probes far longer than it decodes.
+    """
+    data = bytearray()
+    for i, (kbps, seconds) in enumerate(parts):
+        part = path.with_name(f"{path.stem}.part{i}.mp3")
+        src = f"sine=frequency=440:sample_rate=44100:duration={seconds}"
+        _ffmpeg(
+            "-f", "lavfi", "-i", src, "-ac", "1", "-c:a", "libmp3lame", "-b:a", f"{kbps}k",
+            "-write_xing", "0", "-id3v2_version", "0", "-f", "mp3", "-y", part,
+        )  # fmt: skip
+        data += part.read_bytes()
+        part.unlink()
+    path.write_bytes(bytes(data))
     return path
 
 

@@ -4,6 +4,10 @@ The file is probed through :func:`~spaceclip.services.media.probe.ffprobe_json` 
 allow-listed demuxers, so a playlist or a page disguised as media is not opened), and its
 duration is held against ``SPACECLIP_MAX_DURATION_MINUTES`` again: the site's own report, checked
 before downloading, may be missing or wrong.
+
+That duration is still the container's claim, which a crafted file can understate. What is decoded
+is held against the limit by :func:`~spaceclip.services.media.probe.extract_audio`, which every
+downloaded file goes through next (the analyze job, the CLI), exactly as an uploaded one does.
 """
 
 from __future__ import annotations

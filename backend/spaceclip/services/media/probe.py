@@ -6,6 +6,14 @@ A file is probed once (:func:`probe_media`) into frozen dataclasses (:class:`Med
 by ffprobe (never by extension), with an audio track and within the configured limits.
 :func:`extract_audio` decodes the first audio track to 16 kHz mono WAV; the full decode doubles as the
 integrity check that catches truncated files whose header still probes fine.
+
+The duration limit is held twice: against the probed length (:func:`validate_media`, before any heavy
+work) and against what is actually decoded (:func:`extract_audio`). A header can lie: an MP3 without a
+Xing/Info header whose first frames claim a high bitrate probes as a fraction of its real length. So
+the decode itself is capped (``-t`` at the limit plus :data:`DECODE_MARGIN_S`, ``-fs`` at the WAV size
+that length makes), stops there, and a file that decodes past the limit is refused with
+:class:`~spaceclip.errors.MediaTooLong` giving the length decoded. Uploads and URL imports both reach
+the audio through :func:`extract_audio`.
 """
 
 from __future__ import annotations
@@ -21,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from spaceclip.config import Settings
-from spaceclip.errors import ToolFailed, UnsupportedMedia
+from spaceclip.errors import MediaTooLong, ToolFailed, UnsupportedMedia
 from spaceclip.services.media.process import (
     ffmpeg_args,
     ffprobe_args,
@@ -62,6 +70,14 @@ DAMAGED_HINT = "the file seems truncated or damaged — re-export or re-download
 # A decode this much shorter than the probed length means the data ends early.
 TRUNCATION_RATIO = 0.9
 TRUNCATION_SLACK_S = 0.5
+#: How far past the duration limit a decode runs before ffmpeg stops it: a refusal at this point
+#: can say "at least" this long.
+DECODE_MARGIN_S = 2.0
+#: A decode longer than the limit by more than this is refused (encoder padding is far less).
+DECODE_TOLERANCE_S = 1.0
+#: Bytes per second of the extracted WAV (mono, 16-bit) and room for its header chunks.
+WAV_BYTES_PER_S = AUDIO_SAMPLE_RATE * 2
+WAV_HEADER_BYTES = 4096
 
 
 @dataclass(frozen=True)
@@ -286,10 +302,20 @@ def probe_media(path: Path, settings: Settings, *, cancel: Callable[[], bool] | 
     return parse_ffprobe_json(data, size_bytes=path.stat().st_size)
 
 
-def _minutes(seconds: float) -> str:
+def _length(seconds: float) -> str:
+    """``"32 seconds"``, ``"240 minutes"``, ``"240 min 2 s"``: seconds are kept where they tell apart
+    a length from the limit it is held against."""
     if seconds < 120:
         return f"{seconds:.0f} seconds"
-    return f"{seconds / 60:.0f} minutes"
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} minutes" if rest == 0 else f"{minutes} min {rest} s"
+
+
+def _limit_advice(settings: Settings) -> str:
+    return (
+        "Trim it (or split it into parts) and upload it again; the server's owner can raise "
+        f"SPACECLIP_MAX_DURATION_MINUTES (now {settings.max_duration_minutes:g})."
+    )
 
 
 def validate_media(info: MediaInfo, settings: Settings) -> None:
@@ -316,10 +342,9 @@ def validate_media(info: MediaInfo, settings: Settings) -> None:
     if info.duration_s <= 0:
         raise UnsupportedMedia(f"SpaceClip could not tell how long this file is: {DAMAGED_HINT}.")
     if info.duration_s > settings.max_duration_s:
-        raise UnsupportedMedia(
-            f"This file is {_minutes(info.duration_s)} long; the limit is "
-            f"{_minutes(settings.max_duration_s)}. Trim it (or split it into parts) and upload it again; "
-            "the server's owner can raise SPACECLIP_MAX_DURATION_MINUTES."
+        raise MediaTooLong(
+            f"This file is {_length(info.duration_s)} long; the limit is "
+            f"{_length(settings.max_duration_s)}. {_limit_advice(settings)}"
         )
     for video in info.video:
         if video.is_cover:
@@ -356,6 +381,33 @@ def is_truncated(expected_s: float, decoded_s: float) -> bool:
     return decoded_s < expected_s * TRUNCATION_RATIO - TRUNCATION_SLACK_S
 
 
+def decode_caps(settings: Settings) -> tuple[float, int]:
+    """Where a decode is stopped: seconds of output (``-t``) and bytes of WAV (``-fs``).
+
+    The length is the duration limit plus :data:`DECODE_MARGIN_S`. The size is what one more second
+    than that makes, so ``-t`` normally stops first; ``-fs`` holds even where timestamps do not
+    advance with the samples. The WAV's size has no setting of its own: it follows from the length.
+    """
+    cap_s = settings.max_duration_s + DECODE_MARGIN_S
+    return cap_s, int((cap_s + 1.0) * WAV_BYTES_PER_S) + WAV_HEADER_BYTES
+
+
+def is_over_limit(decoded_s: float, settings: Settings) -> bool:
+    """Whether ``decoded_s`` seconds of decoded audio is over the duration limit (past the tolerance)."""
+    return decoded_s > settings.max_duration_s + DECODE_TOLERANCE_S
+
+
+def _decoded_too_long(decoded_s: float, claimed_s: float, cap_s: float, settings: Settings) -> MediaTooLong:
+    stopped = decoded_s >= cap_s - 0.01  # ffmpeg stopped at the cap: the file is longer still
+    length = f"runs for at least {_length(decoded_s)}" if stopped else f"is {_length(decoded_s)} long"
+    claim = f", although the file's header claims {_length(claimed_s)}" if claimed_s < decoded_s - 1.0 else ""
+    return MediaTooLong(
+        f"This file's audio {length}{claim}; the limit is {_length(settings.max_duration_s)}. "
+        f"{_limit_advice(settings)}",
+        detail=f"decoded {decoded_s:.1f} s{' (stopped at the cap)' if stopped else ''}, probed {claimed_s:.1f} s",
+    )
+
+
 def extract_audio(
     src: Path,
     dest: Path,
@@ -371,7 +423,13 @@ def extract_audio(
     The WAV is written to ``tmp_path`` (default: a unique name beside ``dest``) and renamed into place
     only when complete, so a re-run or a crash never leaves half a file at ``dest``.
 
+    The decode is capped at the duration limit plus :data:`DECODE_MARGIN_S` (and the matching WAV
+    size, see :func:`decode_caps`), whatever the probe said, and the length decoded is measured from
+    the WAV's frame count.
+
     Raises:
+        MediaTooLong: the audio decodes past ``SPACECLIP_MAX_DURATION_MINUTES`` (the header claimed
+            less); the message gives the length decoded ("at least" when stopped at the cap).
         UnsupportedMedia: the audio cannot be decoded, or it ends well before the probed length
             (a truncated file).
         ExternalToolError: ffmpeg failed for a reason that is not the file's (disk full, killed).
@@ -381,6 +439,7 @@ def extract_audio(
     if audio is None:
         raise UnsupportedMedia("This file has no audio track; SpaceClip needs a file with speech.")
     expected = audio.duration_s or info.duration_s
+    cap_s, cap_bytes = decode_caps(settings)
     tmp = tmp_path or dest.with_name(f".{dest.name}.{uuid.uuid4().hex}.tmp")
     argv = ffmpeg_args(
         *media_input_args(src),
@@ -389,6 +448,8 @@ def extract_audio(
         "-ac", "1",
         "-ar", str(AUDIO_SAMPLE_RATE),
         "-c:a", "pcm_s16le",
+        "-t", f"{cap_s:.3f}",
+        "-fs", str(cap_bytes),
         "-f", "wav",
         "-progress", "pipe:1",
         "-y", tmp,
@@ -397,6 +458,9 @@ def extract_audio(
     try:
         result = run_process(argv, timeout_s=settings.process_timeout_s, cancel=cancel, on_stdout_line=line_cb)
         decoded = _wav_duration(tmp)
+        if is_over_limit(decoded, settings):
+            log.info("Media %s decodes past the limit: %.1f s decoded, %.1f s probed", src.name, decoded, expected)
+            raise _decoded_too_long(decoded, expected, cap_s, settings)
         tail = " ".join(result.stderr_tail).lower()
         if "partial file" in tail or is_truncated(expected, decoded):
             log.info("Truncated media %s: decoded %.1f s of %.1f s", src.name, decoded, expected)
