@@ -3,11 +3,14 @@
 1. Speech runs: consecutive words with no pause of :data:`RUN_GAP_S` or more between them.
 2. Windows of :data:`WINDOW_S` every :data:`HOP_S` inside each run (a short run is one window),
    so no window straddles a pause, where speaker changes usually happen.
-3. Each window gets a d-vector from ``resemblyzer``'s voice encoder (its weights ship in the wheel;
+3. Each window gets a d-vector from ``resemblyzer``'s voice encoder, computed over blocks of the
+   audio read from disk one at a time (its weights ship in the wheel;
    the encoder loads once per process, kept in :data:`~spaceclip.services.models_cache.MODELS`).
 4. Agglomerative clustering on cosine distance (average linkage). The number of speakers is the
    ``num_speakers`` hint when given, otherwise the cut at :data:`DISTANCE_THRESHOLD`, with clusters
    holding under :data:`MIN_SPEAKER_SHARE` of the windows folded into their nearest neighbour.
+   A long episode clusters :data:`MAX_CLUSTERED` windows spread over it, and the others join the
+   nearest centroid, so memory stays flat.
 5. Every word is scored against each speaker centroid with the windows covering its midpoint;
    stretches shorter than :data:`MIN_STRETCH_WORDS` words inside one run are smoothed away, so a
    single word never flips speaker. Segments are re-split where the speaker changes and speakers are
@@ -26,6 +29,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from spaceclip.services.models_cache import MODELS
+from spaceclip.services.speech.audio import ArrayAudio, Audio, mean_square
 from spaceclip.services.speech.transcript import Segment, Speaker, Transcript, Word
 
 if TYPE_CHECKING:
@@ -34,6 +38,7 @@ if TYPE_CHECKING:
 __all__ = [
     "assign_speakers",
     "cluster_embeddings",
+    "cluster_sample",
     "label_words",
     "load_encoder",
     "speech_runs",
@@ -52,9 +57,12 @@ DISTANCE_THRESHOLD = 0.33
 MIN_SPEAKER_SHARE = 0.04
 MIN_STRETCH_WORDS = 3
 MAX_SPEAKERS = 12
+MAX_CLUSTERED = 4000  # windows clustered at most (its distance matrix is 64 MB); the rest join the nearest
 _MEL_STEP_S = 0.01  # resemblyzer's mel hop (10 ms)
 _BATCH = 64
 _N_FFT = 400  # 25 ms at 16 kHz
+_HOP = 160  # 10 ms at 16 kHz
+_BLOCK_S = 300.0  # audio embedded per block: its mel frames stay under 100 MB
 
 _DEVICE = "cpu"
 _N_MELS = 40
@@ -159,6 +167,20 @@ def cluster_embeddings(
         labels = _fold_small(embeddings, labels, max(2, int(np.ceil(min_share * n))))
         labels = _cap(embeddings, labels, MAX_SPEAKERS)
     return labels
+
+
+def cluster_sample(embeddings: np.ndarray, *, num_speakers: int | None = None, most: int = MAX_CLUSTERED) -> np.ndarray:
+    """:func:`cluster_embeddings` on at most ``most`` windows spread evenly over the recording, the
+    others given the cluster of the nearest centroid (the distance matrix of a four-hour episode's
+    every window would take gigabytes)."""
+    n = len(embeddings)
+    if n <= most:
+        return cluster_embeddings(embeddings, num_speakers=num_speakers)
+    picked = np.linspace(0, n - 1, most).round().astype(np.int64)
+    labels = cluster_embeddings(embeddings[picked], num_speakers=num_speakers)
+    centroids = _centroids(embeddings[picked], labels)
+    out = np.argmax(embeddings @ centroids.T, axis=1).astype(np.int64)
+    return np.unique(out, return_inverse=True)[1].astype(np.int64)
 
 
 def _centroids(embeddings: np.ndarray, labels: np.ndarray) -> np.ndarray:
@@ -294,55 +316,82 @@ def mel_spectrogram(samples: np.ndarray) -> np.ndarray:
     Same numbers as ``resemblyzer.audio.wav_to_mel_spectrogram`` (librosa, centred, zero padded),
     computed with one NumPy FFT to skip librosa's slow first call.
     """
-    hop = int(SAMPLE_RATE * _MEL_STEP_S)
-    padded = np.pad(samples.astype(np.float32), _N_FFT // 2, mode="constant")
-    count = 1 + (len(padded) - _N_FFT) // hop
+    audio = ArrayAudio(samples)
+    return mel_frames(audio, 0, _mel_count(audio.frames))
+
+
+def _mel_count(frames: int) -> int:
+    return 1 + frames // _HOP
+
+
+def mel_frames(audio: Audio, first: int, stop: int, *, gain: float = 1.0) -> np.ndarray:
+    """Mel frames ``first..stop`` of the whole audio's :func:`mel_spectrogram` (times ``gain``
+    applied to the samples), reading only the samples under them."""
+    lo, hi = first * _HOP - _N_FFT // 2, (stop - 1) * _HOP + _N_FFT // 2
+    samples = audio.read(lo, hi)
+    before = max(0, -lo)  # the centred zero padding at the file's edges
+    after = (hi - lo) - before - samples.size
+    padded = np.pad(samples.astype(np.float32) * np.float32(gain), (before, after), mode="constant")
+    count = stop - first
     stride = padded.strides[0]
-    frames = np.lib.stride_tricks.as_strided(padded, (count, _N_FFT), (stride * hop, stride))
+    frames = np.lib.stride_tricks.as_strided(padded, (count, _N_FFT), (stride * _HOP, stride))
     window = (0.5 - 0.5 * np.cos(2 * np.pi * np.arange(_N_FFT) / _N_FFT)).astype(np.float32)
     power = np.abs(np.fft.rfft(frames * window, axis=1)) ** 2
     return np.asarray(power @ _mel_filters().T, dtype=np.float32)
 
 
-def _normalise_volume(samples: np.ndarray, target_dbfs: float = -30.0) -> np.ndarray:
-    """Raise quiet audio to ``target_dbfs`` RMS (never lower it), as the encoder was trained."""
-    rms = float(np.sqrt(np.mean(np.square(samples, dtype=np.float64)))) if samples.size else 0.0
-    if rms <= 0:
-        return samples
-    gain_db = target_dbfs - 20 * np.log10(rms)
-    return samples * np.float32(10 ** (gain_db / 20)) if gain_db > 0 else samples
+def _volume_gain(mean_square_level: float, target_dbfs: float = -30.0) -> float:
+    """The gain that raises quiet audio to ``target_dbfs`` RMS (never lowers it), as the encoder was trained."""
+    if mean_square_level <= 0:
+        return 1.0
+    gain_db = target_dbfs - 10 * np.log10(mean_square_level)
+    return float(10 ** (gain_db / 20)) if gain_db > 0 else 1.0
 
 
-def _embed(samples: np.ndarray, windows: Sequence[tuple[float, float]]) -> np.ndarray:
-    """d-vectors (L2-normalised) of the audio under each window; one mel spectrogram for the file."""
+def _embed(audio: Audio, windows: Sequence[tuple[float, float]]) -> np.ndarray:
+    """d-vectors (L2-normalised) of the audio under each window (time-ordered), computed over
+    blocks of about :data:`_BLOCK_S` so only one block's audio and mel frames are in memory."""
     import torch
 
     encoder = load_encoder()
-    mel = mel_spectrogram(_normalise_volume(samples.astype(np.float32)))
+    gain = _volume_gain(mean_square(audio))
+    count = _mel_count(audio.frames)
     spans: list[tuple[int, int]] = []
     for start, end in windows:
-        first = min(round(start / _MEL_STEP_S), len(mel) - 1)
-        spans.append((first, min(max(first + 1, round(end / _MEL_STEP_S)), len(mel))))
+        first = min(round(start / _MEL_STEP_S), count - 1)
+        spans.append((first, min(max(first + 1, round(end / _MEL_STEP_S)), count)))
     out = np.zeros((len(windows), 256), dtype=np.float32)
-    # Windows of one length go through the LSTM together; short runs add a few odd lengths.
-    by_length: dict[int, list[int]] = {}
-    for i, (first, stop) in enumerate(spans):
-        by_length.setdefault(stop - first, []).append(i)
+    block_frames = round(_BLOCK_S / _MEL_STEP_S)
+    i = 0
     with torch.inference_mode():
-        for indices in by_length.values():
-            for k in range(0, len(indices), _BATCH):
-                batch = indices[k : k + _BATCH]
-                mels = np.stack([mel[spans[i][0] : spans[i][1]] for i in batch])
-                out[batch] = encoder(torch.from_numpy(mels)).numpy()
+        while i < len(spans):
+            j = i
+            while j < len(spans) and spans[j][1] - spans[i][0] <= block_frames:
+                j += 1
+            j = max(j, i + 1)
+            first, stop = spans[i][0], max(s for _, s in spans[i:j])
+            mel = mel_frames(audio, first, stop, gain=gain)
+            # Windows of one length go through the LSTM together; short runs add a few odd lengths.
+            by_length: dict[int, list[int]] = {}
+            for k in range(i, j):
+                by_length.setdefault(spans[k][1] - spans[k][0], []).append(k)
+            for indices in by_length.values():
+                for k in range(0, len(indices), _BATCH):
+                    batch = indices[k : k + _BATCH]
+                    mels = np.stack([mel[spans[b][0] - first : spans[b][1] - first] for b in batch])
+                    out[batch] = encoder(torch.from_numpy(mels)).numpy()
+            i = j
     return _normalise(out)
 
 
-def assign_speakers(transcript: Transcript, samples: np.ndarray, *, num_speakers: int | None = None) -> Transcript:
+def assign_speakers(
+    transcript: Transcript, samples: np.ndarray | Audio, *, num_speakers: int | None = None
+) -> Transcript:
     """Label every word and segment of ``transcript`` with ``Speaker 1..n``.
 
     Args:
         transcript: segments with word times (from :func:`spaceclip.services.speech.transcribe.transcribe`).
-        samples: the same audio as float32 samples at 16 kHz.
+        samples: the same audio: float32 samples at 16 kHz, or an :class:`Audio` read a block at a time.
         num_speakers: how many speakers there are, if the user knows.
     """
     words = list(transcript.words)
@@ -351,10 +400,11 @@ def assign_speakers(transcript: Transcript, samples: np.ndarray, *, num_speakers
     started = time.perf_counter()
     runs = speech_runs(words)
     windows = [span for run in runs for span in window_spans(run.start, run.end)]
-    embeddings = _embed(samples, windows)
+    audio = ArrayAudio(samples) if isinstance(samples, np.ndarray) else samples
+    embeddings = _embed(audio, windows)
     if num_speakers is not None:
         num_speakers = max(1, min(num_speakers, MAX_SPEAKERS))
-    clusters = cluster_embeddings(embeddings, num_speakers=num_speakers)
+    clusters = cluster_sample(embeddings, num_speakers=num_speakers)
     scores = embeddings @ _centroids(embeddings, clusters).T
     word_clusters = smooth_labels(label_words(words, windows, clusters, scores), runs)
     # Speaker 1 is whoever speaks first.

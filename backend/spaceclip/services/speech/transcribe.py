@@ -9,16 +9,18 @@ The model comes from the ``WHISPER_MODEL`` setting:
 
 It runs on the CPU with int8 weights, Silero VAD on and word timestamps on, and loads once per
 process (:func:`load_model` keeps it in :data:`~spaceclip.services.models_cache.MODELS`), never at
-import time.
+import time. A recording is decoded a piece of a few minutes at a time, read from the WAV on disk
+(:mod:`~spaceclip.services.speech.chunks`), so memory does not grow with its length.
 """
 
 from __future__ import annotations
 
 import bisect
+import contextlib
 import logging
 import time
 import wave
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,6 +30,19 @@ import numpy as np
 from spaceclip.config import Settings
 from spaceclip.errors import ModelMissing, UnsupportedMedia
 from spaceclip.services.models_cache import MODELS
+from spaceclip.services.speech.audio import SAMPLE_RATE, ArrayAudio, Audio, WavAudio, is_plain_wav
+from spaceclip.services.speech.chunks import (
+    CHUNK_S,
+    OVERLAP_S,
+    SEARCH_S,
+    Chunk,
+    frame_levels,
+    join_regions,
+    merge_seam,
+    plan_chunks,
+    planned_cuts,
+    quietest_point,
+)
 from spaceclip.services.speech.transcript import Segment, Transcript, Word
 
 if TYPE_CHECKING:
@@ -39,9 +54,11 @@ __all__ = [
     "DEVICE",
     "SAMPLE_RATE",
     "ProgressCallback",
+    "chunk_plan",
     "extend_to_edges",
     "load_audio",
     "load_model",
+    "open_audio",
     "resolve_model",
     "snap_to_speech",
     "speech_regions",
@@ -55,9 +72,11 @@ log = logging.getLogger(__name__)
 DEFAULT_MODEL = "tiny.en"
 DEVICE = "cpu"
 COMPUTE_TYPE = "int8"
-SAMPLE_RATE = 16000
-# Decoding options; the benchmark's bare faster-whisper call repeats them literally.
+# Decoding options. Whisper decodes a piece's speech (Silero VAD regions of up to 30 s) in batches
+# of BATCH_SIZE (faster-whisper's BatchedInferencePipeline): on 2 cores about twice the speed of
+# the sequential decoder at the same word error rate (benchmarks/bench_length.py).
 BEAM_SIZE = 5
+BATCH_SIZE = 8
 
 # Word edges are snapped to speech found by a fine-grained Silero VAD pass: Whisper's own word times
 # drift by up to a second at the edges of pauses (a turn's first word often starts inside the pause).
@@ -263,65 +282,135 @@ def _language(model: WhisperModel, settings: Settings) -> str | None:
     return None if language in ("", "auto") else language
 
 
+@contextlib.contextmanager
+def open_audio(audio: str | Path | np.ndarray) -> Iterator[Audio]:
+    """The audio to read windows from: a plain 16 kHz WAV stays on disk, anything else is decoded.
+
+    Raises:
+        UnsupportedMedia: the file cannot be read as audio.
+    """
+    if isinstance(audio, np.ndarray):
+        yield ArrayAudio(audio)
+        return
+    path = Path(audio)
+    if is_plain_wav(path):
+        with WavAudio.open(path) as wav:
+            yield wav
+    else:
+        yield ArrayAudio(load_audio(path))
+
+
+def chunk_plan(audio: Audio, chunk_s: float = CHUNK_S) -> list[Chunk]:
+    """The pieces :func:`transcribe` decodes ``audio`` in: cuts at the quietest stretch near each
+    planned edge (a few seconds of audio read around each)."""
+    duration = audio.frames / SAMPLE_RATE
+    search = min(SEARCH_S, chunk_s / 4)
+    cuts: list[float] = []
+    for planned in planned_cuts(duration, chunk_s):
+        lo, hi = max(0.0, planned - search), min(duration, planned + search)
+        levels = frame_levels(audio.read(round(lo * SAMPLE_RATE), round(hi * SAMPLE_RATE)))
+        cuts.append(quietest_point(levels, lo, planned))
+    return plan_chunks(duration, cuts, overlap=min(OVERLAP_S, chunk_s / 8))
+
+
+def _segment_of(raw: Any, offset: float) -> Segment | None:
+    words = tuple(
+        Word(
+            start=round(offset + float(w.start), 3),
+            end=round(offset + float(w.end), 3),
+            word=w.word.strip(),
+            probability=round(float(w.probability), 4),
+        )
+        for w in (raw.words or ())
+        if w.word.strip()
+    )
+    text = " ".join(w.word for w in words) if words else raw.text.strip()
+    if not text:
+        return None
+    start = words[0].start if words else offset + float(raw.start)
+    end = words[-1].end if words else offset + float(raw.end)
+    return Segment(start=round(start, 3), end=round(end, 3), text=text, words=words)
+
+
 def transcribe(
-    audio: str | Path | np.ndarray,
+    audio: str | Path | np.ndarray | Audio,
     settings: Settings,
     *,
     progress: ProgressCallback | None = None,
+    chunk_s: float = CHUNK_S,
+    plan: Sequence[Chunk] | None = None,
 ) -> Transcript:
-    """Transcribe 16 kHz mono audio (a WAV path or float32 samples) into segments with word times.
+    """Transcribe 16 kHz mono audio into segments with word times, a piece at a time.
+
+    The audio is decoded in pieces of about ``chunk_s`` seconds cut at pauses
+    (:mod:`~spaceclip.services.speech.chunks`), read from disk one at a time, so memory stays flat
+    however long the recording is; the pieces are joined so that no word is lost or doubled.
 
     Args:
-        audio: the WAV file, or its samples at 16 kHz.
+        audio: the WAV file, its samples at 16 kHz, or an open :class:`Audio`.
         settings: ``whisper_model`` and ``whisper_language`` are used.
         progress: called with the fraction of the audio done (0..1) after each segment.
+        chunk_s: the longest piece decoded at once (seconds).
+        plan: the pieces to decode instead of :func:`chunk_plan`'s (tests cut mid-word with it).
 
     Returns:
         A transcript without speakers (segment and word ``speaker`` are None).
     """
+    if isinstance(audio, str | Path | np.ndarray):
+        with open_audio(audio) as opened:
+            return transcribe(opened, settings, progress=progress, chunk_s=chunk_s, plan=plan)
     model = load_model(settings)
-    samples = load_audio(Path(audio)) if isinstance(audio, str | Path) else audio
+    from faster_whisper import BatchedInferencePipeline
+
+    decoder = BatchedInferencePipeline(model)
     started = time.perf_counter()
-    raw_segments, info = model.transcribe(
-        samples,
-        language=_language(model, settings),
-        beam_size=BEAM_SIZE,
-        vad_filter=True,
-        word_timestamps=True,
-    )
-    duration = float(info.duration)
-    segments: list[Segment] = []
-    # A finer VAD pass than the one Whisper uses to skip silence; it costs a few % of decoding time.
-    regions = speech_regions(samples)
-    for raw in raw_segments:
-        words = tuple(
-            Word(
-                start=round(float(w.start), 3),
-                end=round(float(w.end), 3),
-                word=w.word.strip(),
-                probability=round(float(w.probability), 4),
-            )
-            for w in (raw.words or ())
-            if w.word.strip()
+    duration = audio.frames / SAMPLE_RATE
+    language = _language(model, settings)
+    done: list[Segment] = []
+    pending: list[Segment] = []
+    regions: list[tuple[float, float]] = []
+    reached = 0.0
+    plan = chunk_plan(audio, chunk_s) if plan is None else plan
+    for index, chunk in enumerate(plan):
+        samples = audio.read(round(chunk.start * SAMPLE_RATE), round(chunk.end * SAMPLE_RATE))
+        raw_segments, info = decoder.transcribe(
+            samples,
+            language=language,
+            beam_size=BEAM_SIZE,
+            batch_size=BATCH_SIZE,
+            word_timestamps=True,
         )
-        text = " ".join(w.word for w in words) if words else raw.text.strip()
-        if text:
-            start = words[0].start if words else float(raw.start)
-            end = words[-1].end if words else float(raw.end)
-            segments.append(Segment(start=round(start, 3), end=round(end, 3), text=text, words=words))
-        if progress is not None and duration > 0:
-            progress(min(1.0, float(raw.end) / duration))
-    segments = snap_to_speech(segments, regions)
+        language = language or info.language  # the first piece's language holds for the rest
+        segments: list[Segment] = []
+        for raw in raw_segments:
+            segment = _segment_of(raw, chunk.start)
+            if segment is not None:
+                segments.append(segment)
+            reached = max(reached, chunk.start + float(raw.end))
+            if progress is not None and duration > 0:
+                progress(min(1.0, reached / duration))
+        # A finer VAD pass than the one Whisper uses to skip silence; it costs a few % of decoding time.
+        found = [(round(chunk.start + s, 3), round(chunk.start + e, 3)) for s, e in speech_regions(samples)]
+        if index == 0:
+            pending, regions = segments, found
+        else:
+            left, pending = merge_seam(pending, segments, chunk.keep_from)
+            done.extend(left)
+            regions = join_regions(regions, found, chunk.keep_from)
+        del samples
+    done.extend(pending)
+    done = snap_to_speech(done, regions)
     if progress is not None:
         progress(1.0)
     log.info(
-        "transcribed %.1f s of audio in %.1f s (%d segments, language %s)",
+        "transcribed %.1f s of audio in %.1f s (%d pieces, %d segments, language %s)",
         duration,
         time.perf_counter() - started,
-        len(segments),
-        info.language,
+        len(plan),
+        len(done),
+        language,
     )
-    return Transcript(duration=round(duration, 3), language=info.language, segments=tuple(segments))
+    return Transcript(duration=round(duration, 3), language=language, segments=tuple(done))
 
 
 def transcribe_with_speakers(
@@ -345,7 +434,6 @@ def transcribe_with_speakers(
     """
     from spaceclip.services.speech.speakers import assign_speakers
 
-    samples = load_audio(wav_path)
     stage: Callable[[float], Any] | None = None
     if progress is not None:
         report = progress
@@ -353,12 +441,14 @@ def transcribe_with_speakers(
         def stage(fraction: float) -> None:
             report(0.95 * fraction)
 
-    transcript = transcribe(samples, settings, progress=stage)
-    if not any(True for _ in transcript.words):
-        raise UnsupportedMedia(
-            "No speech was found in this file. Check that it has spoken audio and is not silent, then upload it again."
-        )
-    labelled = assign_speakers(transcript, samples, num_speakers=num_speakers)
+    with open_audio(wav_path) as audio:
+        transcript = transcribe(audio, settings, progress=stage)
+        if not any(True for _ in transcript.words):
+            raise UnsupportedMedia(
+                "No speech was found in this file. Check that it has spoken audio and is not silent, "
+                "then upload it again."
+            )
+        labelled = assign_speakers(transcript, audio, num_speakers=num_speakers)
     if progress is not None:
         progress(1.0)
     return labelled
