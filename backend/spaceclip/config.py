@@ -97,6 +97,13 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535, validation_alias=_env("SPACECLIP_PORT"))
     frontend_dir: Path | None = Field(default=None, validation_alias=_env("SPACECLIP_FRONTEND_DIR"))
     log_level: str = Field(default="INFO", validation_alias=_env("SPACECLIP_LOG_LEVEL"))
+    # Concurrency (docs/DEVELOPING.md, "Concurrency"): how many API requests are worked on at once,
+    # each with at most one thread and one database connection (the pool is sized from it); the
+    # others wait in line up to the queue timeout, then get 503 with Retry-After.
+    api_concurrency: int = Field(default=40, ge=1, le=1000, validation_alias=_env("SPACECLIP_API_CONCURRENCY"))
+    api_queue_timeout_s: float = Field(
+        default=5.0, gt=0, le=300, validation_alias=_env("SPACECLIP_API_QUEUE_TIMEOUT_S")
+    )
 
     @field_validator("trusted_origins", mode="before")
     @classmethod

@@ -63,6 +63,7 @@ __all__ = [
     "PayloadTooLarge",
     "PrivateAddressRefused",
     "ProcessTimedOut",
+    "ServiceBusy",
     "SignInRequired",
     "SpaceClipError",
     "SystemFailure",
@@ -212,6 +213,18 @@ class SystemFailure(SpaceClipError):
 
     status_code = 500
     code = "internal_error"
+
+
+class ServiceBusy(SpaceClipError):
+    """The server is saturated right now (no request slot, no database connection, the SQLite write
+    lock taken too long): 503 with ``Retry-After``. Nothing is wrong; the same request later works."""
+
+    status_code = 503
+    code = "service_busy"
+
+    def __init__(self, user_message: str, *, retry_after_s: int = 2, detail: str | None = None) -> None:
+        super().__init__(user_message, detail=detail)
+        self.retry_after_s = retry_after_s
 
 
 class ExternalToolError(SystemFailure):

@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 
 from spaceclip import __version__
 from spaceclip.api import health
+from spaceclip.api.capacity import RequestLine, pool_connections, set_thread_limit
 from spaceclip.api.errors import install_error_handlers
 from spaceclip.auth.csrf import CsrfGuard
 from spaceclip.config import Settings, get_settings
@@ -40,10 +41,14 @@ def create_app(settings: Settings | None = None, *, queue: JobQueue | None = Non
     """
     settings = settings or get_settings()
     settings.ensure_dirs()
-    database = Database.from_url(settings.database_url)
+    # Pool, threads and the request line are sized together: spaceclip.api.capacity.
+    database = Database.from_url(
+        settings.database_url, connections=pool_connections(settings), pool_timeout_s=settings.api_queue_timeout_s
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        set_thread_limit(settings)
         yield
         database.dispose()
 
@@ -70,6 +75,9 @@ def create_app(settings: Settings | None = None, *, queue: JobQueue | None = Non
             response.headers.setdefault("Cache-Control", "no-store")
             response.headers.setdefault("X-Content-Type-Options", "nosniff")
         return response
+
+    # Outermost: a request that finds no place in line is answered before any other work.
+    app.add_middleware(RequestLine, places=settings.api_concurrency, wait_s=settings.api_queue_timeout_s)
 
     for router in _routers():
         app.include_router(router)

@@ -1,12 +1,19 @@
 """Shared dependencies: settings, a per-request database session, the queue, and the signed-in user
-(cookie or Bearer token, verified by a database lookup) with the CSRF check."""
+(cookie or Bearer token, verified by a database lookup) with the CSRF check.
+
+Dependencies that do no I/O are ``async def``: FastAPI runs a plain ``def`` dependency in a worker
+thread, and every thread a request needs is one more wait under load (docs/DEVELOPING.md,
+"Concurrency"). Those that query the database stay plain functions and run in a thread.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated
 
+import anyio
+import anyio.to_thread
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
@@ -19,27 +26,37 @@ from spaceclip.models.tables import User, UserSession
 from spaceclip.tasks.queue import JobQueue
 
 
-def get_settings_dep(request: Request) -> Settings:
+async def get_settings_dep(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_database(request: Request) -> Database:
+async def get_database(request: Request) -> Database:
     database: Database = request.app.state.db
     return database
 
 
-def get_db(request: Request) -> Iterator[Session]:
+async def get_db(request: Request) -> AsyncIterator[Session]:
+    """The request's session, closed (rolled back if still open) after the response.
+
+    Opening it takes no connection (that happens at its first query, in the route's thread), so it
+    is done in the event loop. Closing it runs in a thread of its own only when it still holds a
+    connection, outside the request threads' limiter: a connection is never kept waiting for a
+    thread behind requests that wait for a connection.
+    """
     database: Database = request.app.state.db
-    with database.sessionmaker() as db:
-        try:
-            yield db
-        except BaseException:
-            db.rollback()
-            raise
+    db = database.sessionmaker()
+    try:
+        yield db
+    finally:
+        if db.in_transaction():
+            with anyio.CancelScope(shield=True):
+                await anyio.to_thread.run_sync(db.close, limiter=anyio.CapacityLimiter(1))
+        else:
+            db.close()
 
 
-def get_queue(request: Request) -> JobQueue:
+async def get_queue(request: Request) -> JobQueue:
     queue: JobQueue = request.app.state.queue
     return queue
 
@@ -100,7 +117,7 @@ def get_auth(request: Request, db: DbSession, settings: SettingsDep) -> Auth:
 AuthDep = Annotated[Auth, Depends(get_auth)]
 
 
-def get_current_user(auth: AuthDep) -> User:
+async def get_current_user(auth: AuthDep) -> User:
     return auth.user
 
 

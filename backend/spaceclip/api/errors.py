@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm.exc import StaleDataError
 
-from spaceclip.errors import SpaceClipError, TooManyRequests
+from spaceclip.errors import ServiceBusy, SpaceClipError, TooManyRequests
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ async def _spaceclip_error(_request: Request, exc: Exception) -> JSONResponse:
     if exc.status_code >= 500:
         log.error("%s: %s", type(exc).__name__, exc)
     headers = {"Cache-Control": "no-store"}
-    if isinstance(exc, TooManyRequests):
+    if isinstance(exc, TooManyRequests | ServiceBusy):
         headers["Retry-After"] = str(exc.retry_after_s)
     if exc.status_code == 401:
         headers["WWW-Authenticate"] = "Bearer"

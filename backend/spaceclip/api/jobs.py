@@ -9,6 +9,7 @@ import anyio
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 
+from spaceclip.api.capacity import sse_limiter
 from spaceclip.api.deps import CurrentUser, DatabaseDep, DbSession
 from spaceclip.db import Database
 from spaceclip.errors import NotFound
@@ -42,6 +43,8 @@ def _load(database: Database, job_id: str, owner_id: str) -> JobPublic:
 
 
 async def _events(request: Request, database: Database, first: JobPublic, owner_id: str) -> AsyncIterator[str]:
+    # Between events the stream only sleeps: no thread, no connection, no place in the request line
+    # (spaceclip.api.capacity). Each check is a short read in the streams' own small thread limiter.
     current: JobPublic | None = first
     last_json = ""
     last_sent = time.monotonic()
@@ -59,7 +62,7 @@ async def _events(request: Request, database: Database, first: JobPublic, owner_
         if await request.is_disconnected():
             return
         try:
-            current = await anyio.to_thread.run_sync(_load, database, first.id, owner_id)
+            current = await anyio.to_thread.run_sync(_load, database, first.id, owner_id, limiter=sse_limiter())
         except NotFound:  # deleted with its project meanwhile
             current = None
 
