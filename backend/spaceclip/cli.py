@@ -238,7 +238,7 @@ def process(
 
     import spaceclip.services.render.captions as captions
     from spaceclip.errors import SpaceClipError
-    from spaceclip.services.analysis import analyze_media, find_media_highlights, within_stage
+    from spaceclip.services.analysis import StageClock, analyze_media, find_media_highlights, within_stage
     from spaceclip.services.highlights.types import HighlightOptions
     from spaceclip.services.render import presets
     from spaceclip.services.render.command import fit_length
@@ -266,21 +266,26 @@ def process(
     rows: list[tuple[str, ...]] = []
     all_passed = True
     columns = (TextColumn("{task.description:<40}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn())
+    clock = StageClock()  # where the seconds go: timings.json
     with tempfile.TemporaryDirectory(prefix="spaceclip-") as tmp, Progress(*columns, console=err_console) as bar:
         work = Path(tmp)
+
+        def on_analysis(stage: str, fraction: float, message: str) -> None:
+            clock.mark(stage)
+            bar.update(task, completed=fraction, description=message)
+
         try:
             task = bar.add_task("Analysing", total=1.0)
+            clock.mark("fetch")
             path = _local_media(source, work, settings, bar, task)
-            analysed = analyze_media(
-                path, work, settings, num_speakers=speakers,
-                report=lambda _s, f, msg: bar.update(task, completed=f, description=msg),
-            )  # fmt: skip
+            analysed = analyze_media(path, work, settings, num_speakers=speakers, report=on_analysis)
             transcript = analysed.transcript
             bar.update(task, completed=1.0, description="Transcript ready")
             (out / "transcript.json").write_text(
                 json.dumps(transcript.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8"
             )
             task = bar.add_task("Finding highlights", total=1.0)
+            clock.mark("highlights")
             found = find_media_highlights(
                 analysed, settings, options,
                 report=lambda stage, f, msg: bar.update(task, completed=within_stage(stage, f), description=msg),
@@ -300,6 +305,7 @@ def process(
                     )
                     stem = f"{number:02d}-{preset.key}"
                     task = bar.add_task(f"Rendering {stem}", total=1.0)
+                    clock.mark("render")
                     result = render_clip(
                         spec, clips_dir, settings, stem=stem,
                         progress=_bar_updater(bar, task),
@@ -310,6 +316,8 @@ def process(
         except SpaceClipError as exc:
             err_console.print(f"[red]{exc.user_message}[/red]")
             raise typer.Exit(1) from exc
+    seconds = clock.stop()
+    (out / "timings.json").write_text(json.dumps({"seconds": seconds}, indent=1), encoding="utf-8")
     if found.llm_note:
         err_console.print(f"[yellow]{found.llm_note}[/yellow]")
     table = Table(title=f"SpaceClip: {len(rows)} exports in {clips_dir}")

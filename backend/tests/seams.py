@@ -86,3 +86,23 @@ def seam_accuracy(checks: Sequence[SeamCheck]) -> float:
     """Share of the reference words within the seams' zones recognised right (1 - errors / words)."""
     words = sum(c.words for c in checks)
     return 1.0 - sum(c.errors for c in checks) / max(1, words)
+
+
+def block_wer(turns: Sequence[TurnTruth], words: Sequence[Any], *, per: int = 25) -> float:
+    """Word error rate of a long transcript, aligned a block of ``per`` turns at a time (each
+    block's heard words: those whose middles fall between the pauses around it)."""
+    errors = total = 0
+    index = 0
+    for first in range(0, len(turns), per):
+        last = min(first + per, len(turns)) - 1
+        lo = (turns[first - 1].end + turns[first].start) / 2 if first else float("-inf")
+        hi = (turns[last].end + turns[last + 1].start) / 2 if last + 1 < len(turns) else float("inf")
+        heard: list[str] = []
+        while index < len(words) and (words[index].start + words[index].end) / 2 < hi:
+            if (words[index].start + words[index].end) / 2 >= lo:
+                heard.extend(normalize_words(words[index].word))
+            index += 1
+        reference = [token for t in turns[first : last + 1] for token in normalize_words(t.text)]
+        errors += align(reference, heard)[0]
+        total += len(reference)
+    return errors / max(1, total)

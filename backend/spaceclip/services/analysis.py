@@ -9,6 +9,7 @@ overall fraction 0..1, message).
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,6 +64,33 @@ def within_stage(stage: str, fraction: float) -> float:
     """
     start, end = _span(stage)
     return round(min(max((fraction - start) / (end - start), 0.0), 1.0), 4)
+
+
+class StageClock:
+    """Wall seconds per stage of a run, from marks at each stage's start (``spaceclip process``).
+
+    A stage marked again later (one render per clip) adds up; :meth:`stop` ends the last one.
+    """
+
+    def __init__(self) -> None:
+        self._stage: str | None = None
+        self._since = time.perf_counter()
+        self._started = self._since
+        self.seconds: dict[str, float] = {}
+
+    def mark(self, stage: str | None) -> None:
+        """``stage`` starts now (None: nothing runs); the same stage again is no change."""
+        if stage == self._stage:
+            return
+        now = time.perf_counter()
+        if self._stage is not None:
+            self.seconds[self._stage] = round(self.seconds.get(self._stage, 0.0) + now - self._since, 2)
+        self._stage, self._since = stage, now
+
+    def stop(self) -> dict[str, float]:
+        """End the running stage; the seconds per stage, and ``total`` since the clock was made."""
+        self.mark(None)
+        return {**self.seconds, "total": round(time.perf_counter() - self._started, 2)}
 
 
 @dataclass(frozen=True)
