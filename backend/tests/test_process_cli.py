@@ -48,6 +48,10 @@ def test_process_writes_transcript_highlights_and_checked_clips(tmp_path: Path) 
     assert cues and cues[0].start < 1.0  # re-timed to the clip, not the source
     assert parse_vtt((out / "clips" / "01-tiktok.vtt").read_text())
     assert (out / "clips" / "01-tiktok.mp4").stat().st_size > 20_000
+    # Where the seconds went, stage by stage, in the order they ran.
+    seconds = json.loads((out / "timings.json").read_text())["seconds"]
+    assert list(seconds) == ["fetch", "probe", "extract", "transcribe", "speakers", "highlights", "render", "total"]
+    assert all(v >= 0 for v in seconds.values()) and seconds["total"] >= sum(seconds.values()) - seconds["total"] - 0.1
     # The summary table names the export and its check result.
     summary = plain(result.stdout)
     assert "01-tiktok" in summary and "passed" in summary
