@@ -20,6 +20,9 @@ say "mypy"
 say "pytest (SQLite): every test, then the 25 slowest"
 "$VENV/bin/pytest" -q -p no:cacheprovider --durations=25 "$@"
 
+say "API contract: Schemathesis over every operation, signed in (deterministic, bounded: 10 cases per operation and phase)"
+"$VENV/bin/python" -m tests.contract --max-examples 10
+
 say "pytest (PostgreSQL on loopback): the tests marked db (those that touch the database)"
 source "$ROOT/scripts/lib/postgres.sh"
 start_test_postgres

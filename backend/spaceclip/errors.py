@@ -19,6 +19,7 @@ Tree::
     │   │   ├── NoMediaFound          no audio or video at the link
     │   │   ├── MediaTooLong          over the duration limit (as probed, as decoded, or as a site reports)
     │   │   └── NoReplay              an X Space that is live, upcoming or has no replay
+    │   ├── RangeNotSatisfiable       416: a byte range outside the file
     │   ├── ValidationFailed          422
     │   └── TooManyRequests           429
     └── SystemFailure                 not the user's fault: a tool is missing or crashed; 500/503
@@ -63,6 +64,7 @@ __all__ = [
     "PayloadTooLarge",
     "PrivateAddressRefused",
     "ProcessTimedOut",
+    "RangeNotSatisfiable",
     "ServiceBusy",
     "SignInRequired",
     "SpaceClipError",
@@ -184,6 +186,15 @@ class NoReplay(UnsupportedMedia):
     """An X Space that is live, upcoming, or ended without a replay."""
 
     code = "no_replay"
+
+
+class RangeNotSatisfiable(UserError):
+    status_code = 416
+    code = "range_not_satisfiable"
+
+    def __init__(self, user_message: str, *, size: int) -> None:
+        super().__init__(user_message)
+        self.size = size
 
 
 class ValidationFailed(UserError):

@@ -7,17 +7,17 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI, Request, Response
-from fastapi.staticfiles import StaticFiles
 
 from spaceclip import __version__
 from spaceclip.api import health
 from spaceclip.api.capacity import RequestLine, pool_connections, set_thread_limit
 from spaceclip.api.errors import install_error_handlers
+from spaceclip.api.responses import declare_error_responses, install_openapi
 from spaceclip.auth.csrf import CsrfGuard
 from spaceclip.config import Settings, get_settings
 from spaceclip.db import Database
 from spaceclip.tasks.queue import JobQueue
-from spaceclip.webapp import web_app_dir
+from spaceclip.webapp import WebAppFiles, web_app_dir
 
 log = logging.getLogger(__name__)
 
@@ -79,17 +79,19 @@ def create_app(settings: Settings | None = None, *, queue: JobQueue | None = Non
     # Outermost: a request that finds no place in line is answered before any other work.
     app.add_middleware(RequestLine, places=settings.api_concurrency, wait_s=settings.api_queue_timeout_s)
 
-    for router in _routers():
+    for router in api_routers():
+        declare_error_responses(router)
         app.include_router(router)
+    install_openapi(app)
 
     # Mounted after the routers, so every /api route wins over the static files.
     web_dir = web_app_dir(settings.frontend_dir) if web else None
     if web_dir is not None:
-        app.mount("/", StaticFiles(directory=web_dir, html=True), name="ui")
+        app.mount("/", WebAppFiles(directory=web_dir, html=True), name="ui")
     return app
 
 
-def _routers() -> list[APIRouter]:
+def api_routers() -> list[APIRouter]:
     from spaceclip.api import auth, jobs, projects, transcript
 
     routers = [health.router, auth.router, projects.router, jobs.router, transcript.router]

@@ -10,6 +10,12 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
+from starlette.routing import Match
+from starlette.staticfiles import StaticFiles
+from starlette.types import Scope
+
 log = logging.getLogger(__name__)
 
 #: The installed package's own folder (``backend/spaceclip`` in a checkout).
@@ -68,3 +74,21 @@ def web_app_dir(configured: Path | None, package_dir: Path | None = None) -> Pat
             build,
         )
     return None
+
+
+class WebAppFiles(StaticFiles):
+    """The built web app, mounted at ``/`` after the API's routes.
+
+    An ``/api/...`` path that no route took is a wrong API address, not a page: it gets the API's
+    JSON 404 (through the app's error handlers) instead of the web app's HTML 404 page; one that a
+    route takes with another method gets 405 with ``Allow``, as it would without the mount.
+    """
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        if path == "api" or path.startswith("api/"):
+            app = scope.get("app")
+            for route in getattr(getattr(app, "router", None), "routes", ()):
+                if route is not scope.get("endpoint") and route.matches(scope)[0] is Match.PARTIAL:
+                    raise HTTPException(status_code=405)
+            raise HTTPException(status_code=404)
+        return await super().get_response(path, scope)

@@ -46,8 +46,19 @@ const CASES: [string, number, unknown, string][] = [
   [
     "validation errors, field and message",
     422,
-    { detail: [{ loc: ["body", "end"], msg: "Value error, end must be after start", type: "value_error" }] },
+    {
+      detail:
+        "The request is not valid (body.end: Value error, end must be after start). Correct it and send it again.",
+      code: "invalid_request",
+      errors: [{ loc: ["body", "end"], msg: "Value error, end must be after start", type: "value_error" }],
+    },
     "end: end must be after start",
+  ],
+  [
+    "a 422 of the API's own, without field errors",
+    422,
+    { detail: "The project name cannot be blank. Type a name and save again.", code: "validation_failed" },
+    "The project name cannot be blank. Type a name and save again.",
   ],
   [
     "no body, server error",

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request, Response, status
 
 from spaceclip.api.deps import AuthDep, DbSession, SettingsDep, client_ip, token_from
+from spaceclip.api.responses import errors
 from spaceclip.auth.cookies import clear_session_cookie, set_session_cookie
 from spaceclip.auth.csrf import check_origin, check_signin_origin
 from spaceclip.auth.sessions import (
@@ -30,8 +29,6 @@ from spaceclip.models.schemas import SessionPublic, UserPublic
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 
-ERRORS: dict[int | str, dict[str, Any]] = {401: {"description": "Not signed in, or the session expired"}}
-
 
 def _client(request: Request, settings: Settings) -> ClientInfo:
     return ClientInfo(
@@ -47,7 +44,7 @@ def _signed_in(issued: IssuedSession, request: Request, response: Response, sett
     return SignedIn(user=user, token=issued.token, expires_at=issued.session.expires_at)
 
 
-@router.post("/register", status_code=status.HTTP_201_CREATED)
+@router.post("/register", status_code=status.HTTP_201_CREATED, responses=errors(409, 429))
 def post_register(
     body: RegisterRequest, request: Request, response: Response, db: DbSession, settings: SettingsDep
 ) -> SignedIn:
@@ -57,7 +54,7 @@ def post_register(
     return _signed_in(issued, request, response, settings)
 
 
-@router.post("/login")
+@router.post("/login", responses=errors(401, 429))
 def post_login(
     body: LoginRequest, request: Request, response: Response, db: DbSession, settings: SettingsDep
 ) -> SignedIn:
@@ -79,7 +76,7 @@ def post_logout(request: Request, db: DbSession, settings: SettingsDep) -> Respo
     return response
 
 
-@router.post("/logout-all", responses=ERRORS)
+@router.post("/logout-all")
 def post_logout_all(
     auth: AuthDep, request: Request, response: Response, db: DbSession, settings: SettingsDep
 ) -> SessionsRevoked:
@@ -89,13 +86,13 @@ def post_logout_all(
     return SessionsRevoked(revoked=revoked)
 
 
-@router.get("/me", responses=ERRORS)
+@router.get("/me")
 def get_me(auth: AuthDep) -> UserPublic:
     """The signed-in user."""
     return UserPublic.model_validate(auth.user)
 
 
-@router.get("/sessions", responses=ERRORS)
+@router.get("/sessions")
 def get_sessions(auth: AuthDep, db: DbSession, settings: SettingsDep) -> SessionList:
     """This account's live sessions, most recent first; `current` marks the one making the request."""
     rows = list_sessions(db, auth.user.id, settings)
@@ -103,7 +100,7 @@ def get_sessions(auth: AuthDep, db: DbSession, settings: SettingsDep) -> Session
     return SessionList(items=items)
 
 
-@router.delete("/sessions/{session_id}", status_code=status.HTTP_204_NO_CONTENT, responses=ERRORS)
+@router.delete("/sessions/{session_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_session(session_id: str, auth: AuthDep, request: Request, db: DbSession, settings: SettingsDep) -> Response:
     """Sign out one of this account's sessions (another account's id gives 404)."""
     if not revoke_session(db, session_id, auth.user.id):
@@ -114,7 +111,7 @@ def delete_session(session_id: str, auth: AuthDep, request: Request, db: DbSessi
     return response
 
 
-@router.post("/password", responses=ERRORS)
+@router.post("/password", responses=errors(429))
 def post_password(
     body: PasswordChangeRequest,
     auth: AuthDep,

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import FileResponse
 
+from spaceclip.api.byte_ranges import check_range
 from spaceclip.api.deps import CurrentUser, DbSession, SettingsDep
+from spaceclip.api.responses import errors
 from spaceclip.errors import NotFound
+from spaceclip.models.bounds import MAX_SECONDS
 from spaceclip.models.clip_schemas import ClipCreate, ClipPublic, ClipUpdate, WaveformPublic
 from spaceclip.models.tables import Clip
 from spaceclip.services.analysis import AUDIO_NAME
@@ -82,7 +85,7 @@ def list_clips(project_id: str, user: CurrentUser, db: DbSession) -> list[ClipPu
     return [clip_public(c) for c in clips.list_clips(db, user.id, project_id)]
 
 
-@router.post("/api/projects/{project_id}/clips", response_model=ClipPublic, status_code=201)
+@router.post("/api/projects/{project_id}/clips", response_model=ClipPublic, status_code=201, responses=errors(409))
 def create_clip(project_id: str, body: ClipCreate, user: CurrentUser, db: DbSession) -> ClipPublic:
     """Make a clip from a range; its edges snap to words, its length is checked against the platform."""
     clip = clips.create_clip(db, user.id, project_id, **body.model_dump())
@@ -95,7 +98,7 @@ def get_clip(clip_id: str, user: CurrentUser, db: DbSession) -> ClipPublic:
     return clip_public(clips.get_clip(db, user.id, clip_id))
 
 
-@router.patch("/api/clips/{clip_id}", response_model=ClipPublic)
+@router.patch("/api/clips/{clip_id}", response_model=ClipPublic, responses=errors(409))
 def update_clip(clip_id: str, body: ClipUpdate, user: CurrentUser, db: DbSession) -> ClipPublic:
     """Change a clip's range, title or styles; send the `version` you edited (stale → 409)."""
     changes = body.model_dump(exclude_unset=True, exclude={"version"})
@@ -113,9 +116,11 @@ def delete_clip(clip_id: str, user: CurrentUser, db: DbSession) -> Response:
 @router.get(
     "/api/projects/{project_id}/media",
     response_class=FileResponse,
-    responses={206: {"description": "The requested byte range (HTTP Range)."}},
+    responses={206: {"description": "The requested byte range (HTTP Range)."}, **errors(400, 416)},
 )
-def get_media(project_id: str, user: CurrentUser, db: DbSession, settings: SettingsDep) -> FileResponse:
+def get_media(
+    project_id: str, request: Request, user: CurrentUser, db: DbSession, settings: SettingsDep
+) -> FileResponse:
     """The project's source media for the player; supports HTTP Range requests for seeking."""
     project = get_project(db, user.id, project_id)
     if not project.media_path:
@@ -123,6 +128,8 @@ def get_media(project_id: str, user: CurrentUser, db: DbSession, settings: Setti
     path = Storage(settings).resolve(project.media_path)
     if not path.is_file():
         raise NotFound(NO_MEDIA)
+    if "if-range" not in request.headers:
+        check_range(request.headers.get("range"), path.stat().st_size)
     return FileResponse(
         path, media_type=media_type_for(project.media_info, path.suffix), content_disposition_type="inline"
     )
@@ -134,8 +141,12 @@ def get_waveform(
     user: CurrentUser,
     db: DbSession,
     settings: SettingsDep,
-    start: Annotated[float | None, Query(ge=0, allow_inf_nan=False, description="From (s); default the start")] = None,
-    end: Annotated[float | None, Query(gt=0, allow_inf_nan=False, description="To (s); default the end")] = None,
+    start: Annotated[
+        float | None, Query(ge=0, le=MAX_SECONDS, allow_inf_nan=False, description="From (s); default the start")
+    ] = None,
+    end: Annotated[
+        float | None, Query(gt=0, le=MAX_SECONDS, allow_inf_nan=False, description="To (s); default the end")
+    ] = None,
     points: Annotated[int, Query(ge=1, le=MAX_POINTS, description="How many peaks")] = 1000,
 ) -> WaveformPublic:
     """Peak levels (0..1) of equal slices of the project's audio, for drawing the waveform."""

@@ -14,7 +14,10 @@ from fastapi import APIRouter, Query, Response
 from fastapi.responses import FileResponse
 
 from spaceclip.api.deps import CurrentUser, DbSession, QueueDep, SettingsDep
+from spaceclip.api.disposition import attachment
+from spaceclip.api.responses import errors
 from spaceclip.models.export_schemas import ExportCreate, ExportCreated, ExportPublic, RenderOptions
+from spaceclip.models.render_keys import AudiogramStyleKey, CaptionStyleKey, PlatformKey
 from spaceclip.models.schemas import JobPublic
 from spaceclip.usecases import exports
 from spaceclip.usecases.exports import clip_preview, export_public, render_options
@@ -35,7 +38,7 @@ def get_render_options(user: CurrentUser) -> RenderOptions:
     return render_options()
 
 
-@router.post("/clips/{clip_id}/exports", response_model=ExportCreated, status_code=202)
+@router.post("/clips/{clip_id}/exports", response_model=ExportCreated, status_code=202, responses=errors(409))
 def create_export(
     clip_id: str, body: ExportCreate, user: CurrentUser, db: DbSession, settings: SettingsDep, queue: QueueDep
 ) -> ExportCreated:
@@ -82,21 +85,23 @@ def download_export(
         found.path,
         media_type=found.media_type,
         headers={
-            "Content-Disposition": f'attachment; filename="{found.filename}"',
+            "Content-Disposition": attachment(found.filename, default_stem="clip"),
             "X-Content-Type-Options": "nosniff",
         },
     )
 
 
-@router.get("/clips/{clip_id}/preview", response_class=Response, responses={200: {"content": {"image/png": {}}}})
+@router.get(
+    "/clips/{clip_id}/preview", response_class=Response, responses={200: {"content": {"image/png": {}}}, **errors(409)}
+)
 def preview_clip(
     clip_id: str,
     user: CurrentUser,
     db: DbSession,
     settings: SettingsDep,
-    platform: Annotated[str, Query(max_length=32)] = "tiktok",
-    caption_style: Annotated[str | None, Query(max_length=32)] = None,
-    audiogram_style: Annotated[str | None, Query(max_length=32)] = None,
+    platform: PlatformKey = PlatformKey.tiktok,
+    caption_style: CaptionStyleKey | None = None,
+    audiogram_style: AudiogramStyleKey | None = None,
 ) -> Response:
     """One frame of the clip as it would render with these choices (PNG), for the style pickers."""
     with tempfile.TemporaryDirectory(prefix="spaceclip-preview-") as tmp:

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from spaceclip.api.clips import clip_public
 from spaceclip.api.deps import CurrentUser, DbSession, QueueDep, SettingsDep
+from spaceclip.api.responses import errors
 from spaceclip.models.clip_schemas import ClipPublic
 from spaceclip.models.highlight_schemas import (
     FeedbackUpdate,
@@ -45,7 +46,7 @@ def list_highlights(project_id: str, user: CurrentUser, db: DbSession) -> Highli
     )
 
 
-@router.post("/api/projects/{project_id}/highlights", response_model=JobPublic, status_code=202)
+@router.post("/api/projects/{project_id}/highlights", response_model=JobPublic, status_code=202, responses=errors(409))
 def find_highlights(
     project_id: str,
     body: FindHighlightsRequest,
@@ -68,7 +69,7 @@ def set_feedback(highlight_id: str, body: FeedbackUpdate, user: CurrentUser, db:
     return highlight_public(row, highlight_store.speaker_names(db, row.project_id))
 
 
-@router.post("/api/highlights/{highlight_id}/clip", response_model=ClipPublic, status_code=201)
+@router.post("/api/highlights/{highlight_id}/clip", response_model=ClipPublic, status_code=201, responses=errors(409))
 def make_clip(highlight_id: str, body: HighlightClipCreate, user: CurrentUser, db: DbSession) -> ClipPublic:
     """Turn a highlight into a clip (snapped to words, titled after the highlight)."""
     row = highlight_store.get_highlight(db, user.id, highlight_id)

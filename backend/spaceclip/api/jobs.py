@@ -11,6 +11,7 @@ from fastapi.responses import StreamingResponse
 
 from spaceclip.api.capacity import sse_limiter
 from spaceclip.api.deps import CurrentUser, DatabaseDep, DbSession
+from spaceclip.api.responses import errors
 from spaceclip.db import Database
 from spaceclip.errors import NotFound
 from spaceclip.models.schemas import JobPublic
@@ -29,7 +30,7 @@ def get_job(job_id: str, user: CurrentUser, db: DbSession) -> JobPublic:
     return JobPublic.model_validate(get_job_for_owner(db, job_id, user.id))
 
 
-@router.post("/{job_id}/cancel")
+@router.post("/{job_id}/cancel", responses=errors(409))
 def cancel(job_id: str, user: CurrentUser, db: DbSession) -> JobPublic:
     """Cancel a job: a queued job is cancelled at once, a running one stops within seconds."""
     job = get_job_for_owner(db, job_id, user.id)

@@ -8,6 +8,8 @@ from fastapi import APIRouter, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from spaceclip.api.deps import CurrentUser, DbSession, QueueDep, SettingsDep
+from spaceclip.api.responses import errors
+from spaceclip.models.bounds import MAX_INT
 from spaceclip.models.schemas import (
     JobPublic,
     ProjectCreated,
@@ -49,7 +51,7 @@ CREATE_BODY: dict[str, Any] = {
     status_code=202,
     response_model=ProjectCreated,
     openapi_extra=CREATE_BODY,
-    responses={413: {"description": "The file is over SPACECLIP_MAX_UPLOAD_MB."}},
+    responses=errors(400, 413, 415),
 )
 async def create_project(
     request: Request,
@@ -82,7 +84,7 @@ def list_projects(
     user: CurrentUser,
     db: DbSession,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_INT)] = 0,
 ) -> ProjectList:
     """List your projects, newest first, each with its latest job."""
     rows = projects.list_projects(db, user.id, limit=limit, offset=offset)
@@ -102,7 +104,7 @@ def get_project(project_id: str, user: CurrentUser, db: DbSession) -> ProjectPub
     return ProjectPublic.model_validate(projects.get_project(db, user.id, project_id))
 
 
-@router.patch("/{project_id}", response_model=ProjectPublic)
+@router.patch("/{project_id}", response_model=ProjectPublic, responses=errors(409))
 def update_project(project_id: str, body: ProjectUpdate, user: CurrentUser, db: DbSession) -> ProjectPublic:
     """Rename a project; send the `version` you edited to get 409 if it changed meanwhile."""
     project = projects.rename_project(db, user.id, project_id, body.name, body.version)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 from enum import StrEnum
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
 from spaceclip.api.deps import CurrentUser, DbSession, QueueDep, SettingsDep
+from spaceclip.api.disposition import attachment
+from spaceclip.api.responses import errors
 from spaceclip.models.schemas import JobPublic
 from spaceclip.models.tables import Segment as SegmentRow
 from spaceclip.models.tables import Speaker as SpeakerRow
@@ -64,7 +67,7 @@ def _segment_public(row: SegmentRow, names: dict[str, str]) -> SegmentPublic:
     )
 
 
-@router.post("/analyze", response_model=JobPublic, status_code=202)
+@router.post("/analyze", response_model=JobPublic, status_code=202, responses=errors(409))
 def analyze_project(
     project_id: str, body: AnalyzeRequest, user: CurrentUser, db: DbSession, settings: SettingsDep, queue: QueueDep
 ) -> JobPublic:
@@ -105,16 +108,21 @@ def download_transcript(
         body = transcript_json(transcript)
     else:
         body = {"srt": formats.to_srt, "vtt": formats.to_vtt, "txt": formats.to_txt}[format.value](transcript)
-    stem = sanitize_filename(project.name) or "transcript"
-    stem = stem.rsplit(".", 1)[0] if "." in stem else stem
+    stem = _without_extension(sanitize_filename(project.name) or "transcript")
     return Response(
         content=body,
         media_type=MEDIA_TYPES[format],
         headers={
-            "Content-Disposition": f'attachment; filename="{stem}.{format.value}"',
+            "Content-Disposition": attachment(f"{stem}.{format.value}", default_stem="transcript"),
             "X-Content-Type-Options": "nosniff",
         },
     )
+
+
+def _without_extension(name: str) -> str:
+    """``Episode 1.mp3`` → ``Episode 1``; a dot that ends no extension (``v1.2``) stays."""
+    stem, dot, ext = name.rpartition(".")
+    return stem if dot and stem and re.fullmatch(r"[A-Za-z][A-Za-z0-9]{0,4}", ext) else name
 
 
 def transcript_json(transcript: formats.Transcript) -> str:
@@ -131,7 +139,7 @@ def rename_speaker(
     return _speaker_public(row)
 
 
-@router.patch("/segments/{segment_id}", response_model=SegmentPublic)
+@router.patch("/segments/{segment_id}", response_model=SegmentPublic, responses=errors(409))
 def edit_segment(
     project_id: str, segment_id: str, body: SegmentUpdate, user: CurrentUser, db: DbSession
 ) -> SegmentPublic:

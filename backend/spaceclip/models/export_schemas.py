@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from spaceclip.models.render_keys import AudiogramStyleKey, CaptionStyleKey, PlatformKey
 from spaceclip.models.schemas import JobPublic
 
 
@@ -18,7 +19,7 @@ class SafeAreaPublic(BaseModel):
 
 
 class PresetPublic(BaseModel):
-    key: str
+    key: PlatformKey
     name: str
     width: int
     height: int
@@ -33,19 +34,28 @@ class PresetPublic(BaseModel):
 
 
 class StylePublic(BaseModel):
-    key: str
     name: str
     description: str
 
 
+class CaptionStylePublic(StylePublic):
+    key: CaptionStyleKey
+
+
+class AudiogramStylePublic(StylePublic):
+    key: AudiogramStyleKey
+
+
 class RenderOptions(BaseModel):
     platforms: list[PresetPublic]
-    caption_styles: list[StylePublic]
-    audiogram_styles: list[StylePublic]
+    caption_styles: list[CaptionStylePublic]
+    audiogram_styles: list[AudiogramStylePublic]
 
 
 class ExportCreate(BaseModel):
-    platform: str = Field(min_length=1, max_length=32, description="A preset key from GET /api/render/options.")
+    model_config = ConfigDict(use_enum_values=True)
+
+    platform: PlatformKey = Field(description="A preset key from GET /api/render/options.")
     audiogram: bool = Field(
         default=False, description="Render an audiogram even for a video source (audio-only sources always get one)."
     )

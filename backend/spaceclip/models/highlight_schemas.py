@@ -7,6 +7,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from spaceclip.models.bounds import MAX_SECONDS
+from spaceclip.models.render_keys import PlatformKey
+
 
 class HighlightPublic(BaseModel):
     model_config = ConfigDict(from_attributes=True)
@@ -42,14 +45,14 @@ class HighlightList(BaseModel):
 class FindHighlightsRequest(BaseModel):
     """Look for more highlights, in a time range and/or with other lengths."""
 
-    model_config = ConfigDict(allow_inf_nan=False)
+    model_config = ConfigDict(allow_inf_nan=False, use_enum_values=True)
 
-    start: float | None = Field(default=None, ge=0, description="Search from here (s)")
-    end: float | None = Field(default=None, gt=0, description="Search up to here (s)")
+    start: float | None = Field(default=None, ge=0, le=MAX_SECONDS, description="Search from here (s)")
+    end: float | None = Field(default=None, gt=0, le=MAX_SECONDS, description="Search up to here (s)")
     min_length: float | None = Field(default=None, ge=3, le=600, description="Shortest highlight (s), default 15")
     max_length: float | None = Field(default=None, ge=3, le=900, description="Longest highlight (s), default 90")
     max_count: int | None = Field(default=None, ge=1, le=30, description="At most this many new highlights")
-    platform: str | None = Field(default=None, max_length=32, description="Cap lengths by this platform's limit")
+    platform: PlatformKey | None = Field(default=None, description="Cap lengths by this platform's limit")
 
     @model_validator(mode="after")
     def _ordered(self) -> FindHighlightsRequest:
@@ -65,4 +68,6 @@ class FeedbackUpdate(BaseModel):
 
 
 class HighlightClipCreate(BaseModel):
-    platform: str | None = Field(default=None, max_length=32, description="Check the length against this platform")
+    model_config = ConfigDict(use_enum_values=True)
+
+    platform: PlatformKey | None = Field(default=None, description="Check the length against this platform")

@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from spaceclip.models.bounds import MAX_VERSION
+
 
 class ORMModel(BaseModel):
     model_config = ConfigDict(from_attributes=True)
@@ -79,7 +81,7 @@ class ProjectCreated(BaseModel):
 class ProjectUpdate(BaseModel):
     name: str = Field(min_length=1, max_length=300)
     version: int | None = Field(
-        default=None, description="The version you edited; a different current version gives 409."
+        default=None, ge=1, le=MAX_VERSION, description="The version you edited; a different current version gives 409."
     )
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from spaceclip.models.bounds import MAX_VERSION
+
 
 class WordPublic(BaseModel):
     start: float
@@ -51,7 +53,9 @@ class SpeakerUpdate(BaseModel):
 
 class SegmentUpdate(BaseModel):
     text: str = Field(min_length=1, max_length=10_000)
-    version: int | None = Field(default=None, description="The version you edited; a newer one gives 409.")
+    version: int | None = Field(
+        default=None, ge=1, le=MAX_VERSION, description="The version you edited; a newer one gives 409."
+    )
 
 
 class AnalyzeRequest(BaseModel):

@@ -24,13 +24,15 @@ from spaceclip.config import Settings
 from spaceclip.db import transaction, transactional
 from spaceclip.errors import Conflict, NotFound, UnsafePath
 from spaceclip.models.export_schemas import (
+    AudiogramStylePublic,
+    CaptionStylePublic,
     ExportCheckPublic,
     ExportPublic,
     PresetPublic,
     RenderOptions,
     SafeAreaPublic,
-    StylePublic,
 )
+from spaceclip.models.render_keys import AudiogramStyleKey, CaptionStyleKey, PlatformKey
 from spaceclip.models.tables import TERMINAL_JOB_STATUSES, Clip, Export, ExportStatus, Job, Project
 from spaceclip.services.analysis import AUDIO_NAME
 from spaceclip.services.ingest.storage import Storage
@@ -279,7 +281,7 @@ def export_public(export: Export) -> ExportPublic:
 def preset_public(preset: presets.Preset) -> PresetPublic:
     safe = preset.safe
     return PresetPublic(
-        key=preset.key,
+        key=PlatformKey(preset.key),
         name=preset.name,
         width=preset.width,
         height=preset.height,
@@ -302,10 +304,12 @@ def render_options() -> RenderOptions:
     return RenderOptions(
         platforms=[preset_public(p) for p in presets.PRESETS.values()],
         caption_styles=[
-            StylePublic(key=k, name=s.name, description=s.description) for k, s in captions.CAPTION_STYLES.items()
+            CaptionStylePublic(key=CaptionStyleKey(k), name=s.name, description=s.description)
+            for k, s in captions.CAPTION_STYLES.items()
         ],
         audiogram_styles=[
-            StylePublic(key=k, name=s.name, description=s.description) for k, s in audiogram.AUDIOGRAM_STYLES.items()
+            AudiogramStylePublic(key=AudiogramStyleKey(k), name=s.name, description=s.description)
+            for k, s in audiogram.AUDIOGRAM_STYLES.items()
         ],
     )
 

@@ -5,7 +5,16 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 
 import { api, apiUrl, unwrap } from "@/lib/api/client";
 import { errorMessage } from "@/lib/api/errors";
-import type { Clip, Project, RenderOptions, Style, Transcript, Waveform } from "@/lib/api/types";
+import type {
+  AudiogramStyle,
+  AudiogramStyleKey,
+  CaptionStyleKey,
+  Clip,
+  Project,
+  RenderOptions,
+  Transcript,
+  Waveform,
+} from "@/lib/api/types";
 import { seekMedia, useMediaTime } from "@/lib/hooks/use-media-time";
 import { FormError } from "@/components/ui/form-error";
 import { IdFromQuery } from "@/components/ui/id-from-query";
@@ -46,8 +55,8 @@ type Draft = {
   start: number;
   end: number;
   title: string;
-  caption_style: string;
-  audiogram_style: string;
+  caption_style: CaptionStyleKey;
+  audiogram_style: AudiogramStyleKey | "";
   speaker_colors: boolean;
 };
 
@@ -298,7 +307,7 @@ function useWaveform(projectId: string, start: number, end: number): { data: Wav
   return { data, error };
 }
 
-function defaultAudiogram(styles: Style[]): string {
+function defaultAudiogram(styles: AudiogramStyle[]): AudiogramStyleKey | "" {
   return (styles.find((s) => s.key === "bars") ?? styles[0])?.key ?? "";
 }
 

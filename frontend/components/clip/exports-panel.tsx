@@ -4,7 +4,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 
 import { api, apiUrl, unwrap } from "@/lib/api/client";
 import { errorMessage } from "@/lib/api/errors";
-import { isTerminal, type Clip, type Export, type Job, type Preset } from "@/lib/api/types";
+import { isTerminal, type Clip, type Export, type Job, type PlatformKey, type Preset } from "@/lib/api/types";
 import { formatBytes, framing } from "@/lib/format";
 import { MAX_STREAMS, useJob } from "@/lib/hooks/use-job";
 import { JobProgress } from "@/components/projects/job-progress";
@@ -33,7 +33,7 @@ export function ExportsPanel({ clip, platforms, hasVideo, audiogram, beforeExpor
       .catch((err: unknown) => setError(errorMessage(err)));
   }, [clip.id]);
 
-  async function start(platform: string) {
+  async function start(platform: PlatformKey) {
     setError(null);
     setStarting(platform);
     try {

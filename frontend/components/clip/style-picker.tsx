@@ -1,8 +1,15 @@
-import type { Style } from "@/lib/api/types";
+/** A picker's choice: a style from GET /api/render/options (or a "none" entry the page adds). */
+type Choice<K extends string> = { key: K; name: string; description: string };
 
-type Props = { legend: string; name: string; styles: Style[]; value: string; onChange: (key: string) => void };
+type Props<K extends string> = {
+  legend: string;
+  name: string;
+  styles: Choice<K>[];
+  value: K;
+  onChange: (key: K) => void;
+};
 
-export function StylePicker({ legend, name, styles, value, onChange }: Props) {
+export function StylePicker<K extends string>({ legend, name, styles, value, onChange }: Props<K>) {
   return (
     <fieldset className="picker">
       <legend>{legend}</legend>

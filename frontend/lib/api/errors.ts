@@ -1,5 +1,6 @@
-// The API answers errors as {detail: string, code: string}; validation errors (422) as
-// {detail: [{loc, msg, type}]}. ApiError carries the API's own message so pages can show it as is.
+// The API answers every error as {detail: string, code: string} (ErrorBody in the schema); a request
+// that fails validation (422, code invalid_request) adds errors: [{loc, msg, type}], one per field.
+// ApiError carries the API's own message so pages can show it as is.
 
 export class ApiError extends Error {
   readonly status: number;
@@ -22,14 +23,16 @@ function fieldOf(item: ValidationItem): string {
 
 /** The user-facing message in an API error body (or a plain fallback naming the status). */
 export function messageFrom(status: number, body: unknown): string {
-  if (body && typeof body === "object" && "detail" in body) {
-    const detail = (body as { detail: unknown }).detail;
-    if (typeof detail === "string" && detail) return detail;
-    if (Array.isArray(detail) && detail.length) {
-      return (detail as ValidationItem[])
+  if (body && typeof body === "object") {
+    // Per-field messages read better in a form than the sentence that lists them all.
+    const errors = (body as { errors?: unknown }).errors;
+    if (Array.isArray(errors) && errors.length) {
+      return (errors as ValidationItem[])
         .map((d) => `${fieldOf(d)}${(d.msg ?? "invalid value").replace(/^Value error, /, "")}`)
         .join(" ");
     }
+    const detail = (body as { detail?: unknown }).detail;
+    if (typeof detail === "string" && detail) return detail;
   }
   if (status === 0) return "The server could not be reached. Check that SpaceClip is running, then try again.";
   if (status >= 500)
