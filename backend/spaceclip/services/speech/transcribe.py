@@ -43,6 +43,7 @@ from spaceclip.services.speech.chunks import (
     planned_cuts,
     quietest_point,
 )
+from spaceclip.services.speech.holes import HOLE_PAD_S, fill_holes, uncovered_speech
 from spaceclip.services.speech.transcript import Segment, Transcript, Word
 
 if TYPE_CHECKING:
@@ -332,6 +333,24 @@ def _segment_of(raw: Any, offset: float) -> Segment | None:
     return Segment(start=round(start, 3), end=round(end, 3), text=text, words=words)
 
 
+def _decode_hole(
+    model: WhisperModel, audio: Audio, hole: tuple[float, float], chunk: Chunk, language: str | None
+) -> list[Segment]:
+    """What the sequential decoder hears in ``hole`` (s of the recording, padded, inside ``chunk``)."""
+    start = max(chunk.start, hole[0] - HOLE_PAD_S)
+    end = min(chunk.end, hole[1] + HOLE_PAD_S)
+    samples = audio.read(round(start * SAMPLE_RATE), round(end * SAMPLE_RATE))
+    raw_segments, _info = model.transcribe(
+        samples,
+        language=language,
+        beam_size=BEAM_SIZE,
+        word_timestamps=True,
+        vad_filter=False,
+        condition_on_previous_text=False,
+    )
+    return [s for s in (_segment_of(raw, start) for raw in raw_segments) if s is not None]
+
+
 def transcribe(
     audio: str | Path | np.ndarray | Audio,
     settings: Settings,
@@ -370,6 +389,7 @@ def transcribe(
     pending: list[Segment] = []
     regions: list[tuple[float, float]] = []
     reached = 0.0
+    filled = 0
     plan = chunk_plan(audio, chunk_s) if plan is None else plan
     for index, chunk in enumerate(plan):
         samples = audio.read(round(chunk.start * SAMPLE_RATE), round(chunk.end * SAMPLE_RATE))
@@ -391,6 +411,10 @@ def transcribe(
                 progress(min(1.0, reached / duration))
         # A finer VAD pass than the one Whisper uses to skip silence; it costs a few % of decoding time.
         found = [(round(chunk.start + s, 3), round(chunk.start + e, 3)) for s, e in speech_regions(samples)]
+        holes = uncovered_speech(found, [w for s in segments for w in s.words])
+        if holes:
+            segments = fill_holes(segments, [(h, _decode_hole(model, audio, h, chunk, language)) for h in holes])
+            filled += len(holes)
         if index == 0:
             pending, regions = segments, found
         else:
@@ -403,11 +427,13 @@ def transcribe(
     if progress is not None:
         progress(1.0)
     log.info(
-        "transcribed %.1f s of audio in %.1f s (%d pieces, %d segments, language %s)",
+        "transcribed %.1f s of audio in %.1f s (%d pieces, %d segments, %d skipped stretches decoded again, "
+        "language %s)",
         duration,
         time.perf_counter() - started,
         len(plan),
         len(done),
+        filled,
         language,
     )
     return Transcript(duration=round(duration, 3), language=language, segments=tuple(done))
