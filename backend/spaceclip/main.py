@@ -31,6 +31,10 @@ authenticated by cookie must carry a same-origin `Origin` header.
 
 Long work (probing, analysis, rendering) runs as **jobs**: follow them with `GET /api/jobs/{id}` or the
 server-sent-events stream `GET /api/jobs/{id}/events`.
+
+**Errors** all share one body, `ErrorBody`: `{"detail": "...", "code": "..."}`, where `detail` says what
+went wrong and what to do; a request that fails validation (422, code `invalid_request`) also lists
+each wrong field in `errors`. A busy server answers 503 (`service_busy`) with `Retry-After`.
 """
 
 
