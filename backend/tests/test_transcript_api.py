@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from fastapi.testclient import TestClient
+from werkzeug.http import parse_options_header
 
 from spaceclip.db import Database
 from spaceclip.models.tables import Project
@@ -122,3 +124,29 @@ def test_missing_transcript_says_what_to_do(client: TestClient, users: UserFacto
     response = client.get(f"/api/projects/{pid}/transcript")
     assert response.status_code == 404
     assert "no transcript yet" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("name", "fallback", "saved_as"),
+    [
+        ("Выпуск 1", "1.srt", "Выпуск 1.srt"),
+        ("エピソード 第1回.mp3", "1.srt", "エピソード 第1回.srt"),
+        ('a"b', "a_b.srt", 'a"b.srt'),
+        ("v1.2 talk", "v1.2 talk.srt", "v1.2 talk.srt"),
+    ],
+)
+def test_download_named_in_any_script(
+    client: TestClient, users: UserFactory, database: Database, name: str, fallback: str, saved_as: str
+) -> None:
+    user = users.create()
+    users.sign_in(client, user)
+    pid = _project_with_transcript(database, user.id)
+    with database.session() as db:
+        project = db.get(Project, pid)
+        assert project is not None
+        project.name = name
+    srt = client.get(f"/api/projects/{pid}/transcript/download", params={"format": "srt"})
+    assert srt.status_code == 200 and "Hello there." in srt.text
+    kind, options = parse_options_header(srt.headers["content-disposition"])
+    assert kind == "attachment" and options["filename"] == saved_as  # filename* read back
+    assert f'filename="{fallback}"' in srt.headers["content-disposition"]
