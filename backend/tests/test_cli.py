@@ -125,7 +125,7 @@ def test_transcribe_command_writes_the_transcript(tmp_path: Path, fmt: str) -> N
 
         data = json.loads(text)
         assert set(data) == {"duration", "language", "speakers", "segments"}
-        assert data["segments"][0]["words"][0].keys() == {"start", "end", "word", "probability"}
+        assert data["segments"][0]["words"][0].keys() == {"start", "end", "word", "probability", "filler"}
 
 
 def test_transcribe_missing_file_says_so(tmp_path: Path) -> None:

@@ -57,7 +57,8 @@ def test_transcript_read_rename_edit_download(client: TestClient, users: UserFac
 
     body = client.get(f"/api/projects/{pid}/transcript").json()
     assert [s["display_name"] for s in body["speakers"]] == ["Speaker 1", "Speaker 2"]
-    assert body["segments"][1]["words"][0] == {"start": 1.5, "end": 1.7, "word": "Hi,", "probability": 0.9}
+    first = {"start": 1.5, "end": 1.7, "word": "Hi,", "probability": 0.9, "filler": False}
+    assert body["segments"][1]["words"][0] == first
 
     speaker_2 = body["speakers"][1]["id"]
     renamed = client.patch(f"/api/projects/{pid}/speakers/{speaker_2}", json={"name": "Lena"})
@@ -85,7 +86,7 @@ def test_transcript_read_rename_edit_download(client: TestClient, users: UserFac
     data = json.loads(client.get(f"/api/projects/{pid}/transcript/download", params={"format": "json"}).text)
     assert set(data) == {"duration", "language", "speakers", "segments"}
     assert data["segments"][1]["speaker"] == "Lena"
-    assert set(data["segments"][0]["words"][0]) == {"start", "end", "word", "probability"}
+    assert set(data["segments"][0]["words"][0]) == {"start", "end", "word", "probability", "filler"}
 
     # A re-analysis keeps the creator's speaker names for labels that still exist.
     with database.session() as db:
@@ -150,3 +151,17 @@ def test_download_named_in_any_script(
     kind, options = parse_options_header(srt.headers["content-disposition"])
     assert kind == "attachment" and options["filename"] == saved_as  # filename* read back
     assert f'filename="{fallback}"' in srt.headers["content-disposition"]
+
+
+def test_edited_words_are_flagged_as_fillers_again(client: TestClient, users: UserFactory, database: Database) -> None:
+    user = users.create()
+    users.sign_in(client, user)
+    pid = _project_with_transcript(database, user.id)
+    segment = client.get(f"/api/projects/{pid}/transcript").json()["segments"][0]
+    edited = client.patch(
+        f"/api/projects/{pid}/segments/{segment['id']}",
+        json={"text": "Um, well, you know, it, it works.", "version": segment["version"]},
+    )
+    assert edited.status_code == 200
+    words = edited.json()["words"]
+    assert [w["word"] for w in words if w["filler"]] == ["Um,", "you", "know,", "it,"]

@@ -107,7 +107,7 @@ def test_json_shape_is_exact() -> None:
     assert data["speakers"][0] == {"label": "Speaker 1", "name": "Ana <host> & co"}
     segment = data["segments"][0]
     assert set(segment) == {"start", "end", "speaker", "text", "words"}
-    assert set(segment["words"][0]) == {"start", "end", "word", "probability"}
+    assert set(segment["words"][0]) == {"start", "end", "word", "probability", "filler"}
     assert segment["speaker"] == "Speaker 1"
 
 

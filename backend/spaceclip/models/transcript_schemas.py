@@ -12,6 +12,7 @@ class WordPublic(BaseModel):
     end: float
     word: str
     probability: float
+    filler: bool = Field(default=False, description='"um", "uh", "like" as a filler, or a false start')
 
 
 class SpeakerPublic(BaseModel):

@@ -10,6 +10,7 @@ from spaceclip.errors import Conflict, NotFound, ValidationFailed
 from spaceclip.models.tables import Segment as SegmentRow
 from spaceclip.models.tables import Speaker as SpeakerRow
 from spaceclip.models.tables import Transcript as TranscriptRow
+from spaceclip.services.speech.fillers import filler_flags
 from spaceclip.services.speech.transcript import Segment, Speaker, Transcript, Word
 from spaceclip.services.speech.transcript_edit import retime_words
 
@@ -119,7 +120,12 @@ def edit_segment(
     cleaned = " ".join(text.split())
     if not cleaned:
         raise ValidationFailed("A segment cannot be empty. Type the corrected words.")
-    row.words = retime_words(row.words, cleaned, row.start, row.end)
+    words = retime_words(row.words, cleaned, row.start, row.end)
+    meta = db.get(TranscriptRow, project_id)
+    if meta is not None and (meta.language or "en") == "en":  # the filler rules are English
+        flags = filler_flags([w["word"] for w in words])
+        words = [{**w, "filler": f} for w, f in zip(words, flags, strict=True)]
+    row.words = words
     row.text = cleaned
     row.edited = True
     db.flush()

@@ -1505,6 +1505,12 @@ export interface components {
             word: string;
             /** Probability */
             probability: number;
+            /**
+             * Filler
+             * @description "um", "uh", "like" as a filler, or a false start
+             * @default false
+             */
+            filler: boolean;
         };
         /** FieldError */
         FieldError: {

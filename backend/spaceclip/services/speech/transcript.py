@@ -47,9 +47,16 @@ class Word:
     word: str
     probability: float
     speaker: str | None = None
+    filler: bool = False  # "um", "uh", "like" as a filler, a false start (services/speech/fillers.py)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"start": self.start, "end": self.end, "word": self.word, "probability": self.probability}
+        return {
+            "start": self.start,
+            "end": self.end,
+            "word": self.word,
+            "probability": self.probability,
+            "filler": self.filler,
+        }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, speaker: str | None = None) -> Word:
@@ -59,6 +66,7 @@ class Word:
             word=str(data["word"]),
             probability=float(data.get("probability", 1.0)),
             speaker=speaker if speaker is not None else data.get("speaker"),
+            filler=bool(data.get("filler", False)),
         )
 
 
