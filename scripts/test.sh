@@ -8,6 +8,11 @@ cd "$ROOT"
 
 ensure_system_packages ffmpeg:ffmpeg ffprobe:ffmpeg espeak-ng:espeak-ng flite:flite sox:sox \
   redis-server:redis-server /usr/lib/postgresql:postgresql
+# Voices and real recordings for the one-channel conversations (tests/conversations.py).
+ensure_system_packages text2wave:festival /usr/share/festival/voices/us/cmu_us_slt_arctic_hts:festvox-us-slt-hts \
+  /usr/share/asterisk/sounds/en_US_f_Allison:asterisk-core-sounds-en-wav \
+  /usr/share/doc/asterisk-core-sounds-en/core-sounds-en.txt.gz:asterisk-core-sounds-en \
+  /usr/share/codec2/wav/ve9qrp.wav:codec2-examples
 setup_venv dev
 
 cd "$BACKEND"
