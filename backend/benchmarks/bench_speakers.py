@@ -1,0 +1,115 @@
+"""Who spoke when on one channel: DER, word attribution and speaker count on test conversations.
+
+Builds the one-channel conversations of :mod:`tests.conversations` (short turns, overlap, room
+reverb, phone band), transcribes each once with SpaceClip's :func:`~spaceclip.services.speech.transcribe.transcribe`
+(the bundled tiny.en), then runs the speaker stage
+(:func:`~spaceclip.services.speech.speakers.assign_speakers`) without and with the speaker-count
+hint, and prints per conversation and run:
+
+- DER from ``pyannote.metrics`` (collar 0.25 s, overlap scored); the hypothesis is the labelled
+  words, a speaker's words joined when under 0.3 s apart (goal <= 10 %);
+- word attribution: the share of words whose speaker, under the best one-to-one mapping of found
+  to true speakers, is one of the speakers talking at the word's midpoint (goal >= 95 %); words
+  whose midpoint is in no turn are not counted;
+- the speakers found against the truth;
+- the speaker stage's seconds and share of transcription time (the first call in the process
+  includes loading the encoder; goal <= 15 %).
+
+Run from backend/: ``python benchmarks/bench_speakers.py [NAME ...]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from spaceclip.config import Settings
+from spaceclip.services.speech import speakers as sp
+from spaceclip.services.speech import transcribe as tx
+from tests.conversations import RECIPES, MixedConversation, build_conversation
+
+COLLAR_S = 0.25
+JOIN_GAP_S = 0.3
+
+
+def hypothesis(words: list[Any], uri: str) -> Any:
+    from pyannote.core import Annotation, Segment
+
+    out = Annotation(uri=uri)
+    spans: list[list[Any]] = []  # [start, end, speaker]
+    for word in words:
+        if spans and spans[-1][2] == word.speaker and word.start - spans[-1][1] < JOIN_GAP_S:
+            spans[-1][1] = max(spans[-1][1], word.end)
+        else:
+            spans.append([word.start, word.end, word.speaker])
+    for i, (start, end, speaker) in enumerate(spans):
+        if end > start:
+            out[Segment(start, end), i] = speaker
+    return out
+
+
+def word_attribution(conv: MixedConversation, words: list[Any]) -> tuple[float, int]:
+    """(share of words given a speaker talking at their midpoint under the best mapping, words counted)."""
+    from scipy.optimize import linear_sum_assignment
+
+    truth = conv.speakers
+    found = sorted({w.speaker for w in words})
+    scored = [(w.speaker, conv.active_at((w.start + w.end) / 2)) for w in words]
+    scored = [(s, active) for s, active in scored if active]
+    counts = np.zeros((len(found), len(truth)))
+    for speaker, active in scored:
+        for name in active:
+            counts[found.index(speaker), truth.index(name)] += 1
+    rows, cols = linear_sum_assignment(-counts)
+    mapping = {found[r]: truth[c] for r, c in zip(rows, cols, strict=True)}
+    right = sum(1 for speaker, active in scored if mapping.get(speaker) in active)
+    return right / max(1, len(scored)), len(scored)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("names", nargs="*", default=sorted(RECIPES))
+    args = parser.parse_args()
+    from pyannote.metrics.diarization import DiarizationErrorRate
+
+    with tempfile.TemporaryDirectory(prefix="bench-speakers-") as tmp:
+        settings = Settings(data_dir=Path(tmp) / "data", whisper_model="tiny.en", whisper_language=None, _env_file=None)
+        print(
+            f"{'conversation':24} {'hint':>4} {'DER':>6} {'words':>6} {'n':>4} {'found':>5} {'true':>4} "
+            f"{'spk s':>6} {'asr s':>6} {'share':>6}"
+        )
+        for name in args.names:
+            conv = build_conversation(name, Path(tmp))
+            started = time.perf_counter()
+            transcript = tx.transcribe(conv.wav, settings)
+            asr_s = time.perf_counter() - started
+            samples = tx.load_audio(conv.wav)
+            for hint in (None, len(conv.speakers)):
+                started = time.perf_counter()
+                labelled = sp.assign_speakers(transcript, samples, num_speakers=hint)
+                spk_s = time.perf_counter() - started
+                words = list(labelled.words)
+                der = DiarizationErrorRate(collar=COLLAR_S, skip_overlap=False)(
+                    conv.annotation(), hypothesis(words, conv.name)
+                )
+                share, counted = word_attribution(conv, words)
+                print(
+                    f"{name:24} {hint or '-':>4} {der:6.1%} {share:6.1%} {counted:4d} {len(labelled.speakers):5d} "
+                    f"{len(conv.speakers):4d} {spk_s:6.2f} {asr_s:6.2f} {spk_s / asr_s:6.1%}"
+                )
+            print(
+                f"{'':24} {conv.duration:.1f} s audio, {len(conv.turns)} turns, "
+                f"{conv.overlap_seconds():.1f} s overlap, effects {' '.join(conv.effects)}"
+            )
+
+
+if __name__ == "__main__":
+    main()
