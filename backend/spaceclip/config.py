@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     # Models
     whisper_model: str = Field(default="tiny.en", validation_alias=_env("WHISPER_MODEL"))
     whisper_language: str | None = Field(default=None, validation_alias=_env("WHISPER_LANGUAGE"))
+    # Where `spaceclip models install` assembles models (default <data dir>/models).
+    models_dir_setting: Path | None = Field(default=None, validation_alias=_env("SPACECLIP_MODELS_DIR"))
     ollama_host: str = Field(default="http://127.0.0.1:11434", validation_alias=_env("OLLAMA_HOST"))
     ollama_model: str = Field(default="llama3.2", validation_alias=_env("OLLAMA_MODEL"))
     ollama_timeout_s: float = Field(default=60.0, validation_alias=_env("OLLAMA_TIMEOUT_S"))
@@ -145,6 +147,11 @@ class Settings(BaseSettings):
     @property
     def output_dir(self) -> Path:
         return self.output_dir_setting or self.data_dir / "outputs"
+
+    @property
+    def models_dir(self) -> Path:
+        """Where assembled Whisper models live (``spaceclip models install``)."""
+        return (self.models_dir_setting or self.data_dir / "models").expanduser()
 
     @property
     def queue_path(self) -> Path:

@@ -34,7 +34,7 @@ def check_whisper(settings: Settings) -> Check:
     from spaceclip.services.speech.transcribe import resolve_model
 
     try:
-        path = resolve_model(settings.whisper_model)
+        path = resolve_model(settings.whisper_model, settings.models_dir)
     except ModelMissing as exc:
         return Check("whisper model", False, exc.user_message)
     return Check("whisper model", True, f"{settings.whisper_model} at {path}")

