@@ -1,10 +1,11 @@
-"""Routes: projects (upload or URL import, list, read, rename, delete, jobs)."""
+"""Routes: projects (upload or URL import, list, read, rename or set the language, delete, jobs)."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from spaceclip.api.deps import CurrentUser, DbSession, QueueDep, SettingsDep
@@ -18,6 +19,7 @@ from spaceclip.models.schemas import (
     ProjectUpdate,
     ProjectUrlCreate,
 )
+from spaceclip.models.tables import Project
 from spaceclip.services.ingest import uploads
 from spaceclip.services.ingest.storage import Storage
 from spaceclip.usecases import ingest, projects
@@ -88,27 +90,49 @@ def list_projects(
 ) -> ProjectList:
     """List your projects, newest first, each with its latest job."""
     rows = projects.list_projects(db, user.id, limit=limit, offset=offset)
-    latest = projects.latest_jobs(db, user.id, [p.id for p in rows])
+    ids = [p.id for p in rows]
+    latest = projects.latest_jobs(db, user.id, ids)
+    detected = projects.detected_languages(db, ids)
     items = []
     for row in rows:
-        item = ProjectPublic.model_validate(row)
+        item = _public(row, detected)
         job = latest.get(row.id)
         item.latest_job = JobPublic.model_validate(job) if job else None
         items.append(item)
     return ProjectList(items=items)
 
 
+def _public(project: Project, detected: dict[str, str]) -> ProjectPublic:
+    item = ProjectPublic.model_validate(project)
+    item.detected_language = detected.get(project.id)
+    return item
+
+
+def _one(db: Session, project: Project) -> ProjectPublic:
+    return _public(project, projects.detected_languages(db, [project.id]))
+
+
 @router.get("/{project_id}", response_model=ProjectPublic)
 def get_project(project_id: str, user: CurrentUser, db: DbSession) -> ProjectPublic:
     """Get one of your projects."""
-    return ProjectPublic.model_validate(projects.get_project(db, user.id, project_id))
+    return _one(db, projects.get_project(db, user.id, project_id))
 
 
 @router.patch("/{project_id}", response_model=ProjectPublic, responses=errors(409))
-def update_project(project_id: str, body: ProjectUpdate, user: CurrentUser, db: DbSession) -> ProjectPublic:
-    """Rename a project; send the `version` you edited to get 409 if it changed meanwhile."""
-    project = projects.rename_project(db, user.id, project_id, body.name, body.version)
-    return ProjectPublic.model_validate(project)
+def update_project(
+    project_id: str, body: ProjectUpdate, user: CurrentUser, db: DbSession, settings: SettingsDep
+) -> ProjectPublic:
+    """Rename a project or set its transcript language; send the `version` you edited to get 409 if it changed."""
+    project = projects.update_project(
+        db,
+        user.id,
+        project_id,
+        settings,
+        name=body.name,
+        language=body.language if "language" in body.model_fields_set else projects.KEEP,
+        expected_version=body.version,
+    )
+    return _one(db, project)
 
 
 @router.delete("/{project_id}", status_code=204, response_class=Response)

@@ -1,13 +1,15 @@
-"""Routes: system status (the optional local LLM) and the server's limits."""
+"""Routes: system status (the optional local LLM, the speech model) and the server's limits."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
 from spaceclip.api.deps import CurrentUser, SettingsDep
-from spaceclip.models.system_schemas import LimitsPublic, LlmStatusPublic
+from spaceclip.models.languages import WHISPER_LANGUAGES
+from spaceclip.models.system_schemas import LanguagePublic, LimitsPublic, LlmStatusPublic, SpeechStatusPublic
 from spaceclip.services.highlights.llm import client_from_settings
 from spaceclip.services.ingest.uploads import too_large
+from spaceclip.services.speech.model_language import speech_model_status
 
 router = APIRouter(prefix="/api/system", tags=["system"])
 
@@ -34,4 +36,18 @@ def get_limits(_user: CurrentUser, settings: SettingsDep) -> LimitsPublic:
         max_upload_mb=settings.max_upload_mb,
         max_duration_seconds=settings.max_duration_s,
         upload_limit_message=too_large(settings).user_message,
+    )
+
+
+@router.get("/speech", response_model=SpeechStatusPublic)
+def get_speech_status(_user: CurrentUser, settings: SettingsDep) -> SpeechStatusPublic:
+    """Report the Whisper model (English-only or multilingual) and the languages a project can be set to."""
+    status = speech_model_status(settings)
+    return SpeechStatusPublic(
+        model=status.model,
+        installed=status.installed,
+        multilingual=status.multilingual,
+        default_language=status.default_language,
+        languages=[LanguagePublic(code=code, name=name) for code, name in WHISPER_LANGUAGES.items()],
+        message=status.message,
     )

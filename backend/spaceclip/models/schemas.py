@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from spaceclip.models.bounds import MAX_VERSION
+from spaceclip.models.languages import normalize_language
 
 
 class ORMModel(BaseModel):
@@ -58,6 +60,12 @@ class ProjectPublic(ORMModel):
     status: str = Field(description="queued | probing | ready_for_analysis | analyzing | ready | failed")
     error: str | None
     media_info: dict[str, Any] | None
+    language: str | None = Field(
+        default=None, description="The language set for the transcript (a Whisper code); null: detect it."
+    )
+    detected_language: str | None = Field(
+        default=None, description="The language of the stored transcript (a Whisper code); null before analysis."
+    )
     created_at: datetime
     updated_at: datetime
     version: int
@@ -79,10 +87,30 @@ class ProjectCreated(BaseModel):
 
 
 class ProjectUpdate(BaseModel):
-    name: str = Field(min_length=1, max_length=300)
+    """The fields to change; a field left out keeps its value."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=300, description="A new name.")
+    language: str | None = Field(
+        default=None,
+        max_length=16,
+        description=(
+            "The transcript's language, a Whisper code (de, es, fr, ja...; GET /api/system/speech lists them); "
+            "null or 'auto' to detect it. Used by the next analysis."
+        ),
+    )
     version: int | None = Field(
         default=None, ge=1, le=MAX_VERSION, description="The version you edited; a different current version gives 409."
     )
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, value: str | None) -> str | None:
+        try:
+            return normalize_language(value)
+        except ValueError as exc:
+            raise PydanticCustomError(
+                "language", "{reason} GET /api/system/speech lists every code.", {"reason": str(exc)}
+            ) from exc
 
 
 class ProjectList(BaseModel):

@@ -122,6 +122,8 @@ class Project(Base):
     status: Mapped[str] = mapped_column(String(32), default=ProjectStatus.QUEUED)
     error: Mapped[str | None] = mapped_column(Text, default=None)
     media_info: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    # The language the creator chose for the transcript (a Whisper code); None: detect it.
+    language: Mapped[str | None] = mapped_column(String(16), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)

@@ -1,9 +1,13 @@
-"""Projects: list, read, rename, delete. Every query is filtered by ``owner_id`` (docs/SECURITY.md, item 14)."""
+"""Projects: list, read, rename or set the language, delete.
+
+Every query is filtered by ``owner_id`` (docs/SECURITY.md, item 14).
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from enum import Enum
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
@@ -12,17 +16,21 @@ from spaceclip.config import Settings
 from spaceclip.db import transactional
 from spaceclip.errors import Conflict, NotFound, ValidationFailed
 from spaceclip.models.tables import TERMINAL_JOB_STATUSES, Job, Project
+from spaceclip.models.tables import Transcript as TranscriptRow
 from spaceclip.services.ingest.storage import Storage
+from spaceclip.services.speech.model_language import check_model_language, with_language
 
 log = logging.getLogger(__name__)
 
 __all__ = [
+    "KEEP",
     "delete_project",
+    "detected_languages",
     "get_project",
     "latest_jobs",
     "list_jobs",
     "list_projects",
-    "rename_project",
+    "update_project",
 ]
 
 NOT_FOUND_MESSAGE = "This project does not exist or was deleted. Go back to your projects list."
@@ -75,16 +83,37 @@ def list_jobs(db: Session, owner_id: str, project_id: str) -> Sequence[Job]:
     return db.scalars(stmt).all()
 
 
+class _Keep(Enum):
+    KEEP = "keep"
+
+
+#: ``update_project(language=KEEP)``: leave the project's language as it is.
+KEEP = _Keep.KEEP
+
+
 @transactional
-def rename_project(db: Session, owner_id: str, project_id: str, name: str, expected_version: int | None) -> Project:
-    """Rename the owner's project and commit.
+def update_project(
+    db: Session,
+    owner_id: str,
+    project_id: str,
+    settings: Settings,
+    *,
+    name: str | None = None,
+    language: str | _Keep | None = KEEP,
+    expected_version: int | None = None,
+) -> Project:
+    """Rename the owner's project and/or set its transcript language (None: detect), and commit.
+
+    ``name`` None keeps the name; ``language`` is a code :func:`~spaceclip.models.languages.normalize_language`
+    returned. The next analysis transcribes in it.
 
     Raises:
         Conflict: ``expected_version`` is given and the project changed since (reload, then edit).
         ValidationFailed: the name is blank.
+        LanguageNotSupported: the server's Whisper model is English-only and ``language`` is another one.
     """
-    clean = name.strip()
-    if not clean:
+    clean = None if name is None else name.strip()
+    if clean == "":
         raise ValidationFailed("The project name cannot be blank. Type a name and save again.")
     project = get_project(db, owner_id, project_id)
     if expected_version is not None and expected_version != project.version:
@@ -92,9 +121,23 @@ def rename_project(db: Session, owner_id: str, project_id: str, name: str, expec
             "This project was changed meanwhile (for example by its processing job or in another tab). "
             "Reload it and make your change again."
         )
-    project.name = clean
+    if isinstance(language, str):
+        check_model_language(with_language(settings, language))
+    if clean is not None:
+        project.name = clean
+    if not isinstance(language, _Keep):
+        project.language = language
     # The mapper's version_id_col makes this UPDATE conditional on the version read above (at commit).
     return project
+
+
+def detected_languages(db: Session, project_ids: Sequence[str]) -> dict[str, str]:
+    """The language of each given project's stored transcript (projects without one are left out)."""
+    if not project_ids:
+        return {}
+    stmt = select(TranscriptRow.project_id, TranscriptRow.language).where(TranscriptRow.project_id.in_(project_ids))
+    rows = db.execute(stmt)
+    return {project_id: language for project_id, language in rows if language}
 
 
 def delete_project(db: Session, owner_id: str, project_id: str, settings: Settings) -> None:
