@@ -1,5 +1,8 @@
 """The ``analyze`` job: (download) → probe → 16 kHz audio → transcript → speakers → highlights, stored.
 
+The transcript is in the project's language when it has one, else in ``WHISPER_LANGUAGE``, else in
+the language the model detects; the language it ends up in is stored with it.
+
 Safe to run twice: the download and the audio are written to temp names and renamed, a finished
 ``audio.wav`` is reused, and the transcript rows and the ``analyze`` batch of highlights are
 replaced in the transaction that marks the job succeeded.
@@ -14,6 +17,7 @@ from spaceclip.errors import JobCancelled
 from spaceclip.services.analysis import AnalysisResult, analyze_media, find_media_highlights
 from spaceclip.services.highlights.types import HighlightResult
 from spaceclip.services.ingest.storage import Storage
+from spaceclip.services.speech.model_language import check_model_language, with_language
 from spaceclip.tasks.registry import TaskSpec
 from spaceclip.tasks.runner import JobContext
 from spaceclip.usecases.analysis import begin_analysis, record_download, store_analysis
@@ -54,6 +58,9 @@ def run(ctx: JobContext) -> dict[str, Any]:
         found = begin_analysis(db, ctx.project_id)
     if found is None:
         return {"skipped": "project deleted"}
+    # The project's language (else WHISPER_LANGUAGE), refused before any work if the model cannot hear it.
+    settings = with_language(ctx.settings, found.language)
+    check_model_language(settings)
     media_path, url = found.media_path, found.source_url
     if media_path is None:
         if not url:
@@ -68,7 +75,7 @@ def run(ctx: JobContext) -> dict[str, Any]:
     result = analyze_media(
         source,
         source.parent,
-        ctx.settings,
+        settings,
         num_speakers=ctx.params.get("num_speakers"),
         report=lambda stage, f, msg: ctx.progress(stage, start + (1.0 - start) * f, msg),
         cancel=ctx.should_stop,

@@ -15,6 +15,7 @@ from spaceclip.errors import Conflict
 from spaceclip.models.tables import TERMINAL_JOB_STATUSES, Job, Project, ProjectStatus
 from spaceclip.services.highlights.types import HighlightResult
 from spaceclip.services.media.probe import MediaInfo
+from spaceclip.services.speech.model_language import check_model_language, with_language
 from spaceclip.services.speech.transcript import Transcript
 from spaceclip.usecases.highlights import replace_analyze_highlights
 from spaceclip.usecases.jobs import create_job
@@ -29,6 +30,8 @@ def start_analysis(db: Session, project: Project, settings: Settings, *, num_spe
 
     Raises:
         Conflict: the project already has a job waiting or running.
+        LanguageNotSupported: the project's language is not one the server's Whisper model knows
+            (nothing is queued or changed).
     """
     active = db.scalars(
         select(Job).where(Job.project_id == project.id, Job.status.not_in(list(TERMINAL_JOB_STATUSES)))
@@ -37,6 +40,7 @@ def start_analysis(db: Session, project: Project, settings: Settings, *, num_spe
         raise Conflict(
             f"This project already has a {active.kind} job {active.status}. Wait for it to finish or cancel it first."
         )
+    check_model_language(with_language(settings, project.language))
     project.status = ProjectStatus.QUEUED
     project.error = None
     params: dict[str, object] | None = {"num_speakers": num_speakers} if num_speakers else None
@@ -45,10 +49,11 @@ def start_analysis(db: Session, project: Project, settings: Settings, *, num_spe
 
 @dataclass(frozen=True)
 class AnalysisSource:
-    """Where a project's media is: a stored file, or a link still to download."""
+    """Where a project's media is (a stored file, or a link still to download), and its language."""
 
     media_path: str | None
     source_url: str | None
+    language: str | None = None  # the project's language setting; None: detect
 
 
 @transactional
@@ -59,7 +64,7 @@ def begin_analysis(db: Session, project_id: str) -> AnalysisSource | None:
         return None
     project.status = ProjectStatus.ANALYZING
     project.error = None
-    return AnalysisSource(media_path=project.media_path, source_url=project.source_url)
+    return AnalysisSource(media_path=project.media_path, source_url=project.source_url, language=project.language)
 
 
 @transactional
