@@ -8,6 +8,8 @@ import { errorMessage } from "@/lib/api/errors";
 import type { Project } from "@/lib/api/types";
 import { FormError } from "@/components/ui/form-error";
 
+import { LanguagePicker } from "./language-picker";
+
 const FORMATS = [
   { key: "srt", label: "SRT" },
   { key: "vtt", label: "VTT" },
@@ -15,8 +17,8 @@ const FORMATS = [
   { key: "json", label: "JSON" },
 ] as const;
 
-/** The project's name (renamable), transcript downloads, and delete. */
-export function ProjectHeader({ project: initial }: { project: Project }) {
+/** The project's name (renamable), its language, transcript downloads, and delete. */
+export function ProjectHeader({ project: initial, onAnalyzed }: { project: Project; onAnalyzed: () => void }) {
   const router = useRouter();
   const [project, setProject] = useState(initial);
   const [editing, setEditing] = useState(false);
@@ -32,6 +34,16 @@ export function ProjectHeader({ project: initial }: { project: Project }) {
         await unwrap(api.PATCH("/api/projects/{project_id}", { ...path, body: { name, version: project.version } })),
       );
       setEditing(false);
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  }
+
+  async function analyze() {
+    setError(null);
+    try {
+      await unwrap(api.POST("/api/projects/{project_id}/analyze", { ...path, body: {} }));
+      onAnalyzed();
     } catch (err) {
       setError(errorMessage(err));
     }
@@ -99,6 +111,7 @@ export function ProjectHeader({ project: initial }: { project: Project }) {
           </button>
         </div>
       </div>
+      <LanguagePicker project={project} onSaved={setProject} onAnalyze={analyze} />
       <FormError message={error} />
     </div>
   );

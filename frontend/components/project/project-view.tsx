@@ -14,6 +14,7 @@ import { StatusBadge } from "@/components/ui/status-badge";
 
 import { ClipsPanel } from "./clips-panel";
 import { HighlightsPanel } from "./highlights-panel";
+import { LanguagePicker } from "./language-picker";
 import { ProjectHeader } from "./project-header";
 import { SpeakersPanel } from "./speakers-panel";
 import { TranscriptPanel } from "./transcript-panel";
@@ -38,7 +39,7 @@ function ProjectLoader({ id }: { id: string }) {
   if (error) return <FormError message={error} />;
   if (!project) return <p className="muted">Loading project…</p>;
   if (project.status !== "ready") return <PendingProject project={project} onChange={load} />;
-  return <Workspace project={project} />;
+  return <Workspace project={project} onChange={load} />;
 }
 
 function PendingProject({ project, onChange }: { project: Project; onChange: () => void }) {
@@ -83,6 +84,7 @@ function PendingProject({ project, onChange }: { project: Project; onChange: () 
       </div>
       {running && job && <JobProgress job={job} />}
       {!running && (project.error || job?.error) && <FormError message={project.error || job?.error} />}
+      {!running && <LanguagePicker project={project} onSaved={onChange} />}
       {!running && (
         <div>
           <button type="button" className="primary" onClick={analyze}>
@@ -95,7 +97,7 @@ function PendingProject({ project, onChange }: { project: Project; onChange: () 
   );
 }
 
-function Workspace({ project }: { project: Project }) {
+function Workspace({ project, onChange }: { project: Project; onChange: () => void }) {
   const [media, setMedia] = useState<HTMLMediaElement | null>(null);
   const transcript = useTranscript(project.id);
   const hasVideo = Boolean((project.media_info as { has_video?: boolean } | null)?.has_video);
@@ -105,7 +107,7 @@ function Workspace({ project }: { project: Project }) {
 
   return (
     <div className="stack">
-      <ProjectHeader project={project} />
+      <ProjectHeader project={project} onAnalyzed={onChange} />
       <div className="project-layout">
         <section className="stack" aria-label="Player and transcript">
           <div className="card">

@@ -229,7 +229,7 @@ export interface paths {
         head?: never;
         /**
          * Update Project
-         * @description Rename a project; send the `version` you edited to get 409 if it changed meanwhile.
+         * @description Rename a project or set its transcript language; send the `version` you edited to get 409 if it changed.
          */
         patch: operations["update_project_api_projects__project_id__patch"];
         trace?: never;
@@ -446,6 +446,26 @@ export interface paths {
          * @description Report the upload and duration limits, so the web app can refuse a file before uploading it.
          */
         get: operations["get_limits_api_system_limits_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/system/speech": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Speech Status
+         * @description Report the Whisper model (English-only or multilingual) and the languages a project can be set to.
+         */
+        get: operations["get_speech_status_api_system_speech_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1114,6 +1134,22 @@ export interface components {
             updated_at: string;
         };
         /**
+         * LanguagePublic
+         * @description A language Whisper knows.
+         */
+        LanguagePublic: {
+            /**
+             * Code
+             * @description The code a project's language is set with (de, es, pt, haw...)
+             */
+            code: string;
+            /**
+             * Name
+             * @description Its English name
+             */
+            name: string;
+        };
+        /**
          * LimitsPublic
          * @description What this server accepts, so a client can refuse a file before sending it.
          */
@@ -1271,6 +1307,16 @@ export interface components {
                 [key: string]: unknown;
             } | null;
             /**
+             * Language
+             * @description The language set for the transcript (a Whisper code); null: detect it.
+             */
+            language?: string | null;
+            /**
+             * Detected Language
+             * @description The language of the stored transcript (a Whisper code); null before analysis.
+             */
+            detected_language?: string | null;
+            /**
              * Created At
              * Format: date-time
              */
@@ -1285,10 +1331,21 @@ export interface components {
             /** @description The project's newest job (filled in project lists). */
             latest_job?: components["schemas"]["JobPublic"] | null;
         };
-        /** ProjectUpdate */
+        /**
+         * ProjectUpdate
+         * @description The fields to change; a field left out keeps its value.
+         */
         ProjectUpdate: {
-            /** Name */
-            name: string;
+            /**
+             * Name
+             * @description A new name.
+             */
+            name?: string | null;
+            /**
+             * Language
+             * @description The transcript's language, a Whisper code (de, es, fr, ja...; GET /api/system/speech lists them); null or 'auto' to detect it. Used by the next analysis.
+             */
+            language?: string | null;
             /**
              * Version
              * @description The version you edited; a different current version gives 409.
@@ -1448,6 +1505,42 @@ export interface components {
              * @description Empty or null restores 'Speaker N'.
              */
             name?: string | null;
+        };
+        /**
+         * SpeechStatusPublic
+         * @description The configured Whisper model and the languages a project can be set to.
+         */
+        SpeechStatusPublic: {
+            /**
+             * Model
+             * @description The configured model (WHISPER_MODEL)
+             */
+            model: string;
+            /**
+             * Installed
+             * @description The model is on this machine
+             */
+            installed: boolean;
+            /**
+             * Multilingual
+             * @description It transcribes languages other than English; null when it is not installed
+             */
+            multilingual: boolean | null;
+            /**
+             * Default Language
+             * @description The language used for projects set to detect (WHISPER_LANGUAGE); null: detect it
+             */
+            default_language: string | null;
+            /**
+             * Languages
+             * @description Every language Whisper knows, by code
+             */
+            languages: components["schemas"]["LanguagePublic"][];
+            /**
+             * Message
+             * @description What the model can do and, for another language, what to install
+             */
+            message: string;
         };
         /**
          * TranscriptFormat
@@ -3152,6 +3245,46 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LimitsPublic"];
+                };
+            };
+            /** @description Not signed in, or the session expired or was signed out: sign in again. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The server is busy (code service_busy): retry after the number of seconds in Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_speech_status_api_system_speech_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpeechStatusPublic"];
                 };
             };
             /** @description Not signed in, or the session expired or was signed out: sign in again. */

@@ -34,3 +34,5 @@ export type Export = S["ExportPublic"];
 export type ExportCheck = S["ExportCheckPublic"];
 export type LlmStatus = S["LlmStatusPublic"];
 export type Limits = S["LimitsPublic"];
+export type SpeechStatus = S["SpeechStatusPublic"];
+export type Language = S["LanguagePublic"];
