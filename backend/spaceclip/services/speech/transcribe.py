@@ -13,6 +13,11 @@ It runs on the CPU with int8 weights, Silero VAD on and word timestamps on, and 
 process (:func:`load_model` keeps it in :data:`~spaceclip.services.models_cache.MODELS`), never at
 import time. A recording is decoded a piece of a few minutes at a time, read from the WAV on disk
 (:mod:`~spaceclip.services.speech.chunks`), so memory does not grow with its length.
+
+When no language is set and the model is multilingual, :func:`detect_language` decides it once for
+the whole recording: the speech of a few windows spread over it (:func:`detection_windows`; the
+first 30 s are often music or a jingle), one encoder pass each, the languages' probabilities
+summed by speech seconds. Every piece is then decoded in that language.
 """
 
 from __future__ import annotations
@@ -20,10 +25,11 @@ from __future__ import annotations
 import bisect
 import contextlib
 import logging
+import math
 import time
 import wave
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -59,9 +65,12 @@ __all__ = [
     "DEFAULT_MODEL",
     "DEVICE",
     "SAMPLE_RATE",
+    "LanguageGuess",
     "ProgressCallback",
     "check_language",
     "chunk_plan",
+    "detect_language",
+    "detection_windows",
     "extend_to_edges",
     "load_audio",
     "load_model",
@@ -93,6 +102,14 @@ SNAP_VAD_PAD_MS = 30
 SNAP_MAX_EXTEND_S = 0.5
 SNAP_MIN_GAP_S = 0.3
 MIN_WORD_S = 0.02
+
+# Language detection: at most DETECT_WINDOWS windows of DETECT_READ_S s spread over the recording,
+# each one encoder pass over up to 30 s of its speech; a window with less speech than
+# DETECT_MIN_SPEECH_S (music, silence) does not vote.
+DETECT_WINDOWS = 5
+DETECT_READ_S = 45.0
+DETECT_SPEECH_S = 30.0
+DETECT_MIN_SPEECH_S = 1.0
 
 ProgressCallback = Callable[[float], None]
 
@@ -333,6 +350,82 @@ def _language(model: WhisperModel, settings: Settings) -> str | None:
     return requested_language(settings, multilingual=bool(model.model.is_multilingual))
 
 
+def detection_windows(
+    duration: float, *, count: int = DETECT_WINDOWS, window: float = DETECT_READ_S
+) -> list[tuple[float, float]]:
+    """Where :func:`detect_language` listens (pure): (start, end) seconds of up to ``count`` windows
+    of ``window`` s, the first at the start, the last at the end, the others evenly between.
+
+    A recording no longer than one window is one window; a longer one gets as many windows as it
+    takes to cover it, up to ``count`` (they overlap when that takes fewer than ``count``); a single
+    window of a longer recording sits in its middle.
+    """
+    if duration <= 0:
+        return []
+    if duration <= window:
+        return [(0.0, round(duration, 3))]
+    n = max(1, min(count, math.ceil(duration / window)))
+    if n == 1:
+        start = (duration - window) / 2
+        return [(round(start, 3), round(start + window, 3))]
+    step = (duration - window) / (n - 1)
+    return [(round(i * step, 3), round(i * step + window, 3)) for i in range(n)]
+
+
+@dataclass(frozen=True)
+class LanguageGuess:
+    """What :func:`detect_language` heard: the language, its speech-weighted mean probability, the
+    windows that voted and the seconds of speech they held."""
+
+    language: str
+    probability: float
+    windows: int
+    speech_s: float
+
+
+def _window_speech(samples: np.ndarray) -> np.ndarray:
+    """The speech (Silero VAD, faster-whisper's defaults) of ``samples``, joined, at most 30 s."""
+    from faster_whisper.vad import get_speech_timestamps
+
+    regions = get_speech_timestamps(samples)
+    if not regions:
+        return np.zeros(0, dtype=np.float32)
+    speech = np.concatenate([samples[r["start"] : r["end"]] for r in regions])
+    return speech[: round(DETECT_SPEECH_S * SAMPLE_RATE)]
+
+
+def detect_language(model: WhisperModel, audio: Audio) -> LanguageGuess | None:
+    """The language spoken in ``audio``, heard at :func:`detection_windows` (one encoder pass each).
+
+    Each window's speech gives a probability per language; they are summed, weighted by the window's
+    seconds of speech, and the largest sum wins. None when no window holds speech (or the model is
+    English-only: there is nothing to detect).
+    """
+    if not model.model.is_multilingual:
+        return None
+    from faster_whisper.audio import pad_or_trim
+
+    scores: dict[str, float] = {}
+    weight = 0.0
+    voted = 0
+    for start, end in detection_windows(audio.frames / SAMPLE_RATE):
+        speech = _window_speech(audio.read(round(start * SAMPLE_RATE), round(end * SAMPLE_RATE)))
+        seconds = speech.size / SAMPLE_RATE
+        if seconds < DETECT_MIN_SPEECH_S:
+            continue
+        features = pad_or_trim(model.feature_extractor(speech)[..., :-1])
+        (results,) = model.model.detect_language(model.encode(features))
+        for token, probability in results:
+            language = token[2:-2]  # "<|de|>"
+            scores[language] = scores.get(language, 0.0) + seconds * float(probability)
+        weight += seconds
+        voted += 1
+    if not scores:
+        return None
+    language = max(scores, key=scores.__getitem__)
+    return LanguageGuess(language, round(scores[language] / weight, 4), voted, round(weight, 1))
+
+
 @contextlib.contextmanager
 def open_audio(audio: str | Path | np.ndarray) -> Iterator[Audio]:
     """The audio to read windows from: a plain 16 kHz WAV stays on disk, anything else is decoded.
@@ -449,6 +542,17 @@ def transcribe(
     started = time.perf_counter()
     duration = audio.frames / SAMPLE_RATE
     language = _language(model, settings)
+    if language is None:
+        guess = detect_language(model, audio)
+        if guess is not None:
+            language = guess.language
+            log.info(
+                "detected language %s (probability %.2f; %d windows, %.1f s of speech)",
+                guess.language,
+                guess.probability,
+                guess.windows,
+                guess.speech_s,
+            )
     done: list[Segment] = []
     pending: list[Segment] = []
     regions: list[tuple[float, float]] = []
@@ -466,7 +570,7 @@ def transcribe(
             word_timestamps=True,
             initial_prompt=prompt,
         )
-        language = language or info.language  # the first piece's language holds for the rest
+        language = language or info.language  # no speech for detect_language: the decoder's guess holds
         segments: list[Segment] = []
         for raw in raw_segments:
             segment = _segment_of(raw, chunk.start)
