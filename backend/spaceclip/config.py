@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     # Models
     whisper_model: str = Field(default="tiny.en", validation_alias=_env("WHISPER_MODEL"))
     whisper_language: str | None = Field(default=None, validation_alias=_env("WHISPER_LANGUAGE"))
+    # Prompt Whisper to write "um", "uh" (English): finds more hesitations, costs some accuracy.
+    filler_prompt: bool = Field(default=False, validation_alias=_env("SPACECLIP_FILLER_PROMPT"))
     # Where `spaceclip models install` assembles models (default <data dir>/models).
     models_dir_setting: Path | None = Field(default=None, validation_alias=_env("SPACECLIP_MODELS_DIR"))
     ollama_host: str = Field(default="http://127.0.0.1:11434", validation_alias=_env("OLLAMA_HOST"))

@@ -624,7 +624,7 @@ def transcribe_with_speakers(
 
     Args:
         wav_path: 16 kHz mono WAV (extracted by the media stage).
-        settings: application settings (Whisper model and language).
+        settings: application settings (Whisper model and language, ``filler_prompt``).
         num_speakers: how many speakers there are, when the user knows; found automatically if None.
         progress: called with 0..1; transcription is the first 95 %, speakers the rest.
 
@@ -642,7 +642,7 @@ def transcribe_with_speakers(
             report(0.95 * fraction)
 
     with open_audio(wav_path) as audio:
-        transcript = transcribe(audio, settings, progress=stage)
+        transcript = transcribe(audio, settings, progress=stage, filler_prompt=settings.filler_prompt)
         if not any(True for _ in transcript.words):
             raise UnsupportedMedia(
                 "No speech was found in this file. Check that it has spoken audio and is not silent, "
