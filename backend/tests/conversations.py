@@ -191,6 +191,22 @@ RECIPES: dict[str, Recipe] = {
         "ABCDBACDABDCADBC",
         phone=True,
     ),
+    # Longer, as a podcast gives a diarizer more of each voice: four voices, 60 turns, a room.
+    "long_four": Recipe(
+        {
+            "joe": ("piper:joe",),
+            "allison": ("asterisk:allison",),
+            "slt": ("festival:slt_hts",),
+            "awb": ("flite:awb",),
+        },
+        "CBDACABADABADABADABABCDBACBABCABDCDCBACDCDCADBCBDACDACDACDCD",
+    ),
+    # Longer and on the phone: a real man on amateur radio, a real woman, piper's man; 48 turns.
+    "long_phone_three": Recipe(
+        {"qrp": ("codec2:ve9qrp",), "allison": ("asterisk:allison",), "joe": ("piper:joe",)},
+        "CBABACABABACABABCBABCBCBCBACABCABABCBCBACABCBABC",
+        phone=True,
+    ),
     # The hard case: one woman through two engines is ONE speaker; a real woman is the other.
     "same_voice_two_engines": Recipe(
         {"slt": ("flite:slt", "festival:slt_hts"), "allison": ("asterisk:allison",)},

@@ -86,79 +86,93 @@ def _w(start: float, end: float, text: str = "w", speaker: str | None = None) ->
     ("spans", "expected"),
     [
         ([], []),
-        ([(0.0, 0.5)], [(0, 0, 0.0, 0.5)]),
-        ([(0.0, 0.5), (0.6, 1.0)], [(0, 1, 0.0, 1.0)]),  # 0.1 s gap: one run
-        ([(0.0, 0.5), (0.75, 1.0)], [(0, 0, 0.0, 0.5), (1, 1, 0.75, 1.0)]),  # 0.25 s: a pause
-        ([(0.0, 0.5), (0.5, 1.0), (2.0, 2.2), (2.3, 2.4)], [(0, 1, 0.0, 1.0), (2, 3, 2.0, 2.4)]),
+        ([(0.05, 0.5)], [(0.0, 0.6)]),  # padded by 0.1 s, never before 0
+        ([(1.0, 1.5), (1.6, 2.0)], [(0.9, 2.1)]),  # 0.1 s apart: one region
+        ([(1.0, 1.5), (2.1, 2.5)], [(0.9, 1.6), (2.0, 2.6)]),  # 0.4 s between the pads: two
+        ([(3.0, 3.2), (1.0, 1.2)], [(0.9, 1.3), (2.9, 3.3)]),  # order does not matter
     ],
 )
-def test_speech_runs(spans: list[tuple[float, float]], expected: list[tuple[int, int, float, float]]) -> None:
-    runs = sp.speech_runs([_w(s, e) for s, e in spans])
-    assert [(r.first, r.last, r.start, r.end) for r in runs] == expected
+def test_word_regions(spans: list[tuple[float, float]], expected: list[tuple[float, float]]) -> None:
+    assert sp.word_regions([_w(s, e) for s, e in spans]) == expected
+
+
+@pytest.mark.parametrize(
+    ("regions", "gap", "expected"),
+    [
+        ([], 0.0, []),
+        ([(2.0, 3.0), (0.0, 1.0)], 0.0, [(0.0, 1.0), (2.0, 3.0)]),
+        ([(0.0, 1.0), (0.5, 2.0)], 0.0, [(0.0, 2.0)]),  # overlapping
+        ([(0.0, 1.0), (1.2, 2.0)], 0.3, [(0.0, 2.0)]),  # closer than the gap
+        ([(0.0, 1.0), (1.4, 2.0)], 0.3, [(0.0, 1.0), (1.4, 2.0)]),
+    ],
+)
+def test_join_regions(regions: list[tuple[float, float]], gap: float, expected: list[tuple[float, float]]) -> None:
+    assert sp.join_regions(regions, gap=gap) == expected
+
+
+@pytest.mark.parametrize(
+    ("frames", "path", "expected"),
+    [
+        ([], [], []),
+        ([(0.0, 0.1), (0.1, 0.2), (0.2, 0.3)], [5, 5, 2], [(0.0, 0.2, 0), (0.2, 0.3, 1)]),  # renumbered
+        ([(0.0, 0.1), (0.5, 0.6)], [1, 1], [(0.0, 0.1, 0), (0.5, 0.6, 0)]),  # a gap splits a turn
+        ([(0.0, 0.1), (0.1, 0.2), (0.2, 0.3)], [0, 1, 0], [(0.0, 0.1, 0), (0.1, 0.2, 1), (0.2, 0.3, 0)]),
+    ],
+)
+def test_turns_of(frames: list[tuple[float, float]], path: list[int], expected: list[tuple[float, float, int]]) -> None:
+    starts = np.array([f[0] for f in frames], dtype=np.float64)
+    ends = np.array([f[1] for f in frames], dtype=np.float64)
+    turns = sp.turns_of(starts, ends, np.array(path, dtype=np.int64))
+    assert [(t.start, t.end, t.speaker) for t in turns] == expected
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ((0.2, 0.4), 0),  # inside a turn
+        ((0.9, 1.3), 1),  # mostly in the second turn
+        ((0.7, 1.05), 0),  # mostly in the first
+        ((3.0, 3.2), 1),  # in no turn: the nearest one
+        ((-0.5, -0.2), 0),
+    ],
+)
+def test_word_speakers(word: tuple[float, float], expected: int) -> None:
+    turns = [sp.SpeakerTurn(0.0, 1.0, 0), sp.SpeakerTurn(1.0, 2.0, 1)]
+    assert sp.word_speakers([_w(*word)], turns) == [expected]
+
+
+def test_word_speakers_without_turns() -> None:
+    assert sp.word_speakers([_w(0, 1), _w(1, 2)], []) == [0, 0]
+
+
+def test_apply_turns_names_speakers_by_first_word() -> None:
+    words = (_w(0.0, 0.5, "a"), _w(0.6, 1.0, "b"), _w(1.2, 1.6, "c"), _w(2.0, 2.4, "d"))
+    transcript = Transcript(duration=3.0, language="en", segments=(Segment(0.0, 2.4, "a b c d", None, words),))
+    turns = [sp.SpeakerTurn(0.0, 1.1, 1), sp.SpeakerTurn(1.1, 1.9, 0), sp.SpeakerTurn(1.9, 2.5, 1)]
+    out = sp.apply_turns(transcript, turns)
+    assert [s.label for s in out.speakers] == ["Speaker 1", "Speaker 2"]
+    assert [(s.text, s.speaker) for s in out.segments] == [
+        ("a b", "Speaker 1"),
+        ("c", "Speaker 2"),
+        ("d", "Speaker 1"),
+    ]
 
 
 @pytest.mark.parametrize(
     ("start", "end", "expected"),
     [
-        (1.0, 2.0, [(1.0, 2.0)]),  # shorter than a window: the run itself
-        (1.0, 1.1, [(0.9, 1.2)]),  # very short: widened to 0.3 s around its middle
-        (0.05, 0.1, [(0.0, 0.225)]),  # never before 0
-        (0.0, 1.6, [(0.0, 1.6)]),
-        (0.0, 2.0, [(0.0, 1.6), (0.4, 2.0)]),
-        (10.0, 12.2, [(10.0, 11.6), (10.4, 12.0), (10.6, 12.2)]),  # the last window ends at the end
+        (1.0, 1.8, [(1.0, 1.8)]),  # shorter than a window: the region itself
+        (1.0, 1.1, [(0.8, 1.3)]),  # very short: widened to 0.5 s around its middle
+        (0.05, 0.1, [(0.0, 0.325)]),  # never before 0
+        (0.0, 1.0, [(0.0, 1.0)]),
+        (0.0, 1.2, [(0.0, 1.0), (0.2, 1.2)]),
+        (10.0, 11.7, [(10.0, 11.0), (10.3, 11.3), (10.6, 11.6), (10.7, 11.7)]),  # the last ends at the end
     ],
 )
 def test_window_spans(start: float, end: float, expected: list[tuple[float, float]]) -> None:
     spans = sp.window_spans(start, end)
     assert len(spans) == len(expected)
     assert np.allclose(np.array(spans), np.array(expected))
-
-
-@pytest.mark.parametrize(
-    ("labels", "runs", "expected"),
-    [
-        ([0, 0, 1, 0, 0], [(0, 4)], [0, 0, 0, 0, 0]),  # one-word flip inside a run
-        ([0, 0, 0, 1, 1, 1], [(0, 5)], [0, 0, 0, 1, 1, 1]),  # real change, 3 words each side
-        ([0, 0, 0, 0, 1, 1], [(0, 5)], [0, 0, 0, 0, 0, 0]),  # 2-word tail joins its run
-        ([0, 0, 1, 1], [(0, 1), (2, 3)], [0, 0, 1, 1]),  # short runs are left alone
-        ([1, 0, 0, 0, 2, 0, 0, 0], [(0, 7)], [0, 0, 0, 0, 0, 0, 0, 0]),
-        ([0, 1, 0, 1], [(0, 3)], [1, 1, 1, 1]),  # all short: settles on one label
-    ],
-)
-def test_smooth_labels(labels: list[int], runs: list[tuple[int, int]], expected: list[int]) -> None:
-    run_objs = [sp.Run(a, b, float(a), float(b)) for a, b in runs]
-    assert sp.smooth_labels(labels, run_objs) == expected
-
-
-def _blobs(sizes: list[int], spread: float = 0.05, seed: int = 3) -> tuple[np.ndarray, np.ndarray]:
-    rng = np.random.default_rng(seed)
-    centres = np.abs(rng.standard_normal((len(sizes), 256)))
-    points, truth = [], []
-    for k, n in enumerate(sizes):
-        points.append(np.abs(centres[k] + spread * rng.standard_normal((n, 256)) * np.linalg.norm(centres[k])))
-        truth += [k] * n
-    embeddings = np.concatenate(points)
-    return embeddings / np.linalg.norm(embeddings, axis=1, keepdims=True), np.array(truth)
-
-
-def _same_partition(a: np.ndarray, b: np.ndarray) -> bool:
-    return len({(int(x), int(y)) for x, y in zip(a, b, strict=True)}) == len(set(a.tolist())) == len(set(b.tolist()))
-
-
-@pytest.mark.parametrize("sizes", [[40], [30, 20], [25, 25, 10], [10, 10, 10, 10, 10]])
-def test_cluster_count_is_found(sizes: list[int]) -> None:
-    embeddings, truth = _blobs(sizes)
-    labels = sp.cluster_embeddings(embeddings)
-    assert _same_partition(labels, truth)
-
-
-def test_cluster_hint_and_tiny_clusters() -> None:
-    embeddings, _truth = _blobs([30, 30, 1])
-    assert sp.cluster_embeddings(embeddings).max() + 1 == 2  # a lone window is no speaker
-    assert sp.cluster_embeddings(embeddings, num_speakers=3).max() + 1 == 3
-    assert sp.cluster_embeddings(embeddings, num_speakers=1).tolist() == [0] * 61
-    assert sp.cluster_embeddings(embeddings[:1]).tolist() == [0]
-    assert sp.cluster_embeddings(np.zeros((0, 256))).tolist() == []
 
 
 def test_split_segments_at_speaker_changes() -> None:
@@ -173,3 +187,31 @@ def test_split_segments_at_speaker_changes() -> None:
     assert [w.speaker for s in out for w in s.words] == ["Speaker 1", "Speaker 1", "Speaker 2", "Speaker 2"]
     whole = sp.split_segments(segments[:1], ["Speaker 3"] * 4)
     assert whole[0].text == "a b c d" and whole[0].speaker == "Speaker 3"
+
+
+@pytest.mark.parametrize(
+    ("counts", "most", "expected"),
+    [
+        ([5, 5, 5], 20, [0, 1, 2]),  # all fit
+        ([10] * 10, 50, [1, 3, 5, 7, 9]),  # every other region, spread over the recording
+        ([10] * 9 + [40], 40, [3, 6]),  # never more than asked
+        ([100], 50, [0]),  # one region too long: still clustered
+        ([], 10, []),
+    ],
+)
+def test_spread_regions(counts: list[int], most: int, expected: list[int]) -> None:
+    picked = sp.spread_regions(counts, most)
+    assert picked == expected
+    assert sum(counts[i] for i in picked) <= max(most, max(counts, default=0))
+
+
+def test_a_long_recording_clusters_a_sample(
+    three_speaker_analysis: AnalyzedConversation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As if the conversation were hours long: only some regions are clustered, the rest follow.
+    monkeypatch.setattr(sp, "MAX_CLUSTERED", 150)
+    conv = three_speaker_analysis.conversation
+    relabelled = sp.assign_speakers(three_speaker_analysis.transcript, load_audio(conv.wav))
+    accuracy, _mapping = speaker_accuracy(conv.turns, list(relabelled.words))
+    assert len(relabelled.speakers) == 3
+    assert accuracy >= MIN_SPEAKER_ACCURACY

@@ -224,18 +224,6 @@ def test_mel_frames_of_a_block_are_those_of_the_whole(first: int, stop: int) -> 
     assert np.allclose(block, whole[first:stop], rtol=1e-4, atol=1e-6)
 
 
-def test_clustering_a_sample_labels_every_window() -> None:
-    rng = np.random.default_rng(5)
-    centres = sp._normalise(rng.standard_normal((3, 256)))
-    truth = np.repeat([0, 1, 2], 40)
-    embeddings = sp._normalise(centres[truth] + 0.01 * rng.standard_normal((120, 256)))
-    labels = sp.cluster_sample(embeddings, most=30)
-    assert labels.shape == (120,)
-    # the same partition as the truth, whatever the cluster numbers
-    assert len({(int(a), int(b)) for a, b in zip(labels, truth, strict=True)}) == 3
-    assert np.array_equal(sp.cluster_sample(embeddings[:20], most=30), sp.cluster_embeddings(embeddings[:20]))
-
-
 # --- the real model across seams --------------------------------------------------------------------
 
 MAX_SEAM_ERRORS = 1  # per seam: words doubled, lost or misheard within 2 s of it

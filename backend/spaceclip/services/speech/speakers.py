@@ -1,20 +1,20 @@
-"""Who spoke when, offline: speaker embeddings over speech windows, clustered, mapped onto words.
+"""Who spoke when, offline, on one channel: speech found, embedded, clustered, re-segmented, mapped onto words.
 
-1. Speech runs: consecutive words with no pause of :data:`RUN_GAP_S` or more between them.
-2. Windows of :data:`WINDOW_S` every :data:`HOP_S` inside each run (a short run is one window),
-   so no window straddles a pause, where speaker changes usually happen.
-3. Each window gets a d-vector from ``resemblyzer``'s voice encoder, computed over blocks of the
-   audio read from disk one at a time (its weights ship in the wheel;
-   the encoder loads once per process, kept in :data:`~spaceclip.services.models_cache.MODELS`).
-4. Agglomerative clustering on cosine distance (average linkage). The number of speakers is the
-   ``num_speakers`` hint when given, otherwise the cut at :data:`DISTANCE_THRESHOLD`, with clusters
-   holding under :data:`MIN_SPEAKER_SHARE` of the windows folded into their nearest neighbour.
-   A long episode clusters :data:`MAX_CLUSTERED` windows spread over it, and the others join the
-   nearest centroid, so memory stays flat.
-5. Every word is scored against each speaker centroid with the windows covering its midpoint;
-   stretches shorter than :data:`MIN_STRETCH_WORDS` words inside one run are smoothed away, so a
-   single word never flips speaker. Segments are re-split where the speaker changes and speakers are
-   named ``Speaker 1..n`` in order of first appearance.
+1. Speech regions: Silero VAD (the model inside ``faster-whisper``), read a block at a time;
+   the words' own spans when it hears nothing.
+2. Windows of :data:`WINDOW_S` every :data:`HOP_S` inside each region (a region shorter than a
+   window is one window), each given a d-vector by ``resemblyzer``'s voice encoder over blocks of the
+   audio read from disk one at a time (its weights ship in the wheel; the encoder loads once per
+   process, kept in :data:`~spaceclip.services.models_cache.MODELS`, and
+   :func:`warm_up` loads it before the first job).
+3. :mod:`~spaceclip.services.speech.speaker_clusters`: the channel is taken out (centring), the
+   windows are clustered (spectral clustering; the count is the ``num_speakers`` hint or found),
+   and a Viterbi re-segmentation gives every :data:`FRAME_S` frame of speech its speaker, so a turn
+   can change anywhere, not only at pauses. A long episode clusters at most :data:`MAX_CLUSTERED`
+   windows from regions spread over it; the rest follow the centroids in the re-segmentation.
+4. :func:`diarize` returns the turns (who spoke when); :func:`apply_turns` gives every word the
+   speaker of most of the frames under it, re-splits segments where the speaker changes, and names
+   speakers ``Speaker 1..n`` in order of first appearance.
 """
 
 from __future__ import annotations
@@ -29,35 +29,45 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from spaceclip.services.models_cache import MODELS
+from spaceclip.services.speech import speaker_clusters as sc
 from spaceclip.services.speech.audio import ArrayAudio, Audio, mean_square
+from spaceclip.services.speech.speaker_clusters import normalise
 from spaceclip.services.speech.transcript import Segment, Speaker, Transcript, Word
 
 if TYPE_CHECKING:
     from resemblyzer import VoiceEncoder
 
 __all__ = [
+    "SpeakerTurn",
+    "apply_turns",
     "assign_speakers",
-    "cluster_embeddings",
-    "cluster_sample",
-    "label_words",
+    "diarize",
     "load_encoder",
-    "speech_runs",
+    "speech_regions",
     "split_segments",
+    "spread_regions",
+    "warm_up",
     "window_spans",
+    "word_regions",
 ]
 
 log = logging.getLogger(__name__)
 
 SAMPLE_RATE = 16000
-RUN_GAP_S = 0.25
-WINDOW_S = 1.6  # the encoder's own partial-utterance length (160 mel frames)
-HOP_S = 0.4
-MIN_WINDOW_S = 0.3
-DISTANCE_THRESHOLD = 0.33
-MIN_SPEAKER_SHARE = 0.04
-MIN_STRETCH_WORDS = 3
-MAX_SPEAKERS = 12
-MAX_CLUSTERED = 4000  # windows clustered at most (its distance matrix is 64 MB); the rest join the nearest
+WINDOW_S = 1.0  # long enough for a d-vector, short enough for 0.5-3 s turns
+HOP_S = 0.3
+MIN_WINDOW_S = 0.5
+FRAME_S = 0.1  # the re-segmentation's resolution
+WORD_PAD_S = 0.1  # around words, when the VAD hears nothing
+WORD_JOIN_S = 0.3
+MAX_SPEAKERS = 12  # the most a hint may ask for
+MAX_FOUND = 8  # the most found without a hint
+MAX_CLUSTERED = 2000  # windows clustered at most; the others follow the centroids
+VAD_THRESHOLD = 0.35
+VAD_MIN_SILENCE_MS = 300
+VAD_PAD_MS = 30
+VAD_MIN_SPEECH_MS = 100
+_VAD_BLOCK_S = 300.0
 _MEL_STEP_S = 0.01  # resemblyzer's mel hop (10 ms)
 _BATCH = 64
 _N_FFT = 400  # 25 ms at 16 kHz
@@ -89,28 +99,6 @@ def _load_encoder() -> VoiceEncoder:
 # --- pure helpers -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Run:
-    """Words ``first..last`` (inclusive indices) spoken without a pause, from ``start`` to ``end``."""
-
-    first: int
-    last: int
-    start: float
-    end: float
-
-
-def speech_runs(words: Sequence[Word], *, gap: float = RUN_GAP_S) -> list[Run]:
-    """Split time-ordered words into runs at pauses of ``gap`` seconds or more."""
-    runs: list[Run] = []
-    for i, word in enumerate(words):
-        if runs and word.start - runs[-1].end < gap:
-            last = runs[-1]
-            runs[-1] = Run(last.first, i, last.start, max(last.end, word.end))
-        else:
-            runs.append(Run(i, i, word.start, word.end))
-    return runs
-
-
 def window_spans(
     start: float, end: float, *, window: float = WINDOW_S, hop: float = HOP_S, min_window: float = MIN_WINDOW_S
 ) -> list[tuple[float, float]]:
@@ -133,139 +121,72 @@ def window_spans(
     return spans
 
 
-def _normalise(vectors: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return np.asarray(vectors / np.maximum(norms, 1e-9))
+@dataclass(frozen=True, slots=True)
+class SpeakerTurn:
+    """``speaker`` (0..n-1, in order of first appearance) talks from ``start`` to ``end`` (s)."""
+
+    start: float
+    end: float
+    speaker: int
 
 
-def cluster_embeddings(
-    embeddings: np.ndarray,
-    *,
-    num_speakers: int | None = None,
-    threshold: float = DISTANCE_THRESHOLD,
-    min_share: float = MIN_SPEAKER_SHARE,
-) -> np.ndarray:
-    """Cluster L2-normalised embeddings; returns labels 0..k-1 (k = ``num_speakers`` if given).
-
-    Without a hint, average-linkage clustering is cut at cosine distance ``threshold`` and clusters
-    holding less than ``min_share`` of the windows join the nearest bigger cluster.
-    """
-    from scipy.cluster.hierarchy import fcluster, linkage
-
-    n = len(embeddings)
-    if n == 0:
-        return np.zeros(0, dtype=np.int64)
-    if n == 1 or num_speakers == 1:
-        return np.zeros(n, dtype=np.int64)
-    tree = linkage(embeddings, method="average", metric="cosine")
-    if num_speakers is not None:
-        raw = fcluster(tree, t=min(num_speakers, n), criterion="maxclust")
-    else:
-        raw = fcluster(tree, t=threshold, criterion="distance")
-    labels = np.unique(raw, return_inverse=True)[1].astype(np.int64)
-    if num_speakers is None:
-        labels = _fold_small(embeddings, labels, max(2, int(np.ceil(min_share * n))))
-        labels = _cap(embeddings, labels, MAX_SPEAKERS)
-    return labels
-
-
-def cluster_sample(embeddings: np.ndarray, *, num_speakers: int | None = None, most: int = MAX_CLUSTERED) -> np.ndarray:
-    """:func:`cluster_embeddings` on at most ``most`` windows spread evenly over the recording, the
-    others given the cluster of the nearest centroid (the distance matrix of a four-hour episode's
-    every window would take gigabytes)."""
-    n = len(embeddings)
-    if n <= most:
-        return cluster_embeddings(embeddings, num_speakers=num_speakers)
-    picked = np.linspace(0, n - 1, most).round().astype(np.int64)
-    labels = cluster_embeddings(embeddings[picked], num_speakers=num_speakers)
-    centroids = _centroids(embeddings[picked], labels)
-    out = np.argmax(embeddings @ centroids.T, axis=1).astype(np.int64)
-    return np.unique(out, return_inverse=True)[1].astype(np.int64)
-
-
-def _centroids(embeddings: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    k = int(labels.max()) + 1
-    return _normalise(np.stack([embeddings[labels == c].mean(axis=0) for c in range(k)]))
-
-
-def _fold_small(embeddings: np.ndarray, labels: np.ndarray, min_size: int) -> np.ndarray:
-    """Move the windows of clusters smaller than ``min_size`` to the nearest big cluster."""
-    sizes = np.bincount(labels)
-    big = np.flatnonzero(sizes >= min_size)
-    if len(big) == 0 or len(big) == len(sizes):
-        return labels
-    centroids = _centroids(embeddings, labels)[big]
-    out = labels.copy()
-    small = ~np.isin(labels, big)
-    out[small] = big[np.argmax(embeddings[small] @ centroids.T, axis=1)]
-    return np.unique(out, return_inverse=True)[1].astype(np.int64)
-
-
-def _cap(embeddings: np.ndarray, labels: np.ndarray, most: int) -> np.ndarray:
-    """Merge the closest pair of clusters until there are at most ``most``."""
-    while labels.max() + 1 > most:
-        c = _centroids(embeddings, labels)
-        sim = c @ c.T
-        np.fill_diagonal(sim, -np.inf)
-        a, b = np.unravel_index(int(np.argmax(sim)), sim.shape)
-        labels = np.where(labels == max(a, b), min(a, b), labels)
-        labels = np.unique(labels, return_inverse=True)[1].astype(np.int64)
-    return labels
-
-
-def smooth_labels(labels: Sequence[int], runs: Sequence[Run], *, min_words: int = MIN_STRETCH_WORDS) -> list[int]:
-    """Absorb stretches of fewer than ``min_words`` words into a neighbouring stretch of the same run.
-
-    The shortest stretch goes first (the earliest on ties) and takes the label of its longer
-    neighbour, until every stretch in the run is long enough or the run has one label.
-    """
-    out = list(labels)
-    for run in runs:
-        segment = out[run.first : run.last + 1]
-        while True:
-            stretches = _stretches(segment)
-            short = [i for i, (lo, hi, _) in enumerate(stretches) if hi - lo < min_words]
-            if len(stretches) == 1 or not short:
-                break
-            idx = min(short, key=lambda i: stretches[i][1] - stretches[i][0])
-            lo, hi, _ = stretches[idx]
-            neighbours = [stretches[j] for j in (idx - 1, idx + 1) if 0 <= j < len(stretches)]
-            target = max(neighbours, key=lambda s: s[1] - s[0])
-            segment[lo:hi] = [target[2]] * (hi - lo)
-        out[run.first : run.last + 1] = segment
-    return out
-
-
-def _stretches(labels: Sequence[int]) -> list[tuple[int, int, int]]:
-    """Maximal equal-label stretches as (start, stop, label)."""
-    stretches: list[tuple[int, int, int]] = []
-    for i, label in enumerate(labels):
-        if stretches and stretches[-1][2] == label:
-            stretches[-1] = (stretches[-1][0], i + 1, label)
+def word_regions(
+    words: Sequence[Word], *, pad: float = WORD_PAD_S, join: float = WORD_JOIN_S
+) -> list[tuple[float, float]]:
+    """Speech as the words say it: each word padded by ``pad``, gaps under ``join`` s closed."""
+    out: list[list[float]] = []
+    for word in sorted(words, key=lambda w: w.start):
+        start, end = max(0.0, word.start - pad), word.end + pad
+        if out and start - out[-1][1] < join:
+            out[-1][1] = max(out[-1][1], end)
         else:
-            stretches.append((i, i + 1, label))
-    return stretches
+            out.append([start, end])
+    return [(round(lo, 3), round(hi, 3)) for lo, hi in out]
 
 
-def label_words(
-    words: Sequence[Word],
-    windows: Sequence[tuple[float, float]],
-    window_labels: np.ndarray,
-    scores: np.ndarray,
-) -> list[int]:
-    """A cluster per word: the best-scoring cluster summed over the windows covering its midpoint
-    (the nearest window when none covers it). ``scores`` is windows x clusters similarity."""
-    starts = np.array([w[0] for w in windows])
-    ends = np.array([w[1] for w in windows])
-    middles = (starts + ends) / 2
+def join_regions(regions: Sequence[tuple[float, float]], *, gap: float = 0.0) -> list[tuple[float, float]]:
+    """Sorted regions with those closer than ``gap`` (or overlapping) joined."""
+    out: list[list[float]] = []
+    for lo, hi in sorted(regions):
+        if out and lo - out[-1][1] <= gap:
+            out[-1][1] = max(out[-1][1], hi)
+        else:
+            out.append([lo, hi])
+    return [(lo, hi) for lo, hi in out]
+
+
+def turns_of(starts: np.ndarray, ends: np.ndarray, path: np.ndarray) -> list[SpeakerTurn]:
+    """Frames (``starts``/``ends``, time-ordered) with speaker ``path`` joined into turns; touching
+    frames of one speaker make one turn, and speakers are renumbered by first appearance."""
+    order: dict[int, int] = {}
+    turns: list[SpeakerTurn] = []
+    for lo, hi, label in zip(starts.tolist(), ends.tolist(), path.tolist(), strict=True):
+        speaker = order.setdefault(int(label), len(order))
+        last = turns[-1] if turns else None
+        if last is not None and last.speaker == speaker and lo - last.end < 1e-6:
+            turns[-1] = SpeakerTurn(last.start, round(hi, 3), speaker)
+        else:
+            turns.append(SpeakerTurn(round(lo, 3), round(hi, 3), speaker))
+    return turns
+
+
+def word_speakers(words: Sequence[Word], turns: Sequence[SpeakerTurn]) -> list[int]:
+    """Each word's speaker: the one whose turns cover most of the word, else the nearest turn's."""
+    if not turns:
+        return [0] * len(words)
+    starts = np.array([t.start for t in turns])
+    ends = np.array([t.end for t in turns])
+    speakers = np.array([t.speaker for t in turns])
+    count = int(speakers.max()) + 1
     out: list[int] = []
     for word in words:
-        mid = (word.start + word.end) / 2
-        covering = np.flatnonzero((starts <= mid) & (ends >= mid))
-        if covering.size == 0:
-            out.append(int(window_labels[int(np.argmin(np.abs(middles - mid)))]))
-        else:
-            out.append(int(np.argmax(scores[covering].sum(axis=0))))
+        overlap = np.clip(np.minimum(ends, word.end) - np.maximum(starts, word.start), 0.0, None)
+        if overlap.max() > 0:
+            out.append(int(np.bincount(speakers, weights=overlap, minlength=count).argmax()))
+            continue
+        middle = (word.start + word.end) / 2
+        distance = np.maximum(starts - middle, 0.0) + np.maximum(middle - ends, 0.0)
+        out.append(int(speakers[int(distance.argmin())]))
     return out
 
 
@@ -381,7 +302,99 @@ def _embed(audio: Audio, windows: Sequence[tuple[float, float]]) -> np.ndarray:
                     mels = np.stack([mel[spans[b][0] - first : spans[b][1] - first] for b in batch])
                     out[batch] = encoder(torch.from_numpy(mels)).numpy()
             i = j
-    return _normalise(out)
+    return normalise(out)
+
+
+def speech_regions(audio: Audio) -> list[tuple[float, float]]:
+    """Where anyone speaks (s), by Silero VAD over blocks of :data:`_VAD_BLOCK_S`, joined across blocks."""
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    options = VadOptions(
+        threshold=VAD_THRESHOLD,
+        min_silence_duration_ms=VAD_MIN_SILENCE_MS,
+        speech_pad_ms=VAD_PAD_MS,
+        min_speech_duration_ms=VAD_MIN_SPEECH_MS,
+    )
+    block = round(_VAD_BLOCK_S * SAMPLE_RATE)
+    regions: list[tuple[float, float]] = []
+    for first in range(0, audio.frames, block):
+        samples = audio.read(first, min(audio.frames, first + block)).astype(np.float32)
+        for r in get_speech_timestamps(samples, options):
+            regions.append(((first + r["start"]) / SAMPLE_RATE, (first + r["end"]) / SAMPLE_RATE))
+    return [(round(lo, 3), round(hi, 3)) for lo, hi in join_regions(regions, gap=VAD_MIN_SILENCE_MS / 1000)]
+
+
+def spread_regions(windows_per_region: Sequence[int], most: int) -> list[int]:
+    """Indices of regions spread evenly over the recording holding at most ``most`` windows in all
+    (every region when they fit; at least the first)."""
+    total = sum(windows_per_region)
+    if total <= most:
+        return list(range(len(windows_per_region)))
+    step = total / most
+    picked: list[int] = []
+    budget = 0.0
+    for i, count in enumerate(windows_per_region):
+        budget += count / step
+        if budget >= count:
+            picked.append(i)
+            budget -= count
+    return picked or [0][: len(windows_per_region)]
+
+
+def diarize(audio: Audio, words: Sequence[Word], *, num_speakers: int | None = None) -> list[SpeakerTurn]:
+    """Who spoke when in ``audio``: turns in time order, speakers numbered by first appearance.
+
+    Args:
+        audio: the recording (16 kHz mono).
+        words: its words with times; they stand in for speech when the VAD hears none.
+        num_speakers: how many speakers there are, if the user knows (1..:data:`MAX_SPEAKERS`).
+    """
+    regions = speech_regions(audio) or word_regions(words)
+    if not regions:
+        return []
+    per_region = [window_spans(lo, hi, window=WINDOW_S, hop=HOP_S, min_window=MIN_WINDOW_S) for lo, hi in regions]
+    windows = [span for spans in per_region for span in spans]
+    raw = _embed(audio, windows)
+    centred = sc.centre(raw)
+    hint = None if num_speakers is None else max(1, min(num_speakers, MAX_SPEAKERS))
+    picked = spread_regions([len(spans) for spans in per_region], MAX_CLUSTERED)
+    if len(picked) == len(regions):
+        grid = sc.Grid.build(regions, windows, FRAME_S)
+        result = sc.choose_speakers(centred, grid, hint=hint, most=MAX_FOUND)
+    else:
+        # Cluster the windows of regions spread over the episode, then let every window follow
+        # the nearest centroid and re-segment the whole of it.
+        offsets = np.cumsum([0] + [len(spans) for spans in per_region])
+        rows = np.concatenate([np.arange(offsets[i], offsets[i + 1]) for i in picked])
+        sample_grid = sc.Grid.build([regions[i] for i in picked], [windows[r] for r in rows], FRAME_S)
+        sample = sc.choose_speakers(centred[rows], sample_grid, hint=hint, most=MAX_FOUND)
+        grid = sc.Grid.build(regions, windows, FRAME_S)
+        anchors = sc.centroids(centred[rows], sample.windows, sample.count)
+        result = sc.resegment(centred, np.argmax(centred @ anchors.T, axis=1), grid)
+    return turns_of(grid.starts, grid.ends, result.frames)
+
+
+def apply_turns(transcript: Transcript, turns: Sequence[SpeakerTurn]) -> Transcript:
+    """``transcript`` with every word and segment given its speaker from ``turns`` (``Speaker 1..n``
+    in order of first appearance among the words) and segments split where the speaker changes."""
+    words = list(transcript.words)
+    if not words:
+        return replace(transcript, speakers=())
+    labels = word_speakers(words, turns)
+    order = list(dict.fromkeys(labels))
+    names = {label: f"Speaker {n}" for n, label in enumerate(order, start=1)}
+    segments = split_segments(transcript.segments, [names[label] for label in labels])
+    speakers = tuple(Speaker(label=names[label]) for label in order)
+    return replace(transcript, speakers=speakers, segments=tuple(segments))
+
+
+def warm_up() -> None:
+    """Load the voice encoder and the VAD now, so the first job does not wait for them."""
+    from faster_whisper.vad import get_vad_model
+
+    load_encoder()
+    _mel_filters()
+    get_vad_model()
 
 
 def assign_speakers(
@@ -398,24 +411,13 @@ def assign_speakers(
     if not words:
         return replace(transcript, speakers=())
     started = time.perf_counter()
-    runs = speech_runs(words)
-    windows = [span for run in runs for span in window_spans(run.start, run.end)]
     audio = ArrayAudio(samples) if isinstance(samples, np.ndarray) else samples
-    embeddings = _embed(audio, windows)
-    if num_speakers is not None:
-        num_speakers = max(1, min(num_speakers, MAX_SPEAKERS))
-    clusters = cluster_sample(embeddings, num_speakers=num_speakers)
-    scores = embeddings @ _centroids(embeddings, clusters).T
-    word_clusters = smooth_labels(label_words(words, windows, clusters, scores), runs)
-    # Speaker 1 is whoever speaks first.
-    order = list(dict.fromkeys(word_clusters))
-    names = {cluster: f"Speaker {n}" for n, cluster in enumerate(order, start=1)}
-    segments = split_segments(transcript.segments, [names[c] for c in word_clusters])
+    turns = diarize(audio, words, num_speakers=num_speakers)
+    labelled = apply_turns(transcript, turns)
     log.info(
-        "found %d speakers in %d windows in %.2f s",
-        len(order),
-        len(windows),
+        "found %d speakers in %d turns in %.2f s",
+        len(labelled.speakers),
+        len(turns),
         time.perf_counter() - started,
     )
-    speakers = tuple(Speaker(label=names[c]) for c in order)
-    return replace(transcript, speakers=speakers, segments=tuple(segments))
+    return labelled
