@@ -28,6 +28,7 @@ minutes of machine time for 60 minutes of speech on 2 cores, plus the 240-minute
 from __future__ import annotations
 
 import argparse
+import bisect
 import itertools
 import json
 import os
@@ -90,6 +91,35 @@ def child_analyze(source: Path, work: Path, out_json: Path) -> None:
                 "cuts": cuts,
             }
         )
+    )
+
+
+def speaker_report(turns: list[dict[str, Any]], transcript: dict[str, Any], seconds: dict[str, float]) -> None:
+    """Speakers found against the truth, word attribution (the best one-to-one mapping of found to
+    true speakers; a word counts when its middle lies in a turn) and the stage's share of transcription."""
+    import numpy as np
+    from scipy.optimize import linear_sum_assignment
+
+    starts = [t["start"] for t in turns]
+    pairs: list[tuple[str, str]] = []
+    for segment in transcript["segments"]:
+        for word in segment.get("words", []):
+            middle = (word["start"] + word["end"]) / 2
+            i = bisect.bisect_right(starts, middle) - 1
+            speaker = word.get("speaker") or segment.get("speaker")
+            if i >= 0 and middle <= turns[i]["end"] and speaker:
+                pairs.append((speaker, turns[i]["speaker"]))
+    found = sorted({f for f, _ in pairs})
+    truth = sorted({t for _, t in pairs})
+    counts = np.zeros((len(found), len(truth)))
+    for f, t in pairs:
+        counts[found.index(f), truth.index(t)] += 1
+    rows, cols = linear_sum_assignment(-counts)
+    right = counts[rows, cols].sum()
+    share = seconds.get("speakers", 0.0) / max(seconds.get("transcribe", 0.0), 1e-9)
+    print(
+        f"  speakers: {len(found)} found ({len(truth)} true); word attribution {right / max(1, len(pairs)):.3f} "
+        f"over {len(pairs)} words; speaker stage {100 * share:.1f} % of transcription (goal <= 15 %)"
     )
 
 
@@ -315,6 +345,7 @@ def main() -> None:
             )
             print("  seconds per stage: " + ", ".join(f"{k} {v}" for k, v in result["seconds"].items()))
             seam_report(turns, result["transcript"], result["cuts"])
+            speaker_report(turns, result["transcript"], result["seconds"])
             if args.baseline is not None and minutes == args.process_at:
                 base, wall, rss = analyze_run(args.baseline_python, args.baseline, wav, tmp, "baseline")
                 print(f"baseline {args.baseline}: analyze job {wall:.1f} s wall, peak RSS {rss:.0f} MiB", flush=True)

@@ -166,7 +166,7 @@ def test_apply_turns_names_speakers_by_first_word() -> None:
         (0.05, 0.1, [(0.0, 0.325)]),  # never before 0
         (0.0, 1.0, [(0.0, 1.0)]),
         (0.0, 1.2, [(0.0, 1.0), (0.2, 1.2)]),
-        (10.0, 11.7, [(10.0, 11.0), (10.3, 11.3), (10.6, 11.6), (10.7, 11.7)]),  # the last ends at the end
+        (10.0, 11.7, [(10.0, 11.0), (10.4, 11.4), (10.7, 11.7)]),  # the last ends at the end
     ],
 )
 def test_window_spans(start: float, end: float, expected: list[tuple[float, float]]) -> None:

@@ -57,11 +57,14 @@ def normalise(vectors: np.ndarray) -> np.ndarray:
     return np.asarray(vectors / np.maximum(norms, 1e-9), dtype=np.float32)
 
 
-def centre(embeddings: np.ndarray) -> np.ndarray:
-    """Embeddings less their mean, re-normalised: the channel all windows share is taken out."""
-    if len(embeddings) < 2:
-        return normalise(embeddings)
-    return normalise(embeddings - embeddings.mean(axis=0, keepdims=True))
+def centre(embeddings: np.ndarray, *, mean: np.ndarray | None = None) -> np.ndarray:
+    """Embeddings less their mean (or ``mean``), re-normalised: the channel all windows share is
+    taken out."""
+    if mean is None:
+        if len(embeddings) < 2:
+            return normalise(embeddings)
+        mean = embeddings.mean(axis=0)
+    return normalise(embeddings - mean[None, :])
 
 
 def centroids(embeddings: np.ndarray, labels: np.ndarray, count: int) -> np.ndarray:

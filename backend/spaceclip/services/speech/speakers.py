@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
+import scipy.fft
 
 from spaceclip.services.models_cache import MODELS
 from spaceclip.services.speech import speaker_clusters as sc
@@ -55,14 +56,14 @@ log = logging.getLogger(__name__)
 
 SAMPLE_RATE = 16000
 WINDOW_S = 1.0  # long enough for a d-vector, short enough for 0.5-3 s turns
-HOP_S = 0.3
+HOP_S = 0.4
 MIN_WINDOW_S = 0.5
 FRAME_S = 0.1  # the re-segmentation's resolution
 WORD_PAD_S = 0.1  # around words, when the VAD hears nothing
 WORD_JOIN_S = 0.3
 MAX_SPEAKERS = 12  # the most a hint may ask for
 MAX_FOUND = 8  # the most found without a hint
-MAX_CLUSTERED = 2000  # windows clustered at most; the others follow the centroids
+MAX_CLUSTERED = 1500  # windows clustered at most (about 10 min of speech); the others follow the centroids
 VAD_THRESHOLD = 0.35
 VAD_MIN_SILENCE_MS = 300
 VAD_PAD_MS = 30
@@ -257,7 +258,8 @@ def mel_frames(audio: Audio, first: int, stop: int, *, gain: float = 1.0) -> np.
     stride = padded.strides[0]
     frames = np.lib.stride_tricks.as_strided(padded, (count, _N_FFT), (stride * _HOP, stride))
     window = (0.5 - 0.5 * np.cos(2 * np.pi * np.arange(_N_FFT) / _N_FFT)).astype(np.float32)
-    power = np.abs(np.fft.rfft(frames * window, axis=1)) ** 2
+    # SciPy's FFT stays in float32 (NumPy's works in float64): ten times faster, same mel frames.
+    power = np.abs(scipy.fft.rfft(frames * window, axis=1)) ** 2
     return np.asarray(power @ _mel_filters().T, dtype=np.float32)
 
 
@@ -355,20 +357,19 @@ def diarize(audio: Audio, words: Sequence[Word], *, num_speakers: int | None = N
     per_region = [window_spans(lo, hi, window=WINDOW_S, hop=HOP_S, min_window=MIN_WINDOW_S) for lo, hi in regions]
     windows = [span for spans in per_region for span in spans]
     raw = _embed(audio, windows)
-    centred = sc.centre(raw)
     hint = None if num_speakers is None else max(1, min(num_speakers, MAX_SPEAKERS))
     picked = spread_regions([len(spans) for spans in per_region], MAX_CLUSTERED)
+    grid = sc.Grid.build(regions, windows, FRAME_S)
     if len(picked) == len(regions):
-        grid = sc.Grid.build(regions, windows, FRAME_S)
-        result = sc.choose_speakers(centred, grid, hint=hint, most=MAX_FOUND)
+        result = sc.choose_speakers(sc.centre(raw), grid, hint=hint, most=MAX_FOUND)
     else:
-        # Cluster the windows of regions spread over the episode, then let every window follow
-        # the nearest centroid and re-segment the whole of it.
+        # Cluster the windows of regions spread over the episode (centred on their own mean, as a
+        # short recording is), then let every window follow the nearest centroid and re-segment.
         offsets = np.cumsum([0] + [len(spans) for spans in per_region])
         rows = np.concatenate([np.arange(offsets[i], offsets[i + 1]) for i in picked])
         sample_grid = sc.Grid.build([regions[i] for i in picked], [windows[r] for r in rows], FRAME_S)
+        centred = sc.centre(raw, mean=raw[rows].mean(axis=0))
         sample = sc.choose_speakers(centred[rows], sample_grid, hint=hint, most=MAX_FOUND)
-        grid = sc.Grid.build(regions, windows, FRAME_S)
         anchors = sc.centroids(centred[rows], sample.windows, sample.count)
         result = sc.resegment(centred, np.argmax(centred @ anchors.T, axis=1), grid)
     return turns_of(grid.starts, grid.ends, result.frames)

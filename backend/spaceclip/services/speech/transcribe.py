@@ -26,6 +26,7 @@ import bisect
 import contextlib
 import logging
 import math
+import threading
 import time
 import wave
 from collections.abc import Callable, Iterator, Sequence
@@ -632,8 +633,11 @@ def transcribe_with_speakers(
         UnsupportedMedia: no speech was found in the audio.
         ModelMissing: the configured Whisper model is not on this machine.
     """
-    from spaceclip.services.speech.speakers import assign_speakers
+    from spaceclip.services.speech import speakers
 
+    # The voice encoder and the VAD load while Whisper works, so the speaker stage does not wait.
+    warming = threading.Thread(target=speakers.warm_up, name="speaker-warm-up", daemon=True)
+    warming.start()
     stage: Callable[[float], Any] | None = None
     if progress is not None:
         report = progress
@@ -648,7 +652,8 @@ def transcribe_with_speakers(
                 "No speech was found in this file. Check that it has spoken audio and is not silent, "
                 "then upload it again."
             )
-        labelled = assign_speakers(transcript, audio, num_speakers=num_speakers)
+        warming.join()
+        labelled = speakers.assign_speakers(transcript, audio, num_speakers=num_speakers)
     if progress is not None:
         progress(1.0)
     return labelled
