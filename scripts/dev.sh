@@ -5,7 +5,8 @@ set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 cd "$ROOT"
 
-ensure_system_packages ffmpeg:ffmpeg ffprobe:ffmpeg
+# fc-match: which installed font draws caption characters the bundled font lacks (render/glyphs.py).
+ensure_system_packages ffmpeg:ffmpeg ffprobe:ffmpeg fc-match:fontconfig
 setup_venv dev
 if [[ -f "$ROOT/scripts/lib/frontend.sh" ]]; then
   source "$ROOT/scripts/lib/frontend.sh"

@@ -8,6 +8,8 @@ cd "$ROOT"
 
 ensure_system_packages ffmpeg:ffmpeg ffprobe:ffmpeg espeak-ng:espeak-ng flite:flite sox:sox \
   redis-server:redis-server /usr/lib/postgresql:postgresql
+# Caption fallback fonts (tests/test_glyphs*.py): fc-match, and DejaVu Sans as a known system font.
+ensure_system_packages fc-match:fontconfig /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:fonts-dejavu-core
 # Voices and real recordings for the one-channel conversations (tests/conversations.py).
 ensure_system_packages text2wave:festival /usr/share/festival/voices/us/cmu_us_slt_arctic_hts:festvox-us-slt-hts \
   /usr/share/asterisk/sounds/en_US_f_Allison:asterisk-core-sounds-en-wav \

@@ -21,6 +21,8 @@ Tree::
     │   │   └── NoReplay              an X Space that is live, upcoming or has no replay
     │   ├── RangeNotSatisfiable       416: a byte range outside the file
     │   ├── ValidationFailed          422
+    │   │   ├── LanguageNotSupported  the Whisper model cannot transcribe the language asked for
+    │   │   └── GlyphsMissing         caption characters no installed font can draw
     │   └── TooManyRequests           429
     └── SystemFailure                 not the user's fault: a tool is missing or crashed; 500/503
         ├── ExternalToolError         ffmpeg/ffprobe/yt-dlp failed unexpectedly
@@ -50,6 +52,7 @@ __all__ = [
     "DownloadNetworkError",
     "ExternalToolError",
     "Forbidden",
+    "GlyphsMissing",
     "HostNotFound",
     "JobCancelled",
     "LanguageNotSupported",
@@ -209,6 +212,17 @@ def choose(choices: Mapping[str, _T], key: str, what: str) -> _T:
         return choices[key]
     except KeyError:
         raise ValidationFailed(f"Unknown {what} {key!r}. Choose one of: {', '.join(choices)}.") from None
+
+
+class GlyphsMissing(ValidationFailed):
+    """The captions hold characters that neither the bundled font nor any installed font can draw
+    (libass would burn in empty boxes); ``chars`` are those characters."""
+
+    code = "glyphs_missing"
+
+    def __init__(self, user_message: str, *, chars: tuple[str, ...], detail: str | None = None) -> None:
+        super().__init__(user_message, detail=detail)
+        self.chars = chars
 
 
 class LanguageNotSupported(ValidationFailed):

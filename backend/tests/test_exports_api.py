@@ -23,6 +23,7 @@ from spaceclip.usecases.transcripts import save_transcript
 from tests.factories import MadeUser, UserFactory
 from tests.job_api import TERMINAL, wait_for_api_job
 from tests.render_media import made_up_transcript, make_talk_video, probe
+from tests.system_fonts import DEJAVU_SANS, use_fonts
 
 
 @pytest.fixture(scope="module")
@@ -218,6 +219,16 @@ def test_cancel_kills_the_running_render(
         assert row.srt_path is None and row.vtt_path is None
 
 
+def _failed_export(client: TestClient, clip_id: str) -> dict[str, Any]:
+    """Export the clip for TikTok; the render fails at its first attempt (the user's problem: no retry)."""
+    created = client.post(f"/api/clips/{clip_id}/exports", json={"platform": "tiktok"}).json()
+    job = wait_for_api_job(client, created["job"]["id"], timeout=60)
+    assert job["status"] == "failed" and job["attempts"] == 1
+    export: dict[str, Any] = client.get(f"/api/exports/{created['export']['id']}").json()
+    assert export["status"] == "failed"
+    return export
+
+
 def test_a_render_that_cannot_work_fails_its_export_with_the_reason(
     client: TestClient,
     users: UserFactory,
@@ -230,10 +241,33 @@ def test_a_render_that_cannot_work_fails_its_export_with_the_reason(
     users.sign_in(client, owner)
     # A range past the end of the 5 s source (a clip made before the media was replaced, say).
     _, clip_id = _ready_clip(database, settings, owner, short_source, start=10.0, end=14.0)
-    created = client.post(f"/api/clips/{clip_id}/exports", json={"platform": "tiktok"}).json()
-    job = wait_for_api_job(client, created["job"]["id"], timeout=60)
-    assert job["status"] == "failed" and job["attempts"] == 1  # the user's problem: no retry
-    export = client.get(f"/api/exports/{created['export']['id']}").json()
-    assert export["status"] == "failed" and "Move its start or end" in export["error"]
+    export = _failed_export(client, clip_id)
+    assert "Move its start or end" in export["error"]
     assert not export["has_video"] and export["check"] is None
-    assert client.get(f"/api/exports/{created['export']['id']}/download").status_code == 404
+    assert client.get(f"/api/exports/{export['id']}/download").status_code == 404
+
+
+def test_captions_no_installed_font_can_draw_fail_the_export_before_rendering(
+    client: TestClient,
+    users: UserFactory,
+    worker: object,
+    database: Database,
+    settings: Settings,
+    short_source: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    use_fonts(monkeypatch, tmp_path / "fc", [DEJAVU_SANS])  # no font with Chinese characters
+    owner = users.create()
+    users.sign_in(client, owner)
+    project_id, clip_id = _ready_clip(database, settings, owner, short_source, start=0.6, end=4.1)
+    segment = client.get(f"/api/projects/{project_id}/transcript").json()["segments"][0]
+    edited = client.patch(f"/api/projects/{project_id}/segments/{segment['id']}", json={"text": "我们 开了 一家 小店"})
+    assert edited.status_code == 200, edited.text  # the clip (0.6-4.1 s) begins after 我们
+
+    preview = client.get(f"/api/clips/{clip_id}/preview", params={"caption_style": "karaoke"})
+    assert preview.status_code == 422 and preview.json()["code"] == "glyphs_missing"
+    assert "开 (U+5F00)" in preview.json()["detail"] and "fonts-noto-cjk" in preview.json()["detail"]
+
+    export = _failed_export(client, clip_id)
+    assert "开 (U+5F00)" in export["error"] and "edit the transcript" in export["error"] and not export["has_video"]

@@ -6,21 +6,29 @@ those over fontconfig's system fonts when the family name matches, so captions n
 holding only the bundled TrueType files (the package's own folder also holds OpenType twins and the
 licence text, which libass would try to load as well).
 
-A character the bundled font lacks (CJK, emoji) is drawn by libass from a system font that has it,
-rather than left out; Latin (Vietnamese included), Greek and Cyrillic text comes wholly from the bundled font.
+Latin (Vietnamese included), Greek and Cyrillic text comes wholly from the bundled font (the upright
+weights; the italics lack Greek and Cyrillic, and no caption style uses them). A character it lacks
+(Chinese, Japanese, Korean, Arabic, Hebrew, Devanagari, Thai, Georgian, emoji...) libass draws from a
+system font that fontconfig knows, if one has it; :mod:`spaceclip.services.render.glyphs` checks that
+before captions are burned in and refuses, naming the characters, when no installed font has them.
 
 Text is measured with Pillow in the same files (:func:`pillow_font`, :func:`text_width`), so line
-fitting agrees with what libass draws.
+fitting agrees with what libass draws; characters drawn from a system font are measured in that font
+when the caller passes it (``fallback``). Kerning between two fonts and the fallback font's weight
+(libass may pick its bold face where the measure uses the file fontconfig listed first) are not
+modelled, so such lines can be off by a few percent.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import logging
 import os
 import stat
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 import font_source_sans_pro
@@ -64,23 +72,42 @@ def font_file(weight: str = "bold") -> Path:
     return package_font_dir() / FONT_FILES[weight]
 
 
-@functools.lru_cache(maxsize=32)
+@functools.lru_cache(maxsize=64)
+def _file_font(path: Path, size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(path), size)
+
+
 def pillow_font(weight: str, size: int) -> ImageFont.FreeTypeFont:
     """The bundled ``weight`` at ``size`` px (em size) as a Pillow font; cached, as loading parses the file."""
-    return ImageFont.truetype(str(font_file(weight)), size)
+    return _file_font(font_file(weight), size)
 
 
-@functools.lru_cache(maxsize=4)
-def _em_ratio(weight: str) -> float:
-    ascent, descent = pillow_font(weight, 100).getmetrics()
+@functools.lru_cache(maxsize=16)
+def _em_ratio(path: Path) -> float:
+    ascent, descent = _file_font(path, 100).getmetrics()
     return 100 / (ascent + descent)
 
 
-def text_width(text: str, weight: str, font_size: int) -> float:
-    """Rendered width in px of ``text`` at ASS font size ``font_size`` (libass sizes the font so that
-    ascent + descent equals the font size)."""
-    em = max(1, round(font_size * _em_ratio(weight)))
-    return float(pillow_font(weight, em).getlength(text))
+def _width(text: str, path: Path, font_size: int) -> float:
+    # libass sizes every font, a fallback too, so that its ascent + descent equals the font size.
+    em = max(1, round(font_size * _em_ratio(path)))
+    return float(_file_font(path, em).getlength(text))
+
+
+def text_width(text: str, weight: str, font_size: int, fallback: Mapping[str, Path] | None = None) -> float:
+    """Rendered width in px of ``text`` at ASS font size ``font_size``.
+
+    Args:
+        fallback: character -> the system font file libass draws it from (the characters the bundled
+            font lacks, :func:`spaceclip.services.render.glyphs.caption_fallbacks`); each run of them
+            is measured in its own font. A character the bundled font lacks and ``fallback`` does not
+            name is measured as the bundled font's empty box.
+    """
+    bundled = font_file(weight)
+    if not fallback:
+        return _width(text, bundled, font_size)
+    runs = itertools.groupby(text, key=lambda c: fallback.get(c, bundled))
+    return sum(_width("".join(chars), path, font_size) for path, chars in runs)
 
 
 def _is_ours(path: Path, names: set[str], source: Path) -> bool:

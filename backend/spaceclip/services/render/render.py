@@ -5,7 +5,9 @@ already matches, the speaker-tracking crop of :mod:`spaceclip.services.render.re
 narrower, a blurred-background fit when it is wider) or an audiogram
 (:func:`spaceclip.services.render.audiogram.audiogram_graph`) for audio-only sources and on request. Captions
 are burned in with the ``subtitles`` filter from an ASS file made by
-:func:`spaceclip.services.render.captions.build_ass`; the output uses exactly
+:func:`spaceclip.services.render.captions.build_ass`, after :mod:`spaceclip.services.render.glyphs`
+has checked that some installed font draws every character the bundled font lacks (else the render
+stops before it starts, naming the characters); the output uses exactly
 :func:`spaceclip.services.render.presets.encoder_args`.
 
 The command is built by the pure functions of :mod:`spaceclip.services.render.command`;
@@ -44,12 +46,14 @@ from spaceclip.services.render.command import (
 )
 from spaceclip.services.render.presets import encoder_args
 from spaceclip.services.render.spec import ClipSpec
+from spaceclip.services.speech.transcript import Word
 
 log = logging.getLogger(__name__)
 
 __all__ = [
     "Picture",
     "RenderResult",
+    "caption_fonts",
     "make_picture",
     "make_thumbnail",
     "render_clip",
@@ -138,14 +142,36 @@ def make_picture(spec: ClipSpec, start: float, length: float, *, cancel: Cancel 
     return Picture(filter=fit_filter(layout, in_label, "pic", w, h), label="pic", layout=layout)
 
 
-def _write_ass(spec: ClipSpec, start: float, length: float, dest: Path) -> bool:
+def _clip_words(spec: ClipSpec, start: float, length: float) -> list[Word]:
+    assert spec.transcript is not None
+    return [w for w in spec.transcript.words if w.end > start and w.start < start + length]
+
+
+def caption_fonts(spec: ClipSpec, start: float, length: float, settings: Settings) -> dict[str, Path]:
+    """The system font file for each caption character the bundled font lacks (empty without captions).
+
+    Raises:
+        GlyphsMissing: no installed font draws some of the characters (before anything is rendered).
+    """
+    import spaceclip.services.render.captions as captions
+    from spaceclip.services.render import fonts, glyphs
+
+    if spec.caption_style is None or spec.transcript is None:
+        return {}
+    text = captions.caption_text(
+        _clip_words(spec, start, length), clip_start=start, clip_end=start + length, style=spec.caption_style
+    )
+    font = fonts.font_file(captions.get_caption_style(spec.caption_style).font_weight)
+    return glyphs.caption_fallbacks(text, font, timeout_s=tier_timeout(settings.process_timeout_s, "still"))
+
+
+def _write_ass(spec: ClipSpec, start: float, length: float, dest: Path, fallback: dict[str, Path]) -> bool:
     import spaceclip.services.render.captions as captions
 
     if spec.caption_style is None or spec.transcript is None:
         return False
-    words = [w for w in spec.transcript.words if w.end > start and w.start < start + length]
     text = captions.build_ass(
-        words,
+        _clip_words(spec, start, length),
         clip_start=start,
         clip_end=start + length,
         style=spec.caption_style,
@@ -153,6 +179,7 @@ def _write_ass(spec: ClipSpec, start: float, length: float, dest: Path) -> bool:
         height=spec.preset.height,
         safe=spec.preset.safe,
         speaker_colors=spec.speaker_colors,
+        fallback=fallback,
     )
     dest.write_text(text, encoding="utf-8")
     return True
@@ -241,6 +268,7 @@ def _encode(
     video: Path,
     settings: Settings,
     *,
+    fallback: dict[str, Path],
     report: Progress,
     cancel: Cancel | None,
 ) -> None:
@@ -251,7 +279,7 @@ def _encode(
         argv = _picture_argv(
             spec,
             picture,
-            ass if _write_ass(spec, start, length, ass) else None,
+            ass if _write_ass(spec, start, length, ass, fallback) else None,
             start=start,
             length=length,
             output=tmp,
@@ -301,6 +329,7 @@ def render_clip(
 
     Raises:
         ValidationFailed: the range is not inside the source.
+        GlyphsMissing: the captions hold characters no installed font draws (nothing is rendered).
         JobCancelled: ``cancel`` returned True (ffmpeg's process group is killed).
         ExternalToolError: ffmpeg failed.
     """
@@ -314,6 +343,7 @@ def render_clip(
     start, length = clip_window(spec.start, spec.end, spec.info.duration_s or None)
     preset = spec.preset
     video = out_dir / f"{stem}.mp4"
+    fallback = caption_fonts(spec, start, length, settings)
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="render") as pool:
         # The side files need only the source and the transcript: they are made while the frame is
         # planned and the clip encodes, so the render ends soon after ffmpeg does.
@@ -325,7 +355,7 @@ def render_clip(
             picture = make_picture(spec, start, length, cancel=cancel)
             timings["plan"] = time.perf_counter() - t0
             t1 = time.perf_counter()
-            _encode(spec, picture, start, length, video, settings, report=report, cancel=cancel)
+            _encode(spec, picture, start, length, video, settings, fallback=fallback, report=report, cancel=cancel)
             timings["encode"] = time.perf_counter() - t1
         except BaseException:
             # No video, so no captions files beside it either (they were made in parallel).
@@ -393,6 +423,7 @@ def render_frame(
     lead = min(at, 1.0)
     w_start, w_len = start + at - lead, lead + 0.2
     work_dir.mkdir(parents=True, exist_ok=True)
+    fallback = caption_fonts(spec, start, length, settings)
     picture = make_picture(spec, w_start, w_len, cancel=cancel)
     token = uuid.uuid4().hex[:12]
     ass, png = work_dir / f".frame-{token}.ass", work_dir / f".frame-{token}.png"
@@ -403,7 +434,7 @@ def render_frame(
         if spec.caption_style is not None and spec.transcript is not None:
             whole = work_dir / f".frame-{token}.whole.ass"
             try:
-                has_ass = _write_ass(spec, start, length, whole)
+                has_ass = _write_ass(spec, start, length, whole, fallback)
                 if has_ass:
                     ass.write_text(
                         captions.shift_ass(whole.read_text(encoding="utf-8"), w_start - start), encoding="utf-8"

@@ -11,7 +11,7 @@ One job a module:
 * :mod:`.styles` — the caption styles and the speaker palette.
 * :mod:`.layout` — pure: the clip's words, line breaking, paging, placement in the safe area.
 * :mod:`.ass` — the ASS format: escaping, times, colours, header and event lines, re-timing.
-* :mod:`.script` — :func:`build_ass`: the events of each style.
+* :mod:`.script` — :func:`build_ass`: the events of each style; :func:`caption_text`: what they draw.
 * :mod:`.sidecars` — the clip's SRT and WebVTT.
 * :mod:`.burn` — the ffmpeg ``subtitles`` filter (:func:`ass_filter`) and style stills.
 """
@@ -29,7 +29,7 @@ from spaceclip.services.render.captions.layout import (
     page_words,
     placement,
 )
-from spaceclip.services.render.captions.script import build_ass
+from spaceclip.services.render.captions.script import build_ass, caption_text
 from spaceclip.services.render.captions.sidecars import clip_srt, clip_transcript, clip_vtt
 from spaceclip.services.render.captions.styles import CAPTION_STYLES, CaptionStyle, get_caption_style, speaker_color
 
@@ -44,6 +44,7 @@ __all__ = [
     "break_lines",
     "build_ass",
     "caption_still",
+    "caption_text",
     "clip_srt",
     "clip_transcript",
     "clip_vtt",

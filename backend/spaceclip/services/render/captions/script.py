@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from spaceclip.services.render import fonts
 from spaceclip.services.render.captions.ass import ass_color, ass_escape, dialogue, header
@@ -30,7 +31,7 @@ from spaceclip.services.render.captions.styles import CaptionStyle, get_caption_
 from spaceclip.services.render.presets import SafeArea
 from spaceclip.services.speech.transcript import Word
 
-__all__ = ["HOLD_S", "MAX_NAME_CHARS", "MIN_EVENT_S", "NAME_SCALE", "POP_HOLD_S", "build_ass"]
+__all__ = ["HOLD_S", "MAX_NAME_CHARS", "MIN_EVENT_S", "NAME_SCALE", "POP_HOLD_S", "build_ass", "caption_text"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,7 @@ class _Context:
     labels: tuple[str, ...]
     speaker_names: Mapping[str, str] | None
     speaker_colors: bool
+    fallback: Mapping[str, Path] | None = None  # characters drawn from a system font, and its file
 
 
 def _display(ctx: _Context, text: str) -> str:
@@ -51,7 +53,11 @@ def _display(ctx: _Context, text: str) -> str:
 def _fit_scale(ctx: _Context, lines: Sequence[str]) -> int:
     """Percent scale that makes the widest line fit the usable width (100 when it already fits)."""
     widest = max(
-        (fonts.text_width(_display(ctx, line), ctx.style.font_weight, ctx.place.font_size) for line in lines), default=0
+        (
+            fonts.text_width(_display(ctx, line), ctx.style.font_weight, ctx.place.font_size, ctx.fallback)
+            for line in lines
+        ),
+        default=0,
     )
     if widest <= ctx.place.max_width:
         return 100
@@ -199,6 +205,7 @@ def build_ass(
     safe: SafeArea,
     speaker_names: Mapping[str, str] | None = None,
     speaker_colors: bool = False,
+    fallback: Mapping[str, Path] | None = None,
 ) -> str:
     """An ASS script captioning the words of ``[clip_start, clip_end)`` on a ``width`` x ``height`` frame.
 
@@ -210,12 +217,15 @@ def build_ass(
         speaker_names: speaker label -> display name; when given, each page shows its speaker's name
             on a small line above the words.
         speaker_colors: colour words by speaker (karaoke highlight, subtitle and pop text).
+        fallback: character -> the system font file libass draws it from, for the characters the
+            bundled font lacks (:func:`~spaceclip.services.render.glyphs.caption_fallbacks`); lines
+            are measured in it.
     """
     caption_style = get_caption_style(style)
     place = placement(caption_style, width, height, safe)
     cwords = clip_words(words, clip_start, clip_end)
     labels = tuple(sorted({w.speaker for w in cwords if w.speaker is not None}))
-    ctx = _Context(caption_style, place, labels, speaker_names, speaker_colors)
+    ctx = _Context(caption_style, place, labels, speaker_names, speaker_colors, fallback)
     clip_len = max(0.0, clip_end - clip_start)
     out = [header(caption_style, width, height, place)]
     if caption_style.mode == "pop":
@@ -227,3 +237,19 @@ def build_ass(
         else:
             out.extend(_subtitle_events(ctx, pages, clip_len))
     return "".join(out)
+
+
+def caption_text(
+    words: Sequence[Word],
+    *,
+    clip_start: float,
+    clip_end: float,
+    style: str,
+    speaker_names: Mapping[str, str] | None = None,
+) -> str:
+    """Every character :func:`build_ass` draws for these arguments (the clip's words as shown, in
+    capitals for an uppercase style, and the speakers' names), one space between words. Pure."""
+    caption_style = get_caption_style(style)
+    shown = [w.text.upper() if caption_style.uppercase else w.text for w in clip_words(words, clip_start, clip_end)]
+    names = [clean_text(n)[:MAX_NAME_CHARS] for n in (speaker_names or {}).values()]
+    return " ".join(shown + names)
