@@ -1,5 +1,9 @@
 """The built-in highlight finder (no LLM): sentences → topic shifts → candidate windows → scores →
 selection. Always available, deterministic: the same transcript and audio give the same result.
+
+The word lists are English; for a transcript in another language (:func:`.lexicon.covers`) every
+stage runs without them (see :mod:`.scorer`): the ranking rests on the audio, the pace, turns and
+pauses, topic shifts, question marks, digits and sentence length.
 """
 
 from __future__ import annotations
@@ -11,11 +15,11 @@ from dataclasses import replace
 from pathlib import Path
 
 from spaceclip.errors import ModelMissing, ValidationFailed
-from spaceclip.services.highlights import audio_features, features, scorer
+from spaceclip.services.highlights import audio_features, features, lexicon, scorer
 from spaceclip.services.highlights.candidates import generate_windows, start_info
 from spaceclip.services.highlights.embeddings import get_embedder
 from spaceclip.services.highlights.select import select_spans
-from spaceclip.services.highlights.sentences import split_sentences
+from spaceclip.services.highlights.sentences import SplitOptions, split_sentences
 from spaceclip.services.highlights.topics import topic_shifts
 from spaceclip.services.highlights.types import (
     Candidate,
@@ -43,11 +47,14 @@ def _check(options: HighlightOptions) -> None:
         raise ValidationFailed("The search range ends before it starts. Choose an end time after the start time.")
 
 
-def prepare(sentences: Sequence[Sentence], *, audio_path: Path | None = None) -> scorer.Prepared:
-    """Per-sentence features, topic shifts (embeddings), energy and pace for the scorer."""
+def prepare(
+    sentences: Sequence[Sentence], *, audio_path: Path | None = None, word_lists: bool = True
+) -> scorer.Prepared:
+    """Per-sentence features, topic shifts (embeddings), energy and pace for the scorer;
+    ``word_lists`` False for a language the word lists do not know."""
     shifts = topic_shifts([s.text for s in sentences])
     profile = audio_features.load_profile(audio_path)
-    sentence_feats = tuple(features.sentence_features(s.text) for s in sentences)
+    sentence_feats = tuple(features.sentence_features(s.text, word_lists=word_lists) for s in sentences)
     pace = audio_features.pace_scores([f.words for f in sentence_feats], [s.end - s.start for s in sentences])
     return scorer.Prepared(
         sentences=tuple(sentences),
@@ -55,8 +62,9 @@ def prepare(sentences: Sequence[Sentence], *, audio_path: Path | None = None) ->
         energy=tuple(audio_features.energy(profile, s.start, s.end) for s in sentences),
         pace=tuple(pace),
         topic=shifts.strength,
-        starts=tuple(start_info(sentences, i, shifts.strength) for i in range(len(sentences))),
+        starts=tuple(start_info(sentences, i, shifts.strength, word_lists=word_lists) for i in range(len(sentences))),
         has_audio=profile is not None,
+        word_lists=word_lists,
     )
 
 
@@ -83,15 +91,18 @@ def _explain(item: ScoredCandidate, prep: scorer.Prepared, all_texts: Sequence[s
     key_text = features.display_sentence(prep.sentences[key].text)
     numbers = any(f.numbers for f in prep.features[cand.first : cand.last])
     content = _content_text(prep, cand.first, cand.last)
-    weights = features.keyword_weights(content, all_texts, key_sentence=key_text)
+    weights = features.keyword_weights(content, all_texts, key_sentence=key_text, word_lists=prep.word_lists)
     relevance = keyword_relevance(content, sorted(weights))
     if relevance is not None:
         weights = features.weigh_by_relevance(weights, relevance)
+    feature_weights = scorer.weights_for(prep.word_lists)
     return replace(
         item,
-        reason=scorer.reason(item.features, key_text, numbers=numbers, has_audio=prep.has_audio),
+        reason=scorer.reason(
+            item.features, key_text, numbers=numbers, has_audio=prep.has_audio, weights=feature_weights
+        ),
         key_sentence=key_text,
-        title=features.extractive_title(key_text),
+        title=features.extractive_title(key_text, word_lists=prep.word_lists),
         hashtags=features.pick_hashtags(weights),
     )
 
@@ -100,9 +111,10 @@ def _score_all(
     candidates: Sequence[Candidate], prep: scorer.Prepared, options: HighlightOptions
 ) -> list[ScoredCandidate]:
     scored = []
+    weights = scorer.weights_for(prep.word_lists)
     for cand in candidates:
         feats = scorer.window_features(prep, cand.first, cand.last)
-        score = scorer.combine(feats, cand.end - cand.start, options)
+        score = scorer.combine(feats, cand.end - cand.start, options, weights)
         feats.pop("words", None)
         scored.append(ScoredCandidate(cand, score, feats, "", "", "", ()))
     return scored
@@ -120,7 +132,8 @@ def rank_candidates(
     Each lies between ``options.min_length`` and ``options.max_length`` seconds, starts and ends on
     sentence boundaries, lies inside ``options.start``/``end`` when given, and overlaps no other
     by more than ``options.max_overlap`` of the shorter one. At most ``pool`` items
-    (default ``options.max_count``). Deterministic.
+    (default ``options.max_count``). Deterministic. A transcript in a language the word lists do
+    not know is ranked without them (``features["word_lists"]`` is 0.0; see :mod:`.scorer`).
 
     Args:
         transcript: the analysed transcript with word times.
@@ -133,18 +146,25 @@ def rank_candidates(
     """
     _check(options)
     started = time.perf_counter()
+    word_lists = lexicon.covers(transcript.language)
+    if not word_lists:
+        log.info(
+            "highlights: no word lists for language %r; ranking by audio, pace, turns, topics, "
+            "question marks, digits and sentence length",
+            transcript.language,
+        )
     words = list(transcript.words)
-    sentences = split_sentences(words)
+    sentences = split_sentences(words, SplitOptions(comma_splices=word_lists))
     if not sentences:
         return []
     names = {label: transcript.speaker_name(label) for label in {s.speaker for s in sentences}}
-    candidates = generate_windows(sentences, options, names)
+    candidates = generate_windows(sentences, options, names, word_lists=word_lists)
     if not candidates:
         log.info(
             "no highlight candidates of %g-%g s in %d sentences", options.min_length, options.max_length, len(sentences)
         )
         return []
-    prep = prepare(sentences, audio_path=audio_path)
+    prep = prepare(sentences, audio_path=audio_path, word_lists=word_lists)
     limit = options.max_count if pool is None else pool
     scored = [item for item in _score_all(candidates, prep, options) if item.score >= MIN_SCORE]
     chosen = select_spans(scored, max_overlap=options.max_overlap, limit=limit)

@@ -3,8 +3,10 @@
 A clip must make sense to someone who has not heard what came before, so every window's first
 sentence goes through :func:`opening_reference`: openings that point back ("and that's why…",
 "he said…", "which…") make a window that is dropped; openings that lean on the context a little
-("so…", "but…", "it…") are kept with a penalty the scorer applies. Starts at a speaker turn, after
-a pause, or at a topic shift are marked so the scorer can prefer them.
+("so…", "but…", "it…") are kept with a penalty the scorer applies. Those openings are English
+phrases: for a transcript in another language (``word_lists=False``) every opening counts as standing
+alone. Starts at a speaker turn, after a pause, or at a topic shift are marked so the scorer can
+prefer them.
 """
 
 from __future__ import annotations
@@ -196,15 +198,18 @@ class StartInfo:
         )
 
 
-def start_info(sentences: Sequence[Sentence], i: int, topic_strength: Sequence[float]) -> StartInfo:
-    """The start qualities of sentence ``i``."""
+def start_info(
+    sentences: Sequence[Sentence], i: int, topic_strength: Sequence[float], *, word_lists: bool = True
+) -> StartInfo:
+    """The start qualities of sentence ``i`` (standalone 1 without word lists)."""
     sentence = sentences[i]
     previous = sentences[i - 1] if i else None
     turn = previous is None or (previous.speaker != sentence.speaker)
     pause = previous is None or sentence.start - previous.end >= _PAUSE_BEFORE_S
     shift = topic_strength[i] if i < len(topic_strength) else 0.0
     full_stop = previous is None or ends_sentence(previous.text.split()[-1])
-    return StartInfo(turn, pause, shift, opening_reference(sentence.text)[0], full_stop)
+    standalone = opening_reference(sentence.text)[0] if word_lists else 1.0
+    return StartInfo(turn, pause, shift, standalone, full_stop)
 
 
 def _inside(sentence: Sentence, options: HighlightOptions) -> bool:
@@ -217,16 +222,19 @@ def generate_windows(
     sentences: Sequence[Sentence],
     options: HighlightOptions,
     names: dict[str | None, str | None] | None = None,
+    *,
+    word_lists: bool = True,
 ) -> list[Candidate]:
     """Every run of whole sentences ``[first, last)`` lasting ``min_length..max_length`` seconds and
     lying inside ``options.start/end``, in (first, last) order.
 
     Windows whose first sentence points back (see :func:`opening_reference`) are left out, unless
-    that would leave no window at all; then they are kept with ``standalone=False``.
+    that would leave no window at all; then they are kept with ``standalone=False``. Without word
+    lists no window is left out.
     """
     names = names or {}
     inside = [_inside(s, options) for s in sentences]
-    openings = [opening_reference(s.text)[0] for s in sentences]
+    openings = [opening_reference(s.text)[0] if word_lists else 1.0 for s in sentences]
 
     def build(keep_all: bool) -> list[Candidate]:
         found: list[Candidate] = []

@@ -2,14 +2,18 @@
 
 Each feature is a plain function of the sentence text, 0..1 unless it is a count, so a score can
 always be traced back to the words that earned it. The word lists it matches live in
-:mod:`.lexicon`.
+:mod:`.lexicon`; they are English, and with ``word_lists=False`` (a transcript in a language they do
+not know) every function keeps only what it measures without them: question marks, digits, sentence
+length, repeated phrasing, very short sentences. Words are found in any script (:func:`tokens`).
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -47,6 +51,7 @@ __all__ = [
     "filler_score",
     "hashtags",
     "hook_score",
+    "is_question",
     "keyword_weights",
     "pick_hashtags",
     "quotability",
@@ -58,16 +63,55 @@ __all__ = [
     "weigh_by_relevance",
 ]
 
-_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'\u2019%.,-]*")
+#: What ends a question: "?", the full-width U+FF1F (Chinese, Japanese) and the Arabic U+061F.
+QUESTION_MARKS = ("?", "\uff1f", "\u061f")
+#: Without word lists, a keyword found in more than this share of the transcript's sentences (and in
+#: more than two) is taken for one of the language's function words ("de", "und", "что").
+FREQUENT_SHARE = 0.1
 
 #: With embeddings, a keyword's weight is scaled by this plus its similarity to the window (0..1).
 RELEVANCE_FLOOR = 0.25
 
 
+@functools.cache
+def _marks() -> str:
+    """A regex class body of every combining mark (Devanagari vowel signs, Thai tone marks, accents
+    typed apart), from the Unicode database; built once, on first use."""
+    codes = [c for c in range(0x300, 0x20000) if unicodedata.category(chr(c)).startswith("M")]
+    codes += range(0xE0100, 0xE01F0)  # variation selectors supplement
+    spans: list[list[int]] = []
+    for code in codes:
+        if spans and code == spans[-1][1] + 1:
+            spans[-1][1] = code
+        else:
+            spans.append([code, code])
+    return "".join(f"{re.escape(chr(lo))}-{re.escape(chr(hi))}" for lo, hi in spans)
+
+
+_ASCII_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'%.,-]*")  # the same on ASCII text, twice as fast
+
+
+@functools.cache
+def _word_pattern() -> re.Pattern[str]:
+    # A letter or digit of any script, then letters, digits, marks and the joiners of "3,000", "it's"
+    # (the underscore that \w also matches is taken out of the text first: one class is faster).
+    return re.compile(rf"[^\W_][\w{_marks()}'\u2019%.,-]*")
+
+
+def _is_word(text: str) -> bool:
+    """Only letters (of any script) and combining marks."""
+    return bool(text) and all(c.isalpha() or unicodedata.category(c).startswith("M") for c in text)
+
+
 def tokens(text: str) -> list[str]:
-    """Words of ``text`` with their case, surrounding punctuation removed (digits kept: ``"3,000"``)."""
+    """Words of ``text`` with their case, surrounding punctuation removed (digits kept: ``"3,000"``).
+
+    Words of every script count (``"Größe"``, ``"что"``, ``"नमस्ते"``); on ASCII text this is
+    ``[A-Za-z0-9][A-Za-z0-9'\u2019%.,-]*``.
+    """
     out = []
-    for raw in _WORD.findall(text):
+    found = _ASCII_WORD.findall(text) if text.isascii() else _word_pattern().findall(text.replace("_", " "))
+    for raw in found:
         token = raw.strip(".,-'\u2019")
         if token:
             out.append(token)
@@ -86,64 +130,78 @@ def _count_phrases(lowered: str, phrases: Iterable[str]) -> int:
     return sum(lowered.count(f" {p} ") for p in phrases)
 
 
-def _is_number(token: str) -> bool:
+def is_question(text: str) -> bool:
+    """Whether a sentence ends with a question mark (:data:`QUESTION_MARKS`)."""
+    return text.rstrip().endswith(QUESTION_MARKS)
+
+
+def _is_number(token: str, word_lists: bool = True) -> bool:
     lowered = token.lower()
-    return any(c.isdigit() for c in token) or lowered in NUMBER_WORDS
+    return any(c.isdigit() for c in token) or (word_lists and lowered in NUMBER_WORDS)
 
 
-def specifics(text: str, *, first_in_sentence: bool = True) -> tuple[float, int, int]:
+def specifics(text: str, *, first_in_sentence: bool = True, word_lists: bool = True) -> tuple[float, int, int]:
     """Concrete details in a sentence: (weight, numbers, names).
 
     A number counts 1 (1.5 with a unit right after it: "forty minutes", "60 percent"), a name
     (a capitalised word not opening the sentence, not "I") 0.7. Spelled-out numbers that run
-    together ("eleven hundred") count once.
+    together ("eleven hundred") count once. Without word lists only numbers written in digits
+    count, without the unit bonus, and no names (German writes every noun with a capital).
     """
     words = tokens(text)
     weight = 0.0
     numbers = names = 0
     previous_number = False
     for k, word in enumerate(words):
-        if _is_number(word):
+        if _is_number(word, word_lists):
             if not previous_number:
                 numbers += 1
-                unit = k + 1 < len(words) and words[k + 1].lower() in UNIT_WORDS
+                unit = word_lists and k + 1 < len(words) and words[k + 1].lower() in UNIT_WORDS
                 weight += 1.5 if unit else 1.0
             previous_number = True
             continue
         previous_number = False
         opener = k == 0 and first_in_sentence
-        if not opener and word[0].isupper() and word not in ("I", "I'm", "I've", "I'd", "I'll") and len(word) > 1:
+        if (
+            word_lists
+            and not opener
+            and word[0].isupper()
+            and word not in ("I", "I'm", "I've", "I'd", "I'll")
+            and len(word) > 1
+        ):
             names += 1
             weight += 0.7
     return weight, numbers, names
 
 
-def hook_score(text: str) -> float:
+def hook_score(text: str, *, word_lists: bool = True) -> float:
     """How strongly a sentence grabs attention as the first line of a clip (0..1).
 
     Questions, announcing phrases ("here's what nobody tells you", "the secret"), numbers, bold
     claims (superlatives, never/always/nobody), imperatives and short declaratives score; greetings
-    and housekeeping score nothing.
+    and housekeeping score nothing. Without word lists: a question mark, digits and a short
+    declarative (at most 0.65).
     """
     lowered = _lower_text(text)
     words = [clean_token(t) for t in text.split() if clean_token(t)]
-    if not words or filler_score(text) >= 0.6:
+    if not words or filler_score(text, word_lists=word_lists) >= 0.6:
         return 0.0
+    question = is_question(text)
     score = 0.0
-    if any(_has_phrase(lowered, p) for p in HOOK_PHRASES):
+    if word_lists and any(_has_phrase(lowered, p) for p in HOOK_PHRASES):
         score += 0.55
     first = words[0]
-    if text.rstrip().endswith("?") or (first in QUESTION_OPENERS and len(words) > 3 and "?" in text):
+    if question or (word_lists and first in QUESTION_OPENERS and len(words) > 3 and "?" in text):
         score += 0.35
-    if any(_is_number(w) for w in tokens(text)):
+    if any(_is_number(w, word_lists) for w in tokens(text)):
         score += 0.2
-    if any(w in SUPERLATIVES for w in words) or any(w in ABSOLUTES for w in words):
+    if word_lists and (any(w in SUPERLATIVES for w in words) or any(w in ABSOLUTES for w in words)):
         score += 0.2
-    if first in IMPERATIVE_VERBS and not text.rstrip().endswith("?"):
+    if word_lists and first in IMPERATIVE_VERBS and not question:
         score += 0.3
-    if 4 <= len(words) <= 12 and not text.rstrip().endswith("?"):
+    if 4 <= len(words) <= 12 and not question:
         score += 0.1
-    if first in FIRST_PERSON and any(w in PAST_VERBS for w in words[1:4]):
+    if word_lists and first in FIRST_PERSON and any(w in PAST_VERBS for w in words[1:4]):
         score += 0.1  # "I was...", "We opened...": a story starting
     return min(1.0, score)
 
@@ -181,49 +239,55 @@ def _parallelism(words: Sequence[str]) -> float:
     return min(1.0, repeated / 3)
 
 
-def quotability(text: str) -> float:
+def quotability(text: str, *, word_lists: bool = True) -> float:
     """How well a sentence stands on its own as a line to quote (0..1): short and punchy,
-    general ("every", "never", "you"), rhythmic (parallel clauses)."""
+    general ("every", "never", "you"), rhythmic (parallel clauses). Without word lists: length
+    and repeated phrasing."""
     words = [clean_token(t) for t in text.split() if clean_token(t)]
-    if not words or filler_score(text) >= 0.5:
+    if not words or filler_score(text, word_lists=word_lists) >= 0.5:
         return 0.0
     score = 0.0
     if 5 <= len(words) <= 16:
         score += 0.35
     elif len(words) <= 24:
         score += 0.15
-    general = sum(1 for w in words if w in ABSOLUTES or w in ("you", "your", "rule", "simple", "secret", "beats"))
-    score += min(0.35, 0.15 * general)
+    if word_lists:
+        general = sum(1 for w in words if w in ABSOLUTES or w in ("you", "your", "rule", "simple", "secret", "beats"))
+        score += min(0.35, 0.15 * general)
     score += 0.4 * _parallelism(words)
-    if text.rstrip().endswith("?"):
+    if is_question(text):
         score *= 0.5
     return min(1.0, score)
 
 
-def conclusion_score(text: str) -> float:
-    """Whether a sentence sounds like a landing: a lesson, a result, a rule (0..1)."""
+def conclusion_score(text: str, *, word_lists: bool = True) -> float:
+    """Whether a sentence sounds like a landing: a lesson, a result, a rule (0..1). Without word
+    lists: a number in digits."""
     lowered = _lower_text(text)
-    if text.rstrip().endswith("?"):
+    if is_question(text):
         return 0.0
-    hits = _count_phrases(lowered, CONCLUSION_PHRASES)
-    return min(1.0, 0.4 * hits + (0.2 if specifics(text)[1] else 0.0))
+    hits = _count_phrases(lowered, CONCLUSION_PHRASES) if word_lists else 0
+    return min(1.0, 0.4 * hits + (0.2 if specifics(text, word_lists=word_lists)[1] else 0.0))
 
 
-def filler_score(text: str) -> float:
-    """Small talk, housekeeping and back-channel (0 = content, 1 = pure filler)."""
+def filler_score(text: str, *, word_lists: bool = True) -> float:
+    """Small talk, housekeeping and back-channel (0 = content, 1 = pure filler). Without word
+    lists: only a sentence of five words or fewer without a number (0.35)."""
     lowered = _lower_text(text)
     words = lowered.split()
     if not words:
         return 1.0
-    hits = _count_phrases(lowered, HOUSEKEEPING_PHRASES)
-    score = 0.0 if hits == 0 else (0.7 if hits == 1 else 1.0)
-    if any(_has_phrase(lowered, p) for p in STALLING_PHRASES):
-        score = max(score, 0.6)
-    if len(words) <= 8 and all(w in BACKCHANNEL for w in words):
+    score = 0.0
+    if word_lists:
+        hits = _count_phrases(lowered, HOUSEKEEPING_PHRASES)
+        score = 0.0 if hits == 0 else (0.7 if hits == 1 else 1.0)
+        if any(_has_phrase(lowered, p) for p in STALLING_PHRASES):
+            score = max(score, 0.6)
+    if word_lists and len(words) <= 8 and all(w in BACKCHANNEL for w in words):
         score = max(score, 0.8)
-    elif len(words) <= 5 and not any(_is_number(w) for w in words):
+    elif len(words) <= 5 and not any(_is_number(w, word_lists) for w in words):
         score = max(score, 0.35)
-    fillers = sum(1 for w in words if w in FILLER_WORDS)
+    fillers = sum(1 for w in words if w in FILLER_WORDS) if word_lists else 0
     return min(1.0, score + min(0.3, fillers / len(words)))
 
 
@@ -257,33 +321,35 @@ class SentenceFeatures:
         )
 
 
-def sentence_features(text: str) -> SentenceFeatures:
-    """All text features of one sentence."""
-    weight, numbers, names = specifics(text)
+def sentence_features(text: str, *, word_lists: bool = True) -> SentenceFeatures:
+    """All text features of one sentence; without word lists, contrast and story are 0 (they are
+    nothing but word lists) and the others keep their parts that need none."""
+    weight, numbers, names = specifics(text, word_lists=word_lists)
     return SentenceFeatures(
         words=max(1, len(tokens(text))),
-        question=text.rstrip().endswith("?"),
-        hook=hook_score(text),
+        question=is_question(text),
+        hook=hook_score(text, word_lists=word_lists),
         specifics=weight,
         numbers=numbers,
         names=names,
-        contrast=contrast_hits(text),
-        story=story_score(text),
-        quotable=quotability(text),
-        conclusion=conclusion_score(text),
-        filler=filler_score(text),
+        contrast=contrast_hits(text) if word_lists else 0,
+        story=story_score(text) if word_lists else 0.0,
+        quotable=quotability(text, word_lists=word_lists),
+        conclusion=conclusion_score(text, word_lists=word_lists),
+        filler=filler_score(text, word_lists=word_lists),
     )
 
 
 # --- title and hashtags --------------------------------------------------------------------------
 
 
-def trim_title(text: str, limit: int = 70) -> str:
+def trim_title(text: str, limit: int = 70, *, word_lists: bool = True) -> str:
     """A title from a sentence: leading fillers/conjunctions dropped, first letter capitalised, the
     end's period dropped, and at most ``limit`` characters, cut on a word boundary (at a clause
-    comma when one leaves at least 25 characters) with an ellipsis when something was cut."""
+    comma when one leaves at least 25 characters) with an ellipsis when something was cut. Without
+    word lists no word is dropped for being a filler or a weak ending."""
     words = text.split()
-    while words and clean_token(words[0]) in LEADING_NOISE and len(words) > 3:
+    while word_lists and words and clean_token(words[0]) in LEADING_NOISE and len(words) > 3:
         words = words[1:]
     title = " ".join(words).strip().rstrip(",;:")
     if title.endswith(".") and not title.endswith(".."):
@@ -297,7 +363,7 @@ def trim_title(text: str, limit: int = 70) -> str:
         return head[:comma]
     cut = head.rsplit(" ", 1)[0] if " " in head else head
     parts = cut.split()
-    while len(parts) > 1 and clean_token(parts[-1]) in TRAILING_WEAK:
+    while word_lists and len(parts) > 1 and clean_token(parts[-1]) in TRAILING_WEAK:
         parts.pop()
     return " ".join(parts).rstrip(",;:.") + "…"
 
@@ -311,54 +377,66 @@ def display_sentence(text: str) -> str:
     return quote[:1].upper() + quote[1:]
 
 
-def extractive_title(key_sentence: str) -> str:
+def extractive_title(key_sentence: str, *, word_lists: bool = True) -> str:
     """The extractive title of a highlight: its key sentence, trimmed to 70 characters."""
-    return trim_title(key_sentence, 70)
+    return trim_title(key_sentence, 70, word_lists=word_lists)
 
 
-def _keyword_form(token: str) -> str | None:
-    """The lower-case keyword a token counts as, or None for stopwords, numbers and generic words."""
+def _keyword_form(token: str, word_lists: bool = True) -> str | None:
+    """The lower-case keyword a token counts as, or None for short words and numbers, and (with
+    word lists) stopwords and generic words."""
     lowered = token.lower().replace("\u2019", "'")
-    if len(lowered) < 3 or not lowered.isalpha() or lowered in STOPWORDS or lowered in NUMBER_WORDS:
+    if len(lowered) < 3 or not _is_word(lowered):
         return None
-    if lowered in GENERIC_WORDS:
+    if word_lists and (lowered in STOPWORDS or lowered in NUMBER_WORDS or lowered in GENERIC_WORDS):
         return None
     return lowered
 
 
-def keyword_weights(window_text: str, document_sentences: Sequence[str], *, key_sentence: str = "") -> dict[str, float]:
+def keyword_weights(
+    window_text: str, document_sentences: Sequence[str], *, key_sentence: str = "", word_lists: bool = True
+) -> dict[str, float]:
     """Salient words of a window: frequency in the window times inverse sentence frequency over the
     whole transcript. Names (capitalised mid-sentence) count double, words of the key sentence
     half as much again; verb forms in -ed/-ing count half; plurals join their singular.
-    Keys are lower case."""
+    Keys are lower case.
+
+    Without word lists (another language) there are no stopwords to leave out: words found in more
+    than :data:`FREQUENT_SHARE` of the sentences (and more than two) are, and the English rules
+    (capitals, -ed/-ing, plural -s) are not applied.
+    """
     doc_freq: Counter[str] = Counter()
     for sentence in document_sentences:
         doc_freq.update({t.lower() for t in tokens(sentence)})
     total = max(1, len(document_sentences))
+    frequent = max(2.0, FREQUENT_SHARE * total)
     counts: Counter[str] = Counter()
     capitalised: set[str] = set()
     for k, token in enumerate(tokens(window_text)):
-        word = _keyword_form(token)
-        if word is None:
+        word = _keyword_form(token, word_lists)
+        if word is None or (not word_lists and doc_freq.get(word, 0) > frequent):
             continue
         counts[word] += 1
-        if k > 0 and token[0].isupper():
+        if word_lists and k > 0 and token[0].isupper():
             capitalised.add(word)
-    for word in sorted(counts):
-        if word.endswith("ies") and word[:-3] + "y" in counts:
-            counts[word[:-3] + "y"] += counts.pop(word)
-        elif word.endswith("s") and word[:-1] in counts:
-            counts[word[:-1]] += counts.pop(word)
+    plural = "s" if word_lists else ""  # English plurals join their singular
+    if word_lists:
+        for word in sorted(counts):
+            if word.endswith("ies") and word[:-3] + "y" in counts:
+                counts[word[:-3] + "y"] += counts.pop(word)
+            elif word.endswith("s") and word[:-1] in counts:
+                counts[word[:-1]] += counts.pop(word)
     key_words = {t.lower() for t in tokens(key_sentence)}
     weights: dict[str, float] = {}
     for word, count in counts.items():
-        idf = math.log((1 + total) / (1 + doc_freq.get(word, 0) + doc_freq.get(word + "s", 0))) + 1.0
+        also = doc_freq.get(word + plural, 0) if plural else 0
+        idf = math.log((1 + total) / (1 + doc_freq.get(word, 0) + also)) + 1.0
         weight = count * idf
         if word in capitalised:
             weight *= 2.0
-        elif word.endswith(("ed", "ing")):
+        elif word_lists and word.endswith(("ed", "ing")):
             weight *= 0.5
-        if word in key_words or word + "s" in key_words:
+        if word in key_words or (plural and word + plural in key_words):
             weight *= 1.5
         weights[word] = weight
     return weights
@@ -372,7 +450,8 @@ def weigh_by_relevance(weights: Mapping[str, float], relevance: Mapping[str, flo
 
 
 def _camel(word: str) -> str:
-    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", word) if part)
+    parts = re.split(rf"(?:[^\w{_marks()}]|_)+", word)
+    return "".join(part[:1].upper() + part[1:] for part in parts if part)
 
 
 def hashtags(
@@ -383,10 +462,11 @@ def hashtags(
     relevance: Mapping[str, float] | None = None,
     low: int = 3,
     high: int = 5,
+    word_lists: bool = True,
 ) -> tuple[str, ...]:
     """3-5 CamelCase hashtags from the window's salient keywords (:func:`keyword_weights`, then
     :func:`weigh_by_relevance` when ``relevance`` is given); see :func:`pick_hashtags`."""
-    weights = keyword_weights(window_text, document_sentences, key_sentence=key_sentence)
+    weights = keyword_weights(window_text, document_sentences, key_sentence=key_sentence, word_lists=word_lists)
     if relevance is not None:
         weights = weigh_by_relevance(weights, relevance)
     return pick_hashtags(weights, low=low, high=high)

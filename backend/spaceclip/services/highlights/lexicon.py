@@ -3,6 +3,10 @@
 They are general devices of spoken storytelling and of podcast housekeeping, not tuned to any one
 transcript. Words are lower case; phrases are matched between spaces on cleaned, lower-case text
 (see :mod:`.features`). A long vocabulary is written as one string and split, to stay readable.
+
+They are English (:data:`LANGUAGES`). For a transcript in another language (:func:`covers` is
+False) nothing here is matched: the features fall back to what they measure without words (see
+:mod:`.scorer`), so an English "no", "so" or "die" is never taken for what it means in English.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ __all__ = [
     "HOOK_PHRASES",
     "HOUSEKEEPING_PHRASES",
     "IMPERATIVE_VERBS",
+    "LANGUAGES",
     "LEADING_NOISE",
     "NARRATIVE_ANCHORS",
     "NUMBER_WORDS",
@@ -29,7 +34,22 @@ __all__ = [
     "SUPERLATIVES",
     "TRAILING_WEAK",
     "UNIT_WORDS",
+    "covers",
 ]
+
+#: The languages the word lists are written in (ISO 639-1 codes, as Whisper reports a transcript's).
+LANGUAGES = frozenset({"en"})
+
+
+def covers(language: str | None) -> bool:
+    """Whether the word lists apply to a transcript in ``language`` (``"en"``, ``"en-GB"``, ``"EN"``).
+
+    An unknown language (None) counts as English: transcripts stored before languages were
+    detected, and every one the bundled English-only ``tiny.en`` model makes, are English.
+    """
+    if language is None:
+        return True
+    return language.strip().lower().replace("_", "-").split("-")[0] in LANGUAGES
 
 
 def _words(text: str) -> list[str]:

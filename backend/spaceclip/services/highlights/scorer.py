@@ -29,6 +29,31 @@ two edges that fall at a speaker turn, a pause or a full stop (rather than at a 
 a comma splice, where Whisper may have swallowed a sentence's real end), and ``length_fit`` is 1 for
 18-45 s (the length short-form viewers finish, clamped into the requested range), falling to 0.9 at
 the minimum and by 0.4 % per second above.
+
+**A language the word lists do not know.** The word lists (:mod:`.lexicon`) are English. For a
+transcript in another language (``Transcript.language`` not English; unknown counts as English) they
+are not used at all (``Prepared.word_lists`` False), so no English word ("no", "so", "die") is ever
+matched in, say, Spanish or German, and each feature keeps only what needs no words:
+
+=============  ======  ==========================================================================
+feature        weight  without word lists
+=============  ======  ==========================================================================
+hook           0.27    a question mark (also the CJK and Arabic ones), digits, a short declarative
+specifics      0.23    numbers written in digits (no units, no names: German capitalises nouns)
+contrast       0       not computed (only word lists), left out of the features
+story          0       not computed (only word lists), left out of the features
+arc            0.20    unchanged but for the landing: a number in digits instead of lesson phrases
+quotability    0.14    length and repeated phrasing
+energy         0.09    unchanged (the audio)
+pace           0.07    unchanged (words of any script per second)
+=============  ======  ==========================================================================
+
+The remaining weights are the English ones scaled to the same total (:func:`weights_for`).
+``filler`` is then only the share of very short sentences without a number, every opening stands
+alone (``standalone`` 1: the back-reference check is English phrases), and sentences are not cut
+at comma splices. Each highlight's features say which case it was: ``word_lists`` is 1.0 or 0.0.
+Topic shifts and keyword relevance still come from the English MiniLM model, which on other
+languages mostly sees shared word pieces.
 """
 
 from __future__ import annotations
@@ -38,7 +63,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from spaceclip.services.highlights.candidates import StartInfo
-from spaceclip.services.highlights.features import SentenceFeatures
+from spaceclip.services.highlights.features import SentenceFeatures, is_question
 from spaceclip.services.highlights.sentences import ends_sentence
 from spaceclip.services.highlights.types import HighlightOptions, Sentence
 
@@ -52,6 +77,7 @@ __all__ = [
     "length_fit",
     "reason",
     "top_features",
+    "weights_for",
     "window_features",
 ]
 
@@ -79,6 +105,20 @@ FEATURE_LABELS: dict[str, str] = {
     "pace": "brisk pace",
 }
 
+#: The features that are nothing but word lists: not used for a language the lists do not know.
+WORD_LIST_FEATURES = ("contrast", "story")
+
+
+def weights_for(word_lists: bool) -> dict[str, float]:
+    """The feature weights: :data:`WEIGHTS` with word lists; without, :data:`WORD_LIST_FEATURES`
+    left out and the rest scaled to the same total (read when called, so a tuned WEIGHTS counts)."""
+    if word_lists:
+        return dict(WEIGHTS)
+    kept = {name: w for name, w in WEIGHTS.items() if name not in WORD_LIST_FEATURES}
+    scale = sum(WEIGHTS.values()) / sum(kept.values())
+    return {name: w * scale for name, w in kept.items()}
+
+
 _SPECIFICS_RATE = 12.0  # per-word density → 1 - exp(-rate * density)
 _CONTRAST_RATE = 0.8  # per 40 words
 _PAUSE_AFTER_S = 0.6
@@ -95,6 +135,7 @@ class Prepared:
     topic: tuple[float, ...]  # topic shift strength right before each sentence
     starts: tuple[StartInfo, ...]
     has_audio: bool
+    word_lists: bool = True  # the transcript's language is one the word lists are written in
 
 
 def _clamp(value: float) -> float:
@@ -134,7 +175,8 @@ def _end_quality(prep: Prepared, last: int) -> tuple[float, float]:
 
 def window_features(prep: Prepared, first: int, last: int) -> dict[str, float]:
     """Features (0..1) of the window ``[first, last)``, plus ``filler``, ``standalone``,
-    ``clean_edges`` and the window's ``words``."""
+    ``clean_edges``, ``word_lists`` (1 when the word lists were used) and the window's ``words``;
+    without word lists, :data:`WORD_LIST_FEATURES` are left out."""
     feats = prep.features[first:last]
     words = sum(f.words for f in feats)
     hook = feats[0].hook
@@ -152,7 +194,7 @@ def window_features(prep: Prepared, first: int, last: int) -> dict[str, float]:
     if len(feats) > 1:
         closing = max(closing, 0.7 * feats[-2].conclusion)
     arc = 0.35 * turn_end + 0.15 * topic_after + 0.2 * closing + 0.3 * prep.starts[first].quality
-    if prep.sentences[last - 1].text.rstrip().endswith("?"):
+    if is_question(prep.sentences[last - 1].text):
         arc -= 0.4
     start = prep.starts[first]
     clean_start = start.turn_start or start.pause_before or start.after_full_stop
@@ -168,15 +210,22 @@ def window_features(prep: Prepared, first: int, last: int) -> dict[str, float]:
         "filler": filler,
         "standalone": start.standalone,
         "clean_edges": (float(clean_start) + float(turn_end > 0)) / 2,
+        "word_lists": float(prep.word_lists),
     }
+    if not prep.word_lists:
+        for name in WORD_LIST_FEATURES:
+            del values[name]
     rounded = {k: round(_clamp(v), 4) for k, v in values.items()}
     rounded["words"] = float(words)
     return rounded
 
 
-def combine(features: Mapping[str, float], length: float, options: HighlightOptions) -> float:
-    """The 0-100 score of a window from its features (see the module docstring)."""
-    base = sum(weight * features[name] for name, weight in WEIGHTS.items())
+def combine(
+    features: Mapping[str, float], length: float, options: HighlightOptions, weights: Mapping[str, float] | None = None
+) -> float:
+    """The 0-100 score of a window from its features (see the module docstring); ``weights``
+    default to :data:`WEIGHTS` (:func:`weights_for` gives those without word lists)."""
+    base = sum(weight * features[name] for name, weight in (WEIGHTS if weights is None else weights).items())
     raw = _clamp(base - PENALTY_WEIGHT * features["filler"])
     score = 100.0 * raw * (0.6 + 0.4 * features["standalone"]) * (0.8 + 0.2 * features["clean_edges"])
     score *= length_fit(length, options)
@@ -191,11 +240,18 @@ def key_sentence_index(prep: Prepared, first: int, last: int) -> int:
 NOTABLE = 0.4  # a feature below this is not named in a reason unless nothing else is
 
 
-def top_features(features: Mapping[str, float], count: int = 2, *, has_audio: bool = True) -> list[str]:
+def top_features(
+    features: Mapping[str, float],
+    count: int = 2,
+    *,
+    has_audio: bool = True,
+    weights: Mapping[str, float] | None = None,
+) -> list[str]:
     """The ``count`` features contributing most to the score, preferring those of at least
     ``NOTABLE`` (a weak hook is never called "strong"); name order breaks ties."""
-    names = [n for n in WEIGHTS if has_audio or n not in ("energy", "pace")]
-    return sorted(names, key=lambda n: (features[n] < NOTABLE, -round(WEIGHTS[n] * features[n], 6), n))[:count]
+    table = WEIGHTS if weights is None else weights
+    names = [n for n in table if has_audio or n not in ("energy", "pace")]
+    return sorted(names, key=lambda n: (features[n] < NOTABLE, -round(table[n] * features[n], 6), n))[:count]
 
 
 def _label(name: str, numbers: bool) -> str:
@@ -204,9 +260,16 @@ def _label(name: str, numbers: bool) -> str:
     return FEATURE_LABELS[name]
 
 
-def reason(features: Mapping[str, float], key_sentence: str, *, numbers: bool, has_audio: bool) -> str:
+def reason(
+    features: Mapping[str, float],
+    key_sentence: str,
+    *,
+    numbers: bool,
+    has_audio: bool,
+    weights: Mapping[str, float] | None = None,
+) -> str:
     """``Strong hook + concrete numbers: “<key sentence>”`` — the top two features and the key line."""
-    first, second = top_features(features, 2, has_audio=has_audio)
+    first, second = top_features(features, 2, has_audio=has_audio, weights=weights)
     label = f"{_label(first, numbers)} + {_label(second, numbers)}"
     quote = key_sentence.strip()
     if len(quote) > 220:

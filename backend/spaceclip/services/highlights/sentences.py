@@ -4,12 +4,15 @@ Whisper punctuates its words, but not reliably: on fast or synthetic speech it o
 sentences with commas ("we had eleven hundred dollars left, so we tried one crazy thing, we stayed
 open..."). So the split works in three passes, all pure:
 
-1. hard breaks: a word ending in ``.``/``?``/``!`` (not an abbreviation such as "Dr."), a change of
-   speaker, or a pause of ``pause_s`` or more;
+1. hard breaks: a word ending in ``.``/``?``/``!`` (or the Chinese and Japanese full stop and
+   full-width marks, the Arabic question mark, the Devanagari danda; not an abbreviation such as
+   "Dr."), a change of speaker, or a pause of ``pause_s`` or more;
 2. comma splices: a long sentence (``long_words`` or more) is cut at commas/semicolons that open a
    new main clause, that is where the next word does not continue the sentence ("who", "and",
    "because", "not"...) and the clause before the comma is not a fronted subordinate clause
-   ("If they will not pay, | they will not pay" stays whole), keeping pieces of ``min_piece`` words;
+   ("If they will not pay, | they will not pay" stays whole), keeping pieces of ``min_piece`` words.
+   Those words are English: for a transcript in another language (``comma_splices=False``) this pass
+   is skipped, and its sentences end where Whisper punctuated them, at turns and pauses;
 3. run-ons: anything still over ``max_words`` is cut at its longest pause.
 """
 
@@ -31,6 +34,7 @@ __all__ = [
 ]
 
 _TRAILING_CLOSERS = "\"')]}”\u2019»"
+_SENTENCE_ENDS = ".?!…\u3002\uff01\uff1f\u061f\u0964"  # and CJK, Arabic, Devanagari ends
 _EDGE_PUNCTUATION = ".,;:!?-\u2013\u2014…\"'()[]“\u2018«"
 _ABBREVIATIONS = frozenset(
     {"mr.", "mrs.", "ms.", "dr.", "prof.", "st.", "vs.", "jr.", "sr.", "e.g.", "i.e.", "inc.", "ltd.", "co.", "no."}
@@ -102,6 +106,7 @@ class SplitOptions:
     long_words: int = 14
     min_piece: int = 4
     max_words: int = 45
+    comma_splices: bool = True  # pass 2 (English continuation words); off for other languages
 
 
 def clean_token(text: str) -> str:
@@ -112,7 +117,7 @@ def clean_token(text: str) -> str:
 def ends_sentence(text: str) -> bool:
     """Whether a recognised word closes its sentence (``"up."``, ``"why?"``, ``"wow!\\""``)."""
     token = text.strip().rstrip(_TRAILING_CLOSERS)
-    if not token or token[-1] not in ".?!…":
+    if not token or token[-1] not in _SENTENCE_ENDS:
         return False
     if token.lower() in _ABBREVIATIONS:
         return False
@@ -221,7 +226,7 @@ def split_sentences(words: Sequence[Word], options: SplitOptions | None = None) 
     indices = [i for i, w in enumerate(words) if w.word.strip()]
     groups: list[list[int]] = []
     for group in _hard_breaks(words, indices, opts.pause_s):
-        for piece in _split_splices(words, group, opts):
+        for piece in _split_splices(words, group, opts) if opts.comma_splices else [group]:
             groups.extend(_split_run_on(words, piece, opts.max_words))
     sentences: list[Sentence] = []
     for group in groups:

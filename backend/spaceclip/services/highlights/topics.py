@@ -33,7 +33,7 @@ def _words(text: str) -> list[str]:
 
 WINDOW = 3
 _LEXICAL_DIM = 1024
-_TOKEN = re.compile(r"[a-z][a-z']+")
+_TOKEN = re.compile(r"[^\W\d_](?:[^\W\d_]|')+")  # [a-z][a-z']+ in any script
 _LEXICAL_STOP = frozenset(
     _words(
         """the a an and or but so to of in on at for with from by is are was were be been it its this that these those
