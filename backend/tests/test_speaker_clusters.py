@@ -114,3 +114,10 @@ def test_choose_speakers_obeys_the_hint() -> None:
     assert sc.choose_speakers(centred, grid, hint=3, most=8).count == 3
     assert sc.choose_speakers(centred, grid, hint=1, most=8).count == 1
     assert sc.choose_speakers(centred[:1], _grid(1), hint=None, most=8).count == 1
+
+
+def test_grid_frames_no_window_covers_borrow_the_nearest() -> None:
+    grid = sc.Grid.build([(0.0, 1.0), (5.0, 5.3)], [(0.0, 0.4), (5.0, 5.1), (6.0, 6.5)], 0.1)
+    nearest = grid.cover.toarray().argmax(axis=1)
+    assert nearest.tolist() == [0] * 10 + [1] * 3
+    assert np.allclose(grid.cover.toarray().sum(axis=1), 1.0)

@@ -174,7 +174,16 @@ class Grid:
         lonely = np.flatnonzero(counts == 0)
         if lonely.size and windows:
             w_mid = np.array([(lo + hi) / 2 for lo, hi in windows])
-            nearest = np.abs(w_mid[None, :] - middles[lonely, None]).argmin(axis=1)
+            order = np.argsort(w_mid)
+            sorted_mid = w_mid[order]
+            right = (
+                np.searchsorted(sorted_mid, middles[lonely]).clip(1, len(order) - 1)
+                if len(order) > 1
+                else np.zeros(lonely.size, dtype=np.int64)
+            )
+            left = (right - 1).clip(0)
+            closer_left = np.abs(sorted_mid[left] - middles[lonely]) <= np.abs(sorted_mid[right] - middles[lonely])
+            nearest = order[np.where(closer_left, left, right)]
             extra = sparse.csr_matrix((np.ones(lonely.size, dtype=np.float32), (lonely, nearest)), shape=covered.shape)
             covered = covered + extra
             counts = np.asarray(covered.sum(axis=1)).ravel()
