@@ -84,7 +84,8 @@ def _encode(
     w, h = preset.width, preset.height
     argv = ffmpeg_args(
         "-f", "lavfi", "-i", f"testsrc=size={w // 4}x{h // 4}:rate=30:duration={seconds}",
-        "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={seconds}",
+        # The tone at -14 LUFS (the sine source's default level is -21.8), so loudness passes.
+        "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={seconds},volume=7.8dB",
         "-vf", f"scale={w}:{h}:flags=neighbor",
         *out,
         "-y", path,
@@ -103,7 +104,8 @@ def test_file_encoded_with_the_preset_passes_its_check(tmp_path: Path, settings:
     names = {i.name for i in result.items}
     assert names == {
         "Container", "Frame size", "Video codec", "Pixel format", "Frame rate", "Length", "Audio codec",
-        "Audio sample rate", "Fast start", "File size", "Bitrate", "Keyframes", "Closed GOP",
+        "Audio sample rate", "Fast start", "File size", "Bitrate", "Keyframes", "Closed GOP", "Loudness",
+        "True peak",
     }  # fmt: skip
     assert result.item("Frame size").actual == f"{preset.width}x{preset.height}"
     assert result.item("Video codec").actual == "H.264, High profile"

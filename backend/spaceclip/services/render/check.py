@@ -3,7 +3,8 @@
 :func:`check_export` probes the file (ffprobe ``-show_format -show_streams``, the video packet list,
 and the MP4's own top-level box headers) and :func:`evaluate` turns what it found into
 :class:`CheckItem` lines: container, frame, codec, pixel format, frame rate, length, audio, fast
-start, size, bitrate, keyframe interval and closed GOP. Everything but the probing is pure.
+start, size, bitrate, keyframe interval and closed GOP; :func:`loudness_items` adds the encoded
+audio's loudness and true peak against the preset's target. Everything but the probing is pure.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from spaceclip.config import Settings
 from spaceclip.errors import ToolFailed, UnsupportedMedia
 from spaceclip.services.media.probe import MediaInfo, ffprobe_json, parse_ffprobe_json
 from spaceclip.services.media.process import tier_timeout
+from spaceclip.services.render.loudness import Loudness, measure_loudness
 from spaceclip.services.render.presets import GB, MB, Preset
 
 log = logging.getLogger(__name__)
@@ -33,6 +35,7 @@ __all__ = [
     "evaluate",
     "has_open_gop",
     "keyframe_gaps",
+    "loudness_items",
     "moov_before_mdat",
     "mp4_top_level_boxes",
 ]
@@ -332,17 +335,58 @@ def _checks_gop(preset: Preset, packets: Sequence[Packet]) -> Iterator[CheckItem
     )
 
 
-def check_export(path: Path, preset: Preset, settings: Settings, *, keyframes: bool = True) -> ExportCheck:
+def loudness_items(preset: Preset, measured: Loudness) -> list[CheckItem]:
+    """The "Loudness" and "True peak" items for the encoded file's measured audio. Pure.
+
+    Loudness passes within ``preset.loudness_tolerance_lu`` of the target; the true peak at or under
+    ``preset.true_peak_db``. A failing item says by how much, and what to do.
+    """
+    target, tol, ceiling = preset.loudness_lufs, preset.loudness_tolerance_lu, preset.true_peak_db
+    lufs, peak = measured.integrated_lufs, measured.true_peak_db
+    off = lufs - target
+    if measured.silent:
+        loud_text = "silent: there is no sound to level. Check the clip's range and the source's audio"
+    elif abs(off) <= tol:
+        loud_text = f"{lufs:.1f} LUFS"
+    else:
+        how = "too loud" if off > 0 else "too quiet"
+        loud_text = (
+            f"{lufs:.1f} LUFS, {abs(off):.1f} LU {how}: render the clip again in SpaceClip, which levels it to "
+            f"{target:g} LUFS (or turn the source {'down' if off > 0 else 'up'} by {abs(off):.1f} dB)"
+        )
+    peak_ok = peak <= ceiling + 0.05  # the meter's own rounding (0.1 dB)
+    peak_text = (
+        f"{peak:.1f} dBTP"
+        if peak_ok
+        else (
+            f"{peak:.1f} dBTP, {peak - ceiling:.1f} dB over: the sound may distort on phones. Render the clip again "
+            "in SpaceClip, which limits its peaks, or lower the source's level"
+        )
+    )
+    return [
+        _item("Loudness", f"{target:g} LUFS integrated, within {tol:g} LU", loud_text,
+              not measured.silent and abs(off) <= tol),
+        _item("True peak", f"at most {ceiling:g} dBTP", peak_text, peak_ok),
+    ]  # fmt: skip
+
+
+def check_export(
+    path: Path, preset: Preset, settings: Settings, *, keyframes: bool = True, loudness: bool = True
+) -> ExportCheck:
     """Probe the rendered file at ``path`` and check it against ``preset``.
 
     Checks container, frame size, video codec and profile, pixel format, constant frame rate, length
     limits, audio codec and sample rate, moov-before-mdat (fast start, read from the file's own box
     headers), file size, average bitrate, and (``keyframes``) the keyframe interval and closed GOP from
-    the packet list (demuxing only, no decoding).
+    the packet list (demuxing only, no decoding), and (``loudness``, when the file has sound) its
+    integrated loudness and true peak, measured on the decoded audio by ffmpeg's ``ebur128``.
     """
     data = _probe(path, settings, "-show_format", "-show_streams")
     packets = _video_packets(path, settings) if keyframes else None
     result = evaluate(preset, data, size_bytes=path.stat().st_size, boxes=mp4_top_level_boxes(path), packets=packets)
+    if loudness and any(s.get("codec_type") == "audio" for s in data.get("streams") or ()):
+        measured = measure_loudness(path, preset, timeout_s=tier_timeout(settings.process_timeout_s, "probe"))
+        result = ExportCheck(preset=result.preset, items=(*result.items, *loudness_items(preset, measured)))
     for item in result.failed:
         log.info("Export check %s: %s expected %s, got %s", preset.key, item.name, item.expected, item.actual)
     return result

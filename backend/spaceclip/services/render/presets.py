@@ -8,6 +8,8 @@ beside the row, so a platform change is a one-line edit here.
 Every preset shares one encoding recipe (H.264 High, yuv420p, constant frame rate, closed GOP of about
 two seconds, AAC-LC 48 kHz, ``+faststart``): :func:`encoder_args` turns a preset into the ffmpeg output
 arguments the renderer uses. :mod:`spaceclip.services.render.check` probes a rendered file against its preset.
+Each preset also carries its loudness target (``loudness_lufs``, ``true_peak_db``; the sources are in
+:data:`LOUDNESS_SOURCE`), which :mod:`spaceclip.services.render.loudness` levels the audio to.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from spaceclip.errors import choose
 
 __all__ = [
     "GB",
+    "LOUDNESS_SOURCE",
     "MB",
     "MIN_VIDEO_BITRATE",
     "PRESETS",
@@ -82,6 +85,10 @@ class Preset:
     audio_channels: int = 2
     faststart: bool = True
     x264_preset: str = "veryfast"
+    # Loudness (see LOUDNESS_SOURCE): integrated LUFS, the check's tolerance, and the true-peak limit.
+    loudness_lufs: float = -14.0
+    loudness_tolerance_lu: float = 1.0
+    true_peak_db: float = -1.0
     notes: str = ""
 
     @property
@@ -117,9 +124,23 @@ class Preset:
             "max_size_bytes": self.max_size_bytes,
             "safe": self.safe.to_dict(),
             "faststart": self.faststart,
+            "loudness_lufs": self.loudness_lufs,
+            "true_peak_db": self.true_peak_db,
             "notes": self.notes,
         }
 
+
+#: Where the loudness defaults (-14 LUFS integrated, true peak at most -1 dBTP) come from. None of
+#: these platforms documents a loudness target: Meta's Graph API reference, TikTok's Content Posting
+#: guide, YouTube's upload specs, LinkedIn's Videos API and X's media best practices say nothing about
+#: it. -14 LUFS / -1 dBTP is the common streaming target, published by Spotify (Spotify for Artists,
+#: "Loudness normalization"); third-party guides put TikTok, Reels and YouTube at about -14 too.
+#: Apple Podcasts asks -16 +/- 1 LUFS and AES TD1004 -16 to -20 LUFS for streamed speech; EBU R128's
+#: -23 LUFS is for broadcast. A platform that publishes its own figure gets it on its row.
+LOUDNESS_SOURCE = (
+    "No platform here documents a loudness target; -14 LUFS integrated and true peak at most -1 dBTP is "
+    "the common streaming target (Spotify for Artists, 'Loudness normalization')."
+)
 
 # Each row states what differs from the defaults of :class:`Preset` (3 s minimum, the master render).
 PRESETS: dict[str, Preset] = {

@@ -34,6 +34,7 @@ from spaceclip.config import Settings
 from spaceclip.errors import ValidationFailed
 from spaceclip.services.media.probe import MediaInfo
 from spaceclip.services.media.process import ffmpeg_args, media_input_args, progress_reporter, run_process, tier_timeout
+from spaceclip.services.render import loudness
 from spaceclip.services.render.check import check_export
 from spaceclip.services.render.command import (
     build_argv,
@@ -276,6 +277,11 @@ def _encode(
     ass = video.with_name(f".{video.stem}.{uuid.uuid4().hex[:8]}.ass")
     tmp = _temp(video)
     try:
+        # Measured first (audio only), then levelled by one fixed gain in the render's own pass.
+        audio_filter, _, _ = loudness.normalise_filter(
+            spec.source, spec.preset, audio=_audio_stream(spec.info), start=start, length=length,
+            timeout_s=tier_timeout(settings.process_timeout_s, "probe"), cancel=cancel,
+        )  # fmt: skip
         argv = _picture_argv(
             spec,
             picture,
@@ -283,7 +289,7 @@ def _encode(
             start=start,
             length=length,
             output=tmp,
-            output_args=encoder_args(spec.preset, duration_s=length),
+            output_args=[*encoder_args(spec.preset, duration_s=length), "-af", audio_filter],
             audio=_audio_stream(spec.info),
         )
         report("render", PLAN_SHARE, "Rendering")
