@@ -19,10 +19,12 @@ from spaceclip.services.render.check import check_export, loudness_items
 from spaceclip.services.render.loudness import (
     LIMITER_MARGIN_DB,
     MAX_GAIN_DB,
+    MAX_MAKEUP_DB,
     SILENCE_LUFS,
     GainPlan,
     Loudness,
     gain_filter,
+    makeup,
     measure_loudness,
     parse_ebur128_summary,
     plan_gain,
@@ -58,6 +60,21 @@ TIMEOUT_S = 300.0
 def test_plan_gain(lufs: float, peak: float, gain: float, limit: bool) -> None:
     plan = plan_gain(Loudness(lufs, peak), target_lufs=-14.0, peak_limit_db=-1.0)
     assert plan == GainPlan(gain_db=gain, limit=limit, ceiling_db=-1.0 - LIMITER_MARGIN_DB)
+
+
+@pytest.mark.parametrize(
+    ("plan", "limited", "gain"),
+    [
+        (GainPlan(20.0, True, -2.0), Loudness(-14.6, -2.0), 20.6),  # the limiter took 0.6 LU: given back
+        (GainPlan(20.0, True, -2.0), Loudness(-13.8, -2.0), 20.0),  # over the target already: nothing taken
+        (GainPlan(20.0, True, -2.0), Loudness(-19.0, -2.0), 20.0 + MAX_MAKEUP_DB),  # capped
+        (GainPlan(MAX_GAIN_DB, True, -2.0), Loudness(-15.0, -2.0), MAX_GAIN_DB),  # the gain cap holds
+        (GainPlan(5.0, False, -2.0), Loudness(-16.0, -8.0), 5.0),  # no limiter: no make-up
+        (GainPlan(5.0, True, -2.0), Loudness(-80.0, -math.inf), 5.0),  # silence measured: nothing to do
+    ],
+)
+def test_makeup(plan: GainPlan, limited: Loudness, gain: float) -> None:
+    assert makeup(plan, limited, target_lufs=-14.0) == GainPlan(gain, plan.limit, plan.ceiling_db)
 
 
 def test_gain_filter() -> None:

@@ -5,7 +5,8 @@ audio-only ffmpeg pass (``ebur128`` with ``peak=true``: BS.1770 integrated loudn
 oversampled true peak) over the clip's window, :func:`plan_gain` turns what it found into one fixed
 gain (pure, tested as a table), and :func:`gain_filter` writes the ``-af`` chain the render's one
 ffmpeg pass applies: the same channel/rate conversion the output uses, ``volume``, and a true-peak
-limiter only when the gain would push the peaks over the ceiling.
+limiter only when the gain would push the peaks over the ceiling. When it does, the planned chain is
+metered once more and the loudness the limiter took off is given back (:func:`makeup`).
 
 The limiter aims :data:`LIMITER_MARGIN_DB` below the preset's true-peak limit, because AAC encoding
 raises true peaks (see ``shared/PLATFORMS.md``); the platform check measures the encoded file.
@@ -26,10 +27,12 @@ from spaceclip.services.render.presets import Preset
 __all__ = [
     "LIMITER_MARGIN_DB",
     "MAX_GAIN_DB",
+    "MAX_MAKEUP_DB",
     "SILENCE_LUFS",
     "GainPlan",
     "Loudness",
     "gain_filter",
+    "makeup",
     "measure_loudness",
     "normalise_filter",
     "parse_ebur128_summary",
@@ -40,6 +43,8 @@ __all__ = [
 SILENCE_LUFS = -70.0
 #: The most gain a clip gets either way; a near-silent clip is not raised into its noise floor.
 MAX_GAIN_DB = 30.0
+#: The most loudness given back after the limiter (see :func:`makeup`).
+MAX_MAKEUP_DB = 3.0
 #: The limiter's ceiling sits this far under the preset's true-peak limit (AAC adds some peak).
 LIMITER_MARGIN_DB = 1.0
 #: The limiter works at 4x the output rate, so it catches the peaks between samples too.
@@ -107,11 +112,13 @@ def measure_loudness(
     audio: str = "0:a:0",
     start: float | None = None,
     length: float | None = None,
+    chain: str | None = None,
     cancel: Callable[[], bool] | None = None,
 ) -> Loudness:
     """Integrated loudness and true peak of ``audio`` in ``path`` (or of ``[start, start + length]``).
 
-    One audio-only ffmpeg pass, decoding and metering only (``-f null``).
+    One audio-only ffmpeg pass, decoding and metering only (``-f null``). ``chain`` is the filter chain
+    metered (a :func:`gain_filter`); by default the output's channel/rate conversion alone.
     """
     window: list[str] = []
     if start is not None:
@@ -122,7 +129,7 @@ def measure_loudness(
         *window, *media_input_args(path),
         "-map", audio, "-vn", "-sn", "-dn",
         # metadata=1 moves ebur128's per-frame lines to the verbose level: only the summary is logged.
-        "-af", f"{_layout_filter(preset)},ebur128=peak=true:metadata=1",
+        "-af", f"{chain or _layout_filter(preset)},ebur128=peak=true:metadata=1",
         "-f", "null", "-",
         loglevel="info",
     )  # fmt: skip
@@ -142,6 +149,15 @@ def plan_gain(measured: Loudness, *, target_lufs: float, peak_limit_db: float) -
         return GainPlan(gain_db=0.0, limit=False, ceiling_db=ceiling)
     gain = round(min(MAX_GAIN_DB, max(-MAX_GAIN_DB, target_lufs - measured.integrated_lufs)), 2)
     return GainPlan(gain_db=gain, limit=measured.true_peak_db + gain > ceiling, ceiling_db=ceiling)
+
+
+def makeup(plan: GainPlan, limited: Loudness, *, target_lufs: float) -> GainPlan:
+    """``plan`` with the loudness its limiter took off the peaks given back (``limited``: what the
+    planned chain measured). Pure; at most :data:`MAX_MAKEUP_DB`, never negative, only with a limiter."""
+    if not plan.limit or limited.silent:
+        return plan
+    extra = min(MAX_MAKEUP_DB, max(0.0, target_lufs - limited.integrated_lufs))
+    return GainPlan(gain_db=round(min(MAX_GAIN_DB, plan.gain_db + extra), 2), limit=True, ceiling_db=plan.ceiling_db)
 
 
 def gain_filter(plan: GainPlan, preset: Preset) -> str:
@@ -173,4 +189,9 @@ def normalise_filter(
     measured = measure_loudness(path, preset, timeout_s=timeout_s, audio=audio, start=start, length=length,
                                 cancel=cancel)  # fmt: skip
     plan = plan_gain(measured, target_lufs=preset.loudness_lufs, peak_limit_db=preset.true_peak_db)
+    if plan.limit:
+        # Limiting the peaks lowers the loudness a little: meter the planned chain once and give it back.
+        limited = measure_loudness(path, preset, timeout_s=timeout_s, audio=audio, start=start, length=length,
+                                   chain=gain_filter(plan, preset), cancel=cancel)  # fmt: skip
+        plan = makeup(plan, limited, target_lufs=preset.loudness_lufs)
     return gain_filter(plan, preset), measured, plan
