@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from spaceclip.errors import UserError
+from spaceclip.services.edit.cuts import Cut, CutList
 from spaceclip.services.media.probe import AudioStream, MediaInfo, VideoStream
 from spaceclip.services.render.presets import PRESETS
 from spaceclip.services.render.spec import RenderSnapshot, clip_spec
@@ -25,9 +27,13 @@ SNAP = RenderSnapshot(
 
 def test_snapshot_round_trips_through_the_stored_json() -> None:
     data = SNAP.to_dict()
-    # The keys (and their order) the export rows have always held.
-    assert list(data) == ["platform", "start", "end", "title", "caption_style", "audiogram_style", "speaker_colors"]
+    # The keys (and their order) the export rows have always held, and the cuts since they came.
+    assert list(data) == [
+        "platform", "start", "end", "title", "caption_style", "audiogram_style", "speaker_colors", "cuts"
+    ]  # fmt: skip
     assert RenderSnapshot.from_dict(data) == SNAP
+    cut = replace(SNAP, cuts=CutList(SNAP.start, SNAP.end, (Cut(SNAP.start + 1.0, SNAP.start + 1.5, "filler"),)))
+    assert RenderSnapshot.from_dict(cut.to_dict()) == cut
 
 
 @pytest.mark.parametrize(

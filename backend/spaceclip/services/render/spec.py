@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from spaceclip.services.edit.cuts import CutList
 from spaceclip.services.media.probe import MediaInfo
 from spaceclip.services.render.presets import Preset, get_preset
 from spaceclip.services.speech.transcript import Transcript
@@ -56,6 +57,8 @@ class RenderSnapshot:
     caption_style: str | None
     audiogram_style: str | None
     speaker_colors: bool
+    #: The clip's cuts (fillers, pauses, struck words), resolved for this export's preset; None: none.
+    cuts: CutList | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON stored in ``exports.settings`` (the render job adds ``layout`` once it is done)."""
@@ -67,6 +70,7 @@ class RenderSnapshot:
             "caption_style": self.caption_style,
             "audiogram_style": self.audiogram_style,
             "speaker_colors": self.speaker_colors,
+            "cuts": None if self.cuts is None else self.cuts.to_dict(),
         }
 
     @classmethod
@@ -84,6 +88,7 @@ class RenderSnapshot:
             caption_style=_text(data.get("caption_style")),
             audiogram_style=_text(data.get("audiogram_style")),
             speaker_colors=bool(data.get("speaker_colors", False)),
+            cuts=CutList.from_dict(data["cuts"]) if data.get("cuts") else None,
         )
 
 
@@ -108,6 +113,8 @@ class ClipSpec:
     speaker_colors: bool = False
     audio_path: Path | None = None  # the 16 kHz analysis audio, for finding the loudest moment
     background: Any = None  # audiogram.Background; None: the default colour
+    #: Ranges of ``[start, end]`` taken out (services/edit/cuts.py); None or no cuts: the range whole.
+    cuts: CutList | None = None
 
     @property
     def is_audiogram(self) -> bool:
@@ -143,4 +150,5 @@ def clip_spec(
         title=snapshot.title or None,
         speaker_colors=snapshot.speaker_colors,
         audio_path=audio_path,
+        cuts=snapshot.cuts,
     )

@@ -1,0 +1,1 @@
+"""Editing a clip inside its range: cuts from word times (:mod:`.cuts`)."""
