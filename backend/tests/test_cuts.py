@@ -162,3 +162,24 @@ def test_validate_ranges(ranges: list[tuple[float, float]], problems: int) -> No
 def test_merge_ranges() -> None:
     assert merge_ranges([(3, 4), (1, 2), (1.5, 2.5), (5, 5)]) == [(1, 2.5), (3, 4)]
     assert merge_ranges([(1, 2), (2.05, 3)], join_within=0.1) == [(1, 3)]
+
+
+@pytest.mark.parametrize(
+    ("key", "on"),
+    [
+        ("tiktok", True),
+        ("instagram_reels", True),
+        ("youtube_shorts", True),
+        ("instagram_feed", False),
+        ("linkedin_landscape", False),
+    ],
+)
+def test_cuts_default_on_for_vertical_presets(key: str, on: bool) -> None:
+    from spaceclip.services.edit.defaults import cuts_for_preset, default_cut_settings
+    from spaceclip.services.render.presets import get_preset
+
+    preset = get_preset(key)
+    assert default_cut_settings(preset).remove_fillers is on
+    assert bool(cuts_for_preset(0.0, 3.0, SENTENCE, preset).cuts) is on
+    # an explicit choice wins over the preset's default
+    assert bool(cuts_for_preset(0.0, 3.0, SENTENCE, preset, remove_fillers=True, shorten_pauses=False).cuts)
