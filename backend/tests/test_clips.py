@@ -178,13 +178,14 @@ def test_clip_length_is_checked_against_the_platform(
     words = tuple(Word(i * 10 + 1.0, i * 10 + 1.5, f"word{i}", 0.9) for i in range(40))  # one word every 10 s
     pid = _project(database, user.id, duration=400.0, words=words)
 
-    too_long = _create(client, pid, start=0.0, end=300.0, platform="youtube_shorts")
+    # Pauses kept: these clips are all pause, and the longest length applies after cuts (test_clip_cuts.py).
+    too_long = _create(client, pid, start=0.0, end=300.0, platform="youtube_shorts", shorten_pauses=False)
     assert too_long.status_code == 422
     assert "YouTube Shorts allows at most 180 s" in too_long.json()["detail"]
     unknown = _create(client, pid, start=0.0, end=30.0, platform="myspace")
     assert unknown.status_code in {400, 422} and "tiktok" in unknown.json()["detail"]
 
-    fits = _create(client, pid, start=0.0, end=300.0, platform="tiktok")
+    fits = _create(client, pid, start=0.0, end=300.0, platform="tiktok", shorten_pauses=False)
     assert fits.status_code == 201, fits.text
     clip = fits.json()
     assert clip["platform"] == "tiktok" and (clip["start"], clip["end"]) == (0.85, 291.65)

@@ -12,7 +12,15 @@ from spaceclip.api.deps import CurrentUser, DbSession, SettingsDep
 from spaceclip.api.responses import errors
 from spaceclip.errors import NotFound
 from spaceclip.models.bounds import MAX_SECONDS
-from spaceclip.models.clip_schemas import ClipCreate, ClipPublic, ClipUpdate, WaveformPublic
+from spaceclip.models.clip_schemas import (
+    ClipCreate,
+    ClipCutsPublic,
+    ClipPublic,
+    ClipUpdate,
+    CutPublic,
+    TimeRange,
+    WaveformPublic,
+)
 from spaceclip.models.tables import Clip
 from spaceclip.services.analysis import AUDIO_NAME
 from spaceclip.services.ingest.storage import Storage
@@ -60,7 +68,8 @@ def media_type_for(media_info: dict[str, Any] | None, suffix: str) -> str:
     return "application/octet-stream"
 
 
-def clip_public(clip: Clip) -> ClipPublic:
+def clip_public(clip: Clip, cuts: clips.ClipCuts) -> ClipPublic:
+    base, cut_list = cuts.choices.base, cuts.cut_list
     return ClipPublic(
         id=clip.id,
         project_id=clip.project_id,
@@ -73,6 +82,20 @@ def clip_public(clip: Clip) -> ClipPublic:
         audiogram_style=clip.audiogram_style,
         speaker_colors=clip.speaker_colors,
         platform=(clip.options or {}).get("platform"),
+        remove_fillers=cuts.choices.remove_fillers,
+        shorten_pauses=cuts.choices.shorten_pauses,
+        pause_over_s=base.pause_over_s,
+        pause_to_s=base.pause_to_s,
+        removed=[TimeRange(start=a, end=b) for a, b in base.removed],
+        restored=[TimeRange(start=a, end=b) for a, b in base.restored],
+        cuts=ClipCutsPublic(
+            remove_fillers=cuts.settings.remove_fillers,
+            shorten_pauses=cuts.settings.shorten_pauses,
+            cuts=[CutPublic(start=c.start, end=c.end, reason=c.reason) for c in cut_list.cuts],
+            duration=cut_list.duration,
+            removed_s=cut_list.removed_s,
+            notice=cuts.notice,
+        ),
         version=clip.version,
         created_at=clip.created_at,
         updated_at=clip.updated_at,
@@ -82,28 +105,39 @@ def clip_public(clip: Clip) -> ClipPublic:
 @router.get("/api/projects/{project_id}/clips", response_model=list[ClipPublic])
 def list_clips(project_id: str, user: CurrentUser, db: DbSession) -> list[ClipPublic]:
     """List a project's clips, oldest first."""
-    return [clip_public(c) for c in clips.list_clips(db, user.id, project_id)]
+    return [clip_public(c, cuts) for c, cuts in clips.list_clips_with_cuts(db, user.id, project_id)]
 
 
 @router.post("/api/projects/{project_id}/clips", response_model=ClipPublic, status_code=201, responses=errors(409))
 def create_clip(project_id: str, body: ClipCreate, user: CurrentUser, db: DbSession) -> ClipPublic:
     """Make a clip from a range; its edges snap to words, its length is checked against the platform."""
     clip = clips.create_clip(db, user.id, project_id, **body.model_dump())
-    return clip_public(clip)
+    return clip_public(clip, clips.clip_cuts(db, clip))
 
 
 @router.get("/api/clips/{clip_id}", response_model=ClipPublic)
 def get_clip(clip_id: str, user: CurrentUser, db: DbSession) -> ClipPublic:
     """Get one of your clips."""
-    return clip_public(clips.get_clip(db, user.id, clip_id))
+    clip = clips.get_clip(db, user.id, clip_id)
+    return clip_public(clip, clips.clip_cuts(db, clip))
 
 
 @router.patch("/api/clips/{clip_id}", response_model=ClipPublic, responses=errors(409))
 def update_clip(clip_id: str, body: ClipUpdate, user: CurrentUser, db: DbSession) -> ClipPublic:
-    """Change a clip's range, title or styles; send the `version` you edited (stale → 409)."""
+    """Change a clip's range, title, styles or cuts; send the `version` you edited (stale → 409).
+
+    Cuts: `remove_fillers` and `shorten_pauses` (null: the platform's default), pauses over
+    `pause_over_s` shortened to `pause_to_s`, and the `removed` (struck) and `restored` ranges, each
+    list sent whole. Overlapping, reversed or out-of-clip ranges, or a pause length that does not
+    shorten, give 422 saying which. The platform's longest length applies to the length after cuts;
+    when cuts leave it under the shortest, `cuts.notice` says by how much.
+    """
     changes = body.model_dump(exclude_unset=True, exclude={"version"})
+    for key in ("removed", "restored"):
+        if key in changes:
+            changes[key] = [(r["start"], r["end"]) for r in changes[key] or ()]
     clip = clips.update_clip(db, user.id, clip_id, changes, expected_version=body.version)
-    return clip_public(clip)
+    return clip_public(clip, clips.clip_cuts(db, clip))
 
 
 @router.delete("/api/clips/{clip_id}", status_code=204, response_class=Response)

@@ -18,7 +18,7 @@ from spaceclip.models.highlight_schemas import (
 from spaceclip.models.schemas import JobPublic
 from spaceclip.models.tables import Highlight
 from spaceclip.usecases import highlights as highlight_store
-from spaceclip.usecases.clips import clip_from_highlight
+from spaceclip.usecases.clips import clip_cuts, clip_from_highlight
 from spaceclip.usecases.projects import get_project
 
 router = APIRouter(tags=["highlights"])
@@ -74,4 +74,4 @@ def make_clip(highlight_id: str, body: HighlightClipCreate, user: CurrentUser, d
     """Turn a highlight into a clip (snapped to words, titled after the highlight)."""
     row = highlight_store.get_highlight(db, user.id, highlight_id)
     clip = clip_from_highlight(db, user.id, row, platform=body.platform)
-    return clip_public(clip)
+    return clip_public(clip, clip_cuts(db, clip))

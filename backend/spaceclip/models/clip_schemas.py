@@ -10,6 +10,36 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from spaceclip.models.bounds import MAX_SECONDS, MAX_VERSION
 from spaceclip.models.render_keys import AudiogramStyleKey, CaptionStyleKey, PlatformKey
 
+CutReasonKey = Literal["filler", "pause", "removed"]
+
+
+class TimeRange(BaseModel):
+    """A range of the source (s), start before end."""
+
+    model_config = ConfigDict(allow_inf_nan=False)
+
+    start: float = Field(ge=0, le=MAX_SECONDS)
+    end: float = Field(ge=0, le=MAX_SECONDS)
+
+
+class CutPublic(BaseModel):
+    start: float = Field(description="Source seconds")
+    end: float
+    reason: CutReasonKey = Field(description="filler: a filler word; pause: a long pause shortened; removed: struck")
+
+
+class ClipCutsPublic(BaseModel):
+    """The cuts in effect for the clip's platform (no platform: as for 9:16), from its transcript words."""
+
+    remove_fillers: bool = Field(description="In effect: the clip's choice, or else the platform's default")
+    shorten_pauses: bool = Field(description="In effect: the clip's choice, or else the platform's default")
+    cuts: list[CutPublic] = Field(description="The ranges taken out, sorted and disjoint")
+    duration: float = Field(description="The clip's length after cuts (s): what its exports run")
+    removed_s: float = Field(description="Seconds the cuts take out")
+    notice: str | None = Field(
+        default=None, description="Set when the length after cuts is under the platform's minimum: by how much"
+    )
+
 
 class ClipPublic(BaseModel):
     model_config = ConfigDict(from_attributes=True)
@@ -25,6 +55,17 @@ class ClipPublic(BaseModel):
     audiogram_style: AudiogramStyleKey | None
     speaker_colors: bool
     platform: PlatformKey | None = Field(default=None, description="The platform the length was checked against")
+    remove_fillers: bool | None = Field(
+        default=None, description="Cut filler words; null follows the platform (on for 9:16 and for none)"
+    )
+    shorten_pauses: bool | None = Field(
+        default=None, description="Shorten long pauses; null follows the platform (on for 9:16 and for none)"
+    )
+    pause_over_s: float = Field(description="Pauses longer than this (s) are shortened ...")
+    pause_to_s: float = Field(description="... to this (s)")
+    removed: list[TimeRange] = Field(description="Ranges the creator struck out (source seconds)")
+    restored: list[TimeRange] = Field(description="Ranges where fillers and pauses are kept (source seconds)")
+    cuts: ClipCutsPublic
     version: int = Field(description="Send it back in updates; a stale one gives 409")
     created_at: datetime
     updated_at: datetime
@@ -40,6 +81,8 @@ class ClipCreate(BaseModel):
     audiogram_style: AudiogramStyleKey | None = None
     speaker_colors: bool | None = None
     platform: PlatformKey | None = Field(default=None, description="Check the length against this platform")
+    remove_fillers: bool | None = Field(default=None, description="null: the platform's default")
+    shorten_pauses: bool | None = Field(default=None, description="null: the platform's default")
 
     @model_validator(mode="after")
     def _ordered(self) -> ClipCreate:
@@ -58,6 +101,16 @@ class ClipUpdate(BaseModel):
     audiogram_style: AudiogramStyleKey | Literal[""] | None = Field(default=None, description='null or "" for none')
     speaker_colors: bool | None = None
     platform: PlatformKey | Literal[""] | None = Field(default=None, description='null or "" for none')
+    remove_fillers: bool | None = Field(default=None, description="null: back to the platform's default")
+    shorten_pauses: bool | None = Field(default=None, description="null: back to the platform's default")
+    pause_over_s: float | None = Field(default=None, gt=0, le=60, description="Shorten pauses longer than this (s)")
+    pause_to_s: float | None = Field(default=None, ge=0, le=60, description="... to this (s); under pause_over_s")
+    removed: list[TimeRange] | None = Field(
+        default=None, max_length=2000, description="All struck ranges (replaces them); inside the clip, disjoint"
+    )
+    restored: list[TimeRange] | None = Field(
+        default=None, max_length=2000, description="All restored ranges (replaces them); inside the clip, disjoint"
+    )
     version: int = Field(ge=1, le=MAX_VERSION, description="The version you edited; a newer one gives 409")
 
 

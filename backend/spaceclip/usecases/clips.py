@@ -7,7 +7,9 @@ rest reads and writes ``clips`` rows, always filtered by ``owner_id`` (docs/SECU
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from sqlalchemy import delete, select
@@ -18,9 +20,11 @@ from spaceclip.errors import Conflict, NotFound, ValidationFailed
 from spaceclip.models.tables import Clip, Highlight, Project
 from spaceclip.models.tables import Segment as SegmentRow
 from spaceclip.models.tables import Transcript as TranscriptRow
+from spaceclip.services.edit.cuts import CutList, CutSettings, Range, plan_cuts, validate_ranges
+from spaceclip.services.edit.defaults import cuts_for_preset, default_cut_settings
 from spaceclip.services.render.audiogram import AUDIOGRAM_STYLES
 from spaceclip.services.render.captions import CAPTION_STYLES
-from spaceclip.services.render.presets import get_preset
+from spaceclip.services.render.presets import Preset, get_preset
 from spaceclip.services.render.spec import MIN_CLIP_S
 from spaceclip.services.speech.transcript import Word, format_clock
 from spaceclip.usecases.projects import get_project
@@ -28,17 +32,26 @@ from spaceclip.usecases.projects import get_project
 log = logging.getLogger(__name__)
 
 __all__ = [
+    "CUT_FIELDS",
     "DEFAULT_PAD_S",
     "MAX_CLIP_S",
+    "ClipCuts",
+    "CutChoices",
     "LengthLimits",
     "TimedWord",
     "check_length",
+    "clip_cuts",
     "clip_from_highlight",
+    "clip_words",
     "create_clip",
+    "cut_choices",
     "delete_clip",
     "get_clip",
     "list_clips",
+    "list_clips_with_cuts",
+    "plan_clip_cuts",
     "platform_limits",
+    "short_notice",
     "snap_range",
     "update_clip",
 ]
@@ -112,8 +125,14 @@ def snap_range(
     return round(new_start, 3), round(new_end, 3)
 
 
-def check_length(start: float, end: float, preset: LengthLimits | None) -> None:
+def check_length(start: float, end: float, preset: LengthLimits | None, *, cut_length: float | None = None) -> None:
     """Refuse a clip too short or too long for ``preset`` (or for any clip, without a preset).
+
+    ``cut_length`` is the clip's length once its cuts are out (None: no cuts): the longest a platform
+    takes is checked against it, so cuts can bring a long range under the limit. The shortest is
+    checked against the range itself; cuts that leave the clip too short are only noticed
+    (:func:`short_notice`), so striking words never locks the creator out of the editor (an export
+    that short is refused, ``usecases/exports.py``).
 
     Raises:
         ValidationFailed: naming the limit and what to do.
@@ -123,16 +142,18 @@ def check_length(start: float, end: float, preset: LengthLimits | None) -> None:
         raise ValidationFailed(
             f"This clip is {length:.1f} s long; a clip needs at least {_secs(MIN_CLIP_S)}. Move its end later."
         )
+    cut = cut_length is not None and cut_length < length - 0.05
+    runs = f"After cuts this clip runs {cut_length:.1f} s" if cut else f"This clip is {length:.1f} s long"
+    longest = cut_length if cut and cut_length is not None else length
     if preset is None:
-        if length > MAX_CLIP_S:
+        if longest > MAX_CLIP_S:
             raise ValidationFailed(
-                f"This clip is {_secs(length)} long; clips can be at most {_secs(MAX_CLIP_S)}. "
-                "Shorten it, or make several clips."
+                f"{runs}; clips can be at most {_secs(MAX_CLIP_S)}. Shorten it, or make several clips."
             )
         return
-    if length > preset.max_duration:
+    if longest > preset.max_duration:
         raise ValidationFailed(
-            f"This clip is {length:.1f} s long, but {preset.name} allows at most {_secs(preset.max_duration)}. "
+            f"{runs}, but {preset.name} allows at most {_secs(preset.max_duration)}. "
             f"Shorten it to {_secs(preset.max_duration)} or less, or choose another platform."
         )
     if length < preset.min_duration:
@@ -140,6 +161,25 @@ def check_length(start: float, end: float, preset: LengthLimits | None) -> None:
             f"This clip is {length:.1f} s long, but {preset.name} needs at least {_secs(preset.min_duration)}. "
             "Make it longer, or choose another platform."
         )
+
+
+def short_notice(cut_length: float, length: float, preset: LengthLimits | None) -> str | None:
+    """What to tell the creator when the clip after cuts is under the platform's minimum; None if it is not.
+
+    ``cut_length`` is the length after cuts, ``length`` the range's own. Pure.
+    """
+    minimum = max(MIN_CLIP_S, preset.min_duration if preset is not None else 0.0)
+    if cut_length >= minimum - 1e-6:
+        return None
+    # Round the gap up, so that widening by the figure shown is always enough.
+    short = math.ceil((minimum - cut_length) * 10 - 1e-6) / 10
+    who = f"{preset.name} needs" if preset is not None else "a clip needs"
+    runs = (
+        f"After cuts this clip runs {cut_length:.1f} s"
+        if cut_length < length - 0.05
+        else (f"This clip runs {cut_length:.1f} s")
+    )
+    return f"{runs}; {who} at least {_secs(minimum)}: {short:.1f} s short. Widen it or restore some cuts."
 
 
 # --- styles ------------------------------------------------------------------------------------------
@@ -161,23 +201,203 @@ def _check_audiogram_style(name: str | None) -> str | None:
     return name
 
 
-def platform_limits(platform: str | None) -> LengthLimits | None:
+def platform_limits(platform: str | None) -> Preset | None:
     """The preset of ``platform`` (None for none); an unknown key raises a UserError listing the valid ones."""
     if not platform:
         return None
     return get_preset(platform)
 
 
+# --- cuts inside the clip -----------------------------------------------------------------------------
+
+#: The keys of ``changes`` (and of ``options["cuts"]``) that are the clip's cut choices.
+CUT_FIELDS = ("remove_fillers", "shorten_pauses", "pause_over_s", "pause_to_s", "removed", "restored")
+MAX_PAUSE_S = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class CutChoices:
+    """A clip's cut choices as stored in ``options["cuts"]``.
+
+    ``remove_fillers`` / ``shorten_pauses`` None follow the platform (:func:`default_cut_settings`:
+    on for 9:16 and for no platform), so an export resolves them for its own preset. ``base`` holds
+    the rest: the pause lengths and the creator's removed and restored ranges (source seconds).
+    """
+
+    remove_fillers: bool | None = None
+    shorten_pauses: bool | None = None
+    base: CutSettings = field(default_factory=CutSettings)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "remove_fillers": self.remove_fillers,
+            "shorten_pauses": self.shorten_pauses,
+            "pause_over_s": self.base.pause_over_s,
+            "pause_to_s": self.base.pause_to_s,
+            "removed": [[a, b] for a, b in self.base.removed],
+            "restored": [[a, b] for a, b in self.base.restored],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any] | None) -> CutChoices:
+        data = data or {}
+        default = CutSettings()
+
+        def flag(key: str) -> bool | None:
+            value = data.get(key)
+            return None if value is None else bool(value)
+
+        def ranges(key: str) -> tuple[Range, ...]:
+            return tuple((float(a), float(b)) for a, b in data.get(key) or ())
+
+        return cls(
+            remove_fillers=flag("remove_fillers"),
+            shorten_pauses=flag("shorten_pauses"),
+            base=CutSettings(
+                pause_over_s=float(data.get("pause_over_s", default.pause_over_s)),
+                pause_to_s=float(data.get("pause_to_s", default.pause_to_s)),
+                removed=ranges("removed"),
+                restored=ranges("restored"),
+            ),
+        )
+
+    def settings_for(self, preset: Preset | None) -> CutSettings:
+        """The settings in effect for an export to ``preset`` (None: the clip with no platform)."""
+        default = default_cut_settings(preset)
+        return replace(
+            self.base,
+            remove_fillers=default.remove_fillers if self.remove_fillers is None else self.remove_fillers,
+            shorten_pauses=default.shorten_pauses if self.shorten_pauses is None else self.shorten_pauses,
+        )
+
+
+def cut_choices(clip: Clip) -> CutChoices:
+    """The clip's stored cut choices (none stored: the platform's defaults, nothing struck)."""
+    return CutChoices.from_dict((clip.options or {}).get("cuts"))
+
+
+def plan_clip_cuts(
+    start: float, end: float, words: Sequence[Word], choices: CutChoices, preset: Preset | None
+) -> CutList:
+    """The cuts of ``[start, end]`` for ``preset`` (snapped to its frame rate), or for the clip without one.
+
+    A range with no word in it (no transcript yet) shortens no pause: it would all be one pause.
+    """
+    spoken = any(w.end > start and w.start < end for w in words)
+    settings = choices.settings_for(preset)
+    if not spoken:
+        settings = replace(settings, shorten_pauses=False)
+    if preset is None:
+        return plan_cuts(start, end, words, settings)
+    return cuts_for_preset(
+        start,
+        end,
+        words,
+        preset,
+        remove_fillers=settings.remove_fillers,
+        shorten_pauses=settings.shorten_pauses,
+        settings=settings,
+    )
+
+
+@dataclass(frozen=True)
+class ClipCuts:
+    """What the editor shows of a clip's cuts: the choices, what is in effect, the cut list, the notice."""
+
+    choices: CutChoices
+    settings: CutSettings
+    cut_list: CutList
+    notice: str | None
+
+
+def clip_cuts(db: Session, clip: Clip, *, words: Sequence[Word] | None = None) -> ClipCuts:
+    """The clip's cuts for its own platform, from the stored transcript (``words``: already loaded)."""
+    if words is None:
+        words = _words(db, clip.project_id)
+    preset = platform_limits((clip.options or {}).get("platform"))
+    choices = cut_choices(clip)
+    cut_list = plan_clip_cuts(clip.start, clip.end, words, choices, preset)
+    return ClipCuts(
+        choices=choices,
+        settings=choices.settings_for(preset),
+        cut_list=cut_list,
+        notice=short_notice(cut_list.duration, clip.end - clip.start, preset),
+    )
+
+
+def _check_pauses(over: float, to: float) -> None:
+    if not (0 < over <= MAX_PAUSE_S) or not (0 <= to <= MAX_PAUSE_S):
+        raise ValidationFailed(
+            f"Pause lengths must be between 0 and {_secs(MAX_PAUSE_S)} (got over {over:g} s, to {to:g} s). "
+            "Choose, for example, pauses over 0.6 s shortened to 0.3 s."
+        )
+    if to >= over:
+        raise ValidationFailed(
+            f"Pauses over {over:g} s cannot be shortened to {to:g} s: the new length must be shorter. "
+            f"Choose a length under {over:g} s."
+        )
+
+
+def _check_ranges(name: str, ranges: Sequence[Range], start: float, end: float) -> tuple[Range, ...]:
+    cleaned = tuple((round(float(a), 3), round(float(b), 3)) for a, b in ranges)
+    problems = validate_ranges(cleaned, start, end)
+    if problems:
+        raise ValidationFailed(
+            f"The {name} ranges are not valid: {'; '.join(problems)}. "
+            "Send ranges inside the clip, each starting before it ends, none overlapping."
+        )
+    return tuple(sorted(cleaned))
+
+
+def _clamp_ranges(ranges: Sequence[Range], start: float, end: float) -> tuple[Range, ...]:
+    """Stored ranges kept to a new clip range (the parts outside it drop)."""
+    out = [(max(a, start), min(b, end)) for a, b in ranges]
+    return tuple((a, b) for a, b in out if b > a)
+
+
+def _changed_choices(changes: Mapping[str, Any], stored: CutChoices, start: float, end: float) -> CutChoices:
+    """``stored`` with the cut fields of ``changes`` applied and checked against the clip ``[start, end]``."""
+    base = stored.base
+    sent_over, sent_to = changes.get("pause_over_s"), changes.get("pause_to_s")
+    over = base.pause_over_s if sent_over is None else float(sent_over)
+    to = base.pause_to_s if sent_to is None else float(sent_to)
+    if sent_over is not None or sent_to is not None:
+        _check_pauses(over, to)
+    removed = (
+        _check_ranges("removed", changes["removed"] or (), start, end)
+        if "removed" in changes
+        else _clamp_ranges(base.removed, start, end)
+    )
+    restored = (
+        _check_ranges("restored", changes["restored"] or (), start, end)
+        if "restored" in changes
+        else _clamp_ranges(base.restored, start, end)
+    )
+    return CutChoices(
+        remove_fillers=changes.get("remove_fillers", stored.remove_fillers),
+        shorten_pauses=changes.get("shorten_pauses", stored.shorten_pauses),
+        base=replace(base, pause_over_s=over, pause_to_s=to, removed=removed, restored=restored),
+    )
+
+
 # --- the project's timeline ----------------------------------------------------------------------------
+
+
+def clip_words(db: Session, clip: Clip) -> list[Word]:
+    """The words of the clip's project (what its cuts are planned from)."""
+    return _words(db, clip.project_id)
+
+
+def _words(db: Session, project_id: str) -> list[Word]:
+    """The project's stored transcript words, in order (none without a transcript)."""
+    rows = db.scalars(select(SegmentRow.words).where(SegmentRow.project_id == project_id).order_by(SegmentRow.idx))
+    return [Word.from_dict(w) for segment_words in rows for w in segment_words]
 
 
 def _timeline(db: Session, project: Project) -> tuple[list[Word], float]:
     """The project's words (for snapping) and its duration."""
     meta = db.get(TranscriptRow, project.id)
-    words: list[Word] = []
-    if meta is not None:
-        rows = db.scalars(select(SegmentRow.words).where(SegmentRow.project_id == project.id).order_by(SegmentRow.idx))
-        words = [Word.from_dict(w) for segment_words in rows for w in segment_words]
+    words: list[Word] = _words(db, project.id) if meta is not None else []
     duration = float((project.media_info or {}).get("duration_s") or 0.0)
     if meta is not None and meta.duration > 0:
         duration = max(duration, meta.duration) if duration else meta.duration
@@ -206,6 +426,13 @@ def list_clips(db: Session, owner_id: str, project_id: str) -> list[Clip]:
     return list(db.scalars(stmt))
 
 
+def list_clips_with_cuts(db: Session, owner_id: str, project_id: str) -> list[tuple[Clip, ClipCuts]]:
+    """:func:`list_clips`, each with its cuts (the transcript read once)."""
+    found = list_clips(db, owner_id, project_id)
+    words = _words(db, project_id) if found else []
+    return [(clip, clip_cuts(db, clip, words=words)) for clip in found]
+
+
 def _clean_title(title: str | None) -> str | None:
     if title is None:
         return None
@@ -229,8 +456,12 @@ def create_clip(
     speaker_colors: bool | None = None,
     platform: str | None = None,
     highlight: Highlight | None = None,
+    remove_fillers: bool | None = None,
+    shorten_pauses: bool | None = None,
 ) -> Clip:
     """Add a clip of ``[start, end]`` (snapped to words) to the owner's project; flushed, not committed.
+
+    ``remove_fillers`` / ``shorten_pauses`` None follow the platform (on for 9:16 and for none).
 
     Raises:
         NotFound: the project is not the owner's.
@@ -240,7 +471,12 @@ def create_clip(
     preset = platform_limits(platform)
     words, duration = _timeline(db, project)
     snapped_start, snapped_end = snap_range(words, start, end, duration=duration)
-    check_length(snapped_start, snapped_end, preset)
+    choices = CutChoices(remove_fillers=remove_fillers, shorten_pauses=shorten_pauses)
+    cut_list = plan_clip_cuts(snapped_start, snapped_end, words, choices, preset)
+    check_length(snapped_start, snapped_end, preset, cut_length=cut_list.duration)
+    options: dict[str, Any] = {"cuts": choices.to_dict()}
+    if preset is not None:
+        options["platform"] = preset.key
     default_title = highlight.title if highlight is not None and highlight.title else None
     clip = Clip(
         project_id=project.id,
@@ -254,7 +490,7 @@ def create_clip(
         caption_style=_check_caption_style(caption_style or "karaoke"),
         audiogram_style=_check_audiogram_style(audiogram_style),
         speaker_colors=True if speaker_colors is None else speaker_colors,
-        options={"platform": preset.key} if preset is not None else {},
+        options=options,
     )
     db.add(clip)
     db.flush()
@@ -278,13 +514,16 @@ def clip_from_highlight(db: Session, owner_id: str, highlight: Highlight, *, pla
 
 @transactional
 def update_clip(db: Session, owner_id: str, clip_id: str, changes: dict[str, Any], *, expected_version: int) -> Clip:
-    """Apply ``changes`` (start, end, title, caption_style, audiogram_style, speaker_colors, platform).
+    """Apply ``changes`` (start, end, title, caption_style, audiogram_style, speaker_colors, platform,
+    and the cut fields :data:`CUT_FIELDS`).
 
-    A new range is snapped and checked against the clip's platform again.
+    A new range, platform or cut choice is checked against the clip's platform again, with the length
+    after cuts. Stored removed and restored ranges are kept to a new range; sent ones must lie inside it.
 
     Raises:
         Conflict: ``expected_version`` is not the clip's version (changed meanwhile).
-        ValidationFailed: as for :func:`create_clip`.
+        ValidationFailed: as for :func:`create_clip`; ranges overlapping, reversed or outside the clip;
+            pause lengths out of bounds or not shortening.
     """
     clip = get_clip(db, owner_id, clip_id)
     if expected_version != clip.version:
@@ -300,11 +539,17 @@ def update_clip(db: Session, owner_id: str, clip_id: str, changes: dict[str, Any
     start, end = changes.get("start", clip.start), changes.get("end", clip.end)
     if start is None or end is None:
         raise ValidationFailed("A clip needs a start and an end.")
-    if (start, end) != (clip.start, clip.end) or "platform" in changes:
+    moved = (start, end) != (clip.start, clip.end)
+    cuts_changed = any(key in changes for key in CUT_FIELDS)
+    if moved or "platform" in changes or cuts_changed:
         words, duration = _timeline(db, get_project(db, owner_id, clip.project_id))
-        start, end = snap_range(words, start, end, duration=duration)
-        check_length(start, end, preset)
+        if moved:
+            start, end = snap_range(words, start, end, duration=duration)
+        choices = _changed_choices(changes, cut_choices(clip), start, end)
+        cut_list = plan_clip_cuts(start, end, words, choices, preset)
+        check_length(start, end, preset, cut_length=cut_list.duration)
         clip.start, clip.end = start, end
+        options["cuts"] = choices.to_dict()
     if changes.get("title") is not None:
         clip.title = _clean_title(changes["title"]) or clip.title
     if changes.get("caption_style") is not None:

@@ -9,6 +9,7 @@ checked to stay inside the export's own folder before it is served or deleted.
 from __future__ import annotations
 
 import logging
+import math
 import re
 import shutil
 import unicodedata
@@ -22,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from spaceclip.config import Settings
 from spaceclip.db import transaction, transactional
-from spaceclip.errors import Conflict, NotFound, UnsafePath
+from spaceclip.errors import Conflict, NotFound, UnsafePath, ValidationFailed
 from spaceclip.models.export_schemas import (
     AudiogramStylePublic,
     CaptionStylePublic,
@@ -35,6 +36,7 @@ from spaceclip.models.export_schemas import (
 from spaceclip.models.render_keys import AudiogramStyleKey, CaptionStyleKey, PlatformKey
 from spaceclip.models.tables import TERMINAL_JOB_STATUSES, Clip, Export, ExportStatus, Job, Project
 from spaceclip.services.analysis import AUDIO_NAME
+from spaceclip.services.edit.cuts import CutList
 from spaceclip.services.ingest.storage import Storage
 from spaceclip.services.media.probe import MediaInfo
 from spaceclip.services.render import presets
@@ -51,10 +53,12 @@ log = logging.getLogger(__name__)
 __all__ = [
     "RENDER_JOB",
     "ExportFile",
+    "check_export_length",
     "clip_preview",
     "create_export",
     "delete_export",
     "download_name",
+    "export_cuts",
     "export_dir",
     "export_file",
     "export_public",
@@ -119,11 +123,17 @@ def _resolve_output(storage: Storage, export: Export, relative: str) -> Path:
 
 
 def snapshot(
-    clip: Clip, preset_key: str, *, audiogram_style: str | None, caption_style: str | None = None
+    clip: Clip,
+    preset_key: str,
+    *,
+    audiogram_style: str | None,
+    caption_style: str | None = None,
+    cuts: CutList | None = None,
 ) -> RenderSnapshot:
     """What a render of ``clip`` uses, frozen at request time (a later clip edit does not change it).
 
-    ``caption_style`` None takes the clip's own.
+    ``caption_style`` None takes the clip's own; ``cuts`` are the clip's cuts resolved for the preset
+    (:func:`export_cuts`), None or empty for the range whole.
     """
     return RenderSnapshot(
         platform=preset_key,
@@ -133,7 +143,37 @@ def snapshot(
         caption_style=caption_style or clip.caption_style,
         audiogram_style=audiogram_style,
         speaker_colors=clip.speaker_colors,
+        cuts=cuts if cuts is not None and cuts.cuts else None,
     )
+
+
+def export_cuts(db: Session, clip: Clip, preset: presets.Preset) -> CutList:
+    """The clip's cuts for an export to ``preset``: its choices, the preset's defaults where it has none
+    (fillers and pauses cut on 9:16), snapped to the preset's frame rate."""
+    from spaceclip.usecases.clips import clip_words, cut_choices, plan_clip_cuts
+
+    return plan_clip_cuts(clip.start, clip.end, clip_words(db, clip), cut_choices(clip), preset)
+
+
+def check_export_length(cut_list: CutList, preset: presets.Preset) -> None:
+    """Refuse an export whose length after cuts the platform does not take, saying by how much.
+
+    Raises:
+        ValidationFailed: too short or too long for ``preset``.
+    """
+    length, whole = cut_list.duration, cut_list.end - cut_list.start
+    runs = f"After cuts this clip runs {length:.1f} s" if cut_list.cuts else f"This clip runs {length:.1f} s"
+    if length < preset.min_duration - 1e-6:
+        short = math.ceil((preset.min_duration - length) * 10 - 1e-6) / 10
+        raise ValidationFailed(
+            f"{runs}; {preset.name} needs at least {preset.min_duration:g} s: {short:.1f} s short. "
+            + ("Widen the clip or restore some cuts, then export again." if length < whole else "Widen the clip.")
+        )
+    if length > preset.max_duration + 1e-6:
+        raise ValidationFailed(
+            f"{runs}; {preset.name} allows at most {preset.max_duration:g} s: "
+            f"{length - preset.max_duration:.1f} s too long. Shorten the clip, or choose another platform."
+        )
 
 
 def _export_audiogram(clip: Clip, *, audiogram: bool, has_video: bool) -> str | None:
@@ -159,6 +199,7 @@ def create_export(
         NotFound: the clip is not the owner's.
         UserError: the platform is unknown (the message lists the valid ones).
         Conflict: the project has no media yet.
+        ValidationFailed: the clip after its cuts is too short or too long for the platform.
     """
     clip = _get_clip(db, owner_id, clip_id)
     preset = presets.get_preset(platform)
@@ -168,6 +209,8 @@ def create_export(
     if project.media_path is None or project.media_info is None:
         raise Conflict("This project's media is not ready yet. Wait for its analysis to finish, then export.")
     has_video = bool(project.media_info.get("has_video"))
+    cuts = export_cuts(db, clip, preset)
+    check_export_length(cuts, preset)
     export = Export(
         clip_id=clip.id,
         project_id=project.id,
@@ -175,7 +218,10 @@ def create_export(
         platform=preset.key,
         status=ExportStatus.QUEUED,
         settings=snapshot(
-            clip, preset.key, audiogram_style=_export_audiogram(clip, audiogram=audiogram, has_video=has_video)
+            clip,
+            preset.key,
+            audiogram_style=_export_audiogram(clip, audiogram=audiogram, has_video=has_video),
+            cuts=cuts,
         ).to_dict(),
     )
     db.add(export)
@@ -339,7 +385,13 @@ def clip_preview(
     storage = Storage(settings)
     source = storage.resolve(project.media_path)
     transcript = load_transcript(db, project.id)
-    snap = snapshot(clip, preset.key, audiogram_style=audiogram_style, caption_style=caption_style)
+    snap = snapshot(
+        clip,
+        preset.key,
+        audiogram_style=audiogram_style,
+        caption_style=caption_style,
+        cuts=export_cuts(db, clip, preset),
+    )
     spec = clip_spec(snap, source=source, info=MediaInfo.from_dict(project.media_info), transcript=transcript)
     return render_frame(spec, preview_offset(transcript, clip.start, clip.end), settings, work_dir)
 

@@ -585,7 +585,13 @@ export interface paths {
         head?: never;
         /**
          * Update Clip
-         * @description Change a clip's range, title or styles; send the `version` you edited (stale → 409).
+         * @description Change a clip's range, title, styles or cuts; send the `version` you edited (stale → 409).
+         *
+         *     Cuts: `remove_fillers` and `shorten_pauses` (null: the platform's default), pauses over
+         *     `pause_over_s` shortened to `pause_to_s`, and the `removed` (struck) and `restored` ranges, each
+         *     list sent whole. Overlapping, reversed or out-of-clip ranges, or a pause length that does not
+         *     shorten, give 422 saying which. The platform's longest length applies to the length after cuts;
+         *     when cuts leave it under the shortest, `cuts.notice` says by how much.
          */
         patch: operations["update_clip_api_clips__clip_id__patch"];
         trace?: never;
@@ -802,6 +808,52 @@ export interface components {
             speaker_colors?: boolean | null;
             /** @description Check the length against this platform */
             platform?: components["schemas"]["PlatformKey"] | null;
+            /**
+             * Remove Fillers
+             * @description null: the platform's default
+             */
+            remove_fillers?: boolean | null;
+            /**
+             * Shorten Pauses
+             * @description null: the platform's default
+             */
+            shorten_pauses?: boolean | null;
+        };
+        /**
+         * ClipCutsPublic
+         * @description The cuts in effect for the clip's platform (no platform: as for 9:16), from its transcript words.
+         */
+        ClipCutsPublic: {
+            /**
+             * Remove Fillers
+             * @description In effect: the clip's choice, or else the platform's default
+             */
+            remove_fillers: boolean;
+            /**
+             * Shorten Pauses
+             * @description In effect: the clip's choice, or else the platform's default
+             */
+            shorten_pauses: boolean;
+            /**
+             * Cuts
+             * @description The ranges taken out, sorted and disjoint
+             */
+            cuts: components["schemas"]["CutPublic"][];
+            /**
+             * Duration
+             * @description The clip's length after cuts (s): what its exports run
+             */
+            duration: number;
+            /**
+             * Removed S
+             * @description Seconds the cuts take out
+             */
+            removed_s: number;
+            /**
+             * Notice
+             * @description Set when the length after cuts is under the platform's minimum: by how much
+             */
+            notice?: string | null;
         };
         /** ClipPublic */
         ClipPublic: {
@@ -828,6 +880,37 @@ export interface components {
             speaker_colors: boolean;
             /** @description The platform the length was checked against */
             platform?: components["schemas"]["PlatformKey"] | null;
+            /**
+             * Remove Fillers
+             * @description Cut filler words; null follows the platform (on for 9:16 and for none)
+             */
+            remove_fillers?: boolean | null;
+            /**
+             * Shorten Pauses
+             * @description Shorten long pauses; null follows the platform (on for 9:16 and for none)
+             */
+            shorten_pauses?: boolean | null;
+            /**
+             * Pause Over S
+             * @description Pauses longer than this (s) are shortened ...
+             */
+            pause_over_s: number;
+            /**
+             * Pause To S
+             * @description ... to this (s)
+             */
+            pause_to_s: number;
+            /**
+             * Removed
+             * @description Ranges the creator struck out (source seconds)
+             */
+            removed: components["schemas"]["TimeRange"][];
+            /**
+             * Restored
+             * @description Ranges where fillers and pauses are kept (source seconds)
+             */
+            restored: components["schemas"]["TimeRange"][];
+            cuts: components["schemas"]["ClipCutsPublic"];
             /**
              * Version
              * @description Send it back in updates; a stale one gives 409
@@ -866,10 +949,56 @@ export interface components {
              */
             platform?: components["schemas"]["PlatformKey"] | "" | null;
             /**
+             * Remove Fillers
+             * @description null: back to the platform's default
+             */
+            remove_fillers?: boolean | null;
+            /**
+             * Shorten Pauses
+             * @description null: back to the platform's default
+             */
+            shorten_pauses?: boolean | null;
+            /**
+             * Pause Over S
+             * @description Shorten pauses longer than this (s)
+             */
+            pause_over_s?: number | null;
+            /**
+             * Pause To S
+             * @description ... to this (s); under pause_over_s
+             */
+            pause_to_s?: number | null;
+            /**
+             * Removed
+             * @description All struck ranges (replaces them); inside the clip, disjoint
+             */
+            removed?: components["schemas"]["TimeRange"][] | null;
+            /**
+             * Restored
+             * @description All restored ranges (replaces them); inside the clip, disjoint
+             */
+            restored?: components["schemas"]["TimeRange"][] | null;
+            /**
              * Version
              * @description The version you edited; a newer one gives 409
              */
             version: number;
+        };
+        /** CutPublic */
+        CutPublic: {
+            /**
+             * Start
+             * @description Source seconds
+             */
+            start: number;
+            /** End */
+            end: number;
+            /**
+             * Reason
+             * @description filler: a filler word; pause: a long pause shortened; removed: struck
+             * @enum {string}
+             */
+            reason: "filler" | "pause" | "removed";
         };
         /** ExportCheckPublic */
         ExportCheckPublic: {
@@ -1541,6 +1670,16 @@ export interface components {
              * @description What the model can do and, for another language, what to install
              */
             message: string;
+        };
+        /**
+         * TimeRange
+         * @description A range of the source (s), start before end.
+         */
+        TimeRange: {
+            /** Start */
+            start: number;
+            /** End */
+            end: number;
         };
         /**
          * TranscriptFormat
