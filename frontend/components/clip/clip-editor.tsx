@@ -19,6 +19,7 @@ import { seekMedia, useMediaTime } from "@/lib/hooks/use-media-time";
 import { FormError } from "@/components/ui/form-error";
 import { IdFromQuery } from "@/components/ui/id-from-query";
 
+import { CutsPanel, type CutChanges } from "./cuts-panel";
 import { ExportsPanel } from "./exports-panel";
 import { PreviewFrame } from "./preview-frame";
 import { StylePicker } from "./style-picker";
@@ -84,10 +85,8 @@ function Editor({ clip: initial, project, transcript }: Loaded) {
 
   const duration =
     transcript.duration || Number((project.media_info as { duration_s?: number } | null)?.duration_s ?? 0);
-  const words = useMemo(
-    () => transcript.segments.flatMap((s) => s.words.map((w) => ({ start: w.start, end: w.end }))),
-    [transcript],
-  );
+  const transcriptWords = useMemo(() => transcript.segments.flatMap((s) => s.words), [transcript]);
+  const words = useMemo(() => transcriptWords.map((w) => ({ start: w.start, end: w.end })), [transcriptWords]);
   // The waveform shows the clip with some room on each side to extend it.
   const margin = Math.max(5, (initial.end - initial.start) * 0.35);
   const from = Math.max(0, initial.start - margin);
@@ -136,6 +135,29 @@ function Editor({ clip: initial, project, transcript }: Loaded) {
       setSaving(false);
     }
   }, [clip.id, clip.version, draft]);
+
+  // Cut changes are saved at once (the rest of the draft stays as it is, to be saved with its button).
+  const saveCuts = useCallback(
+    async (changes: CutChanges) => {
+      setSaving(true);
+      setError(null);
+      setStatus(null);
+      try {
+        const next = await unwrap(
+          api.PATCH("/api/clips/{clip_id}", {
+            params: { path: { clip_id: clip.id } },
+            body: { ...changes, version: clip.version },
+          }),
+        );
+        setClip(next);
+      } catch (err) {
+        setError(errorMessage(err));
+      } finally {
+        setSaving(false);
+      }
+    },
+    [clip.id, clip.version],
+  );
 
   const playClip = () => {
     clipPlayback.current = true;
@@ -217,6 +239,13 @@ function Editor({ clip: initial, project, transcript }: Loaded) {
               />
             )}
           </div>
+          <CutsPanel
+            key={clip.version}
+            clip={clip}
+            words={transcriptWords}
+            busy={saving}
+            onChange={(c) => void saveCuts(c)}
+          />
           <div className="card stack">
             {options.error && <FormError message={options.error} />}
             {options.data && (
