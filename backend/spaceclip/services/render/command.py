@@ -7,10 +7,19 @@
 
 Input seeking (``-ss``/``-t`` before ``-i``) makes the cut fast and, because the video is re-encoded,
 frame-accurate; timestamps then start at zero, which is what the ASS events (clip-relative) expect.
+
+Cuts inside a clip (:mod:`spaceclip.services.edit.cuts`) stay in the same pass: :func:`window_keeps`
+turns the kept ranges into window time, :func:`cut_video_chain` keeps their frames (``fps`` first, so
+every frame lies on the grid the ranges were snapped to, then ``select`` of half-open ranges and
+``setpts`` laying them end to end) and :func:`cut_audio_graph` keeps the same ranges of the sound,
+joined by short equal-power crossfades (each inner range widened by half a fade on both sides, so the
+sound lasts exactly as long as the picture and a join never jumps: no click). The picture (reframe
+crop, audiogram) is drawn in window time before the cut; captions are burned in after it.
 """
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,16 +31,22 @@ from spaceclip.services.render.spec import MIN_CUT_S
 from spaceclip.services.speech.transcript import Segment
 
 __all__ = [
+    "AUDIO_OUT",
+    "CROSSFADE_S",
     "VIDEO_OUT",
     "Layout",
     "build_argv",
     "choose_layout",
     "clip_window",
+    "cut_audio_graph",
+    "cut_select",
+    "cut_video_chain",
     "filter_graph",
     "fit_filter",
     "fit_length",
     "reframe_sample_fps",
     "speaker_track",
+    "window_keeps",
 ]
 
 LENGTH_MARGIN_S = 0.25
@@ -42,10 +57,16 @@ REFRAME_MAX_FPS = 4.0
 #: Aspect ratios closer than this (relative) are treated as equal: scale, no crop.
 ASPECT_TOLERANCE = 0.02
 VIDEO_OUT = "vout"
+#: The label of the cut, levelled sound (mapped instead of the source's audio stream).
+AUDIO_OUT = "aout"
+#: Length of the crossfade at each join of a cut clip's sound (s): long enough that no join clicks,
+#: short enough that no syllable is smeared.
+CROSSFADE_S = 0.02
 #: How often ffmpeg writes a ``-progress`` block (its default, 0.5 s, says nothing about short clips).
 STATS_PERIOD_S = 0.25
 
 Layout = Literal["scale", "reframe", "blur", "pad"]
+Range = tuple[float, float]
 
 
 def clip_window(start: float, end: float, duration: float | None) -> tuple[float, float]:
@@ -139,13 +160,93 @@ def fit_filter(layout: Layout, in_label: str, out_label: str, width: int, height
     raise ValueError(f"fit_filter cannot make layout {layout!r}")
 
 
-def filter_graph(picture: str, picture_label: str, *, fps: float, subtitles: str | None) -> str:
-    """The whole filter_complex: the picture, then constant fps, burned captions, yuv420p → ``[vout]``."""
-    chain = [f"fps={fps:g}"]
+def _sec(value: float) -> str:
+    return f"{max(0.0, value):.6f}".rstrip("0").rstrip(".") or "0"
+
+
+def window_keeps(keeps: Sequence[Range], start: float, length: float) -> list[Range]:
+    """The kept ranges (source seconds) in the time of the window ``[start, start + length]``. Pure.
+
+    Ranges are clipped to the window (a clip may reach past the end of its media); what is left of
+    a range shorter than a millisecond drops.
+    """
+    out: list[Range] = []
+    for a, b in keeps:
+        lo, hi = round(max(0.0, a - start), 6), round(min(length, b - start), 6)
+        if hi - lo >= 0.001:
+            out.append((lo, hi))
+    return out
+
+
+def cut_select(keeps: Sequence[Range], fps: float) -> str:
+    """``select``'s expression keeping the frames of ``keeps`` (window seconds), each range half-open.
+
+    Both bounds move half a frame back, so the frame at exactly ``a`` is kept and the one at ``b``
+    is not, whatever the rounding of the frame's timestamp: a seam never shows a frame twice.
+    """
+    half = 0.5 / fps
+    return "+".join(f"between(t,{_sec(a - half)},{_sec(b - half)})" for a, b in keeps) or "0"
+
+
+def cut_video_chain(keeps: Sequence[Range], fps: float) -> list[str]:
+    """The filters that keep the frames of ``keeps`` at ``fps`` and lay them end to end."""
+    return [f"fps={fps:g}", f"select='{cut_select(keeps, fps)}'", f"setpts=N/({fps:g}*TB)"]
+
+
+def cut_audio_graph(keeps: Sequence[Range], in_label: str, out_label: str, *, fade_s: float = CROSSFADE_S) -> str:
+    """A filter_complex fragment ``[in]...[out]`` keeping ``keeps`` (window seconds) of a sound.
+
+    One range is a plain ``atrim``. With ``n`` ranges the sound is split ``n`` ways; range ``i`` is
+    trimmed to ``[a_i - f/2, b_i + f/2]`` (the first from ``a_0``, the last to ``b_n``) and joined to
+    the sound before it by ``acrossfade`` of ``f`` with quarter-sine (equal-power) curves, so each
+    join overlaps both sides by one fade and the result lasts exactly ``sum(b_i - a_i)``. A fade
+    longer than the shortest range (or a first range's start) allows is shortened to fit.
+    """
+    if not keeps:
+        raise ValueError("cut_audio_graph needs at least one kept range")
+    trim = "atrim=start={}:end={},asetpts=PTS-STARTPTS"
+    if len(keeps) == 1:
+        a, b = keeps[0]
+        return f"[{in_label}]{trim.format(_sec(a), _sec(b))}[{out_label}]"
+    n = len(keeps)
+    fade = max(0.001, min(fade_s, min(b - a for a, b in keeps) / 2))
+    parts = [f"[{in_label}]asplit={n}" + "".join(f"[{out_label}_s{i}]" for i in range(n))]
+    for i, (a, b) in enumerate(keeps):
+        lo = a if i == 0 else a - fade / 2
+        hi = b if i == n - 1 else b + fade / 2
+        parts.append(f"[{out_label}_s{i}]{trim.format(_sec(lo), _sec(hi))}[{out_label}_t{i}]")
+    joined = f"{out_label}_t0"
+    for i in range(1, n):
+        label = out_label if i == n - 1 else f"{out_label}_j{i}"
+        parts.append(f"[{joined}][{out_label}_t{i}]acrossfade=d={_sec(fade)}:c1=qsin:c2=qsin[{label}]")
+        joined = label
+    return ";".join(parts)
+
+
+def filter_graph(
+    picture: str,
+    picture_label: str,
+    *,
+    fps: float,
+    subtitles: str | None,
+    keeps: Sequence[Range] | None = None,
+    audio: tuple[str, str] | None = None,
+) -> str:
+    """The whole filter_complex: the picture, then constant fps, burned captions, yuv420p → ``[vout]``.
+
+    With ``keeps`` (window seconds) the picture is cut to those frames before the captions, and
+    ``audio`` = ``(input stream, level chain)`` adds the sound cut to the same ranges, crossfaded,
+    then levelled → ``[aout]``.
+    """
+    chain = cut_video_chain(keeps, fps) if keeps else [f"fps={fps:g}"]
     if subtitles:
         chain.append(subtitles)
     chain.append("format=yuv420p")
-    return f"{picture};[{picture_label}]{','.join(chain)}[{VIDEO_OUT}]"
+    graph = f"{picture};[{picture_label}]{','.join(chain)}[{VIDEO_OUT}]"
+    if keeps and audio is not None:
+        stream, level = audio
+        graph += f";{cut_audio_graph(keeps, stream, 'acut')};[acut]{level}[{AUDIO_OUT}]"
+    return graph
 
 
 def build_argv(
@@ -161,6 +262,7 @@ def build_argv(
     output_seek: float | None = None,
     container: str = "mp4",
     progress: bool = True,
+    output_length: float | None = None,
 ) -> list[str]:
     """The ffmpeg argv of one render (or one preview frame).
 
@@ -171,11 +273,13 @@ def build_argv(
         graph: the filter_complex (see :func:`filter_graph`), ending in ``[vout]``.
         output: where ffmpeg writes (a temp name: the container is given with ``-f``).
         output_args: encoder settings (``presets.encoder_args``) or PNG frame settings.
-        audio: the audio stream to map (``"0:1"``), or None for a picture only.
+        audio: the audio stream to map (``"0:1"``, or ``"[aout]"`` from the graph), or None for a picture only.
         extra_inputs: more inputs after the source (audiogram backgrounds), each a list of args.
         output_seek: for a single frame: how far into the cut the frame is taken.
         container: the output muxer (``mp4``, ``image2``).
         progress: add ``-progress pipe:1`` (parsed by :func:`~spaceclip.services.media.process.progress_reporter`).
+        output_length: the output's ``-t`` when it differs from the window (a clip with cuts: the
+            length after the cuts).
     """
     argv: list[str | os.PathLike[str]] = ["-ss", f"{start:.3f}", "-t", f"{length:.3f}", *media_input_args(source)]
     for extra in extra_inputs:
@@ -189,7 +293,9 @@ def build_argv(
     argv.extend(output_args)
     if output_seek is not None:
         argv += ["-ss", f"{output_seek:.3f}"]
-    argv += ["-t", f"{length:.3f}"]
+    # The cut length is rounded up to the millisecond, so no sample of the last kept range is lost.
+    out_t = f"{length:.3f}" if output_length is None else f"{math.ceil(round(output_length * 1000, 3)) / 1000:.3f}"
+    argv += ["-t", out_t]
     if progress:
         argv += ["-progress", "pipe:1", "-stats_period", f"{STATS_PERIOD_S:g}"]
     argv += ["-f", container, "-y", output]

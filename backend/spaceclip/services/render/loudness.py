@@ -8,6 +8,10 @@ ffmpeg pass applies: the same channel/rate conversion the output uses, ``volume`
 limiter only when the gain would push the peaks over the ceiling. When it does, the planned chain is
 metered once more and the loudness the limiter took off is given back (:func:`makeup`).
 
+A clip with cuts inside it is measured as it will sound: the same kept ranges and crossfades
+(:func:`~spaceclip.services.render.command.cut_audio_graph`) run before the meter, so a long cut
+stretch (a loud laugh struck out, say) does not bend the gain of what is kept.
+
 The limiter aims :data:`LIMITER_MARGIN_DB` below the preset's true-peak limit, because AAC encoding
 raises true peaks (see ``shared/PLATFORMS.md``); the platform check measures the encoded file.
 """
@@ -22,6 +26,7 @@ from pathlib import Path
 
 from spaceclip.errors import ExternalToolError
 from spaceclip.services.media.process import ffmpeg_args, media_input_args, run_process
+from spaceclip.services.render.command import cut_audio_graph
 from spaceclip.services.render.presets import Preset
 
 __all__ = [
@@ -113,12 +118,14 @@ def measure_loudness(
     start: float | None = None,
     length: float | None = None,
     chain: str | None = None,
+    keeps: Sequence[tuple[float, float]] | None = None,
     cancel: Callable[[], bool] | None = None,
 ) -> Loudness:
     """Integrated loudness and true peak of ``audio`` in ``path`` (or of ``[start, start + length]``).
 
     One audio-only ffmpeg pass, decoding and metering only (``-f null``). ``chain`` is the filter chain
-    metered (a :func:`gain_filter`); by default the output's channel/rate conversion alone.
+    metered (a :func:`gain_filter`); by default the output's channel/rate conversion alone. ``keeps``
+    (seconds from ``start``) meters only those ranges, joined as the render joins them.
     """
     window: list[str] = []
     if start is not None:
@@ -127,14 +134,19 @@ def measure_loudness(
         window += ["-t", f"{length:.3f}"]
     argv = ffmpeg_args(
         *window, *media_input_args(path),
-        "-map", audio, "-vn", "-sn", "-dn",
-        # metadata=1 moves ebur128's per-frame lines to the verbose level: only the summary is logged.
-        "-af", f"{chain or _layout_filter(preset)},ebur128=peak=true:metadata=1",
-        "-f", "null", "-",
+        *_meter_args(audio, f"{chain or _layout_filter(preset)},ebur128=peak=true:metadata=1", keeps),
+        "-vn", "-sn", "-dn", "-f", "null", "-",
         loglevel="info",
     )  # fmt: skip
     result = run_process(argv, timeout_s=timeout_s, cancel=cancel)
     return parse_ebur128_summary(result.stderr_tail)
+
+
+def _meter_args(audio: str, chain: str, keeps: Sequence[tuple[float, float]] | None) -> list[str]:
+    # metadata=1 (in ``chain``) moves ebur128's per-frame lines to the verbose level: only the summary is logged.
+    if not keeps:
+        return ["-map", audio, "-af", chain]
+    return ["-filter_complex", f"{cut_audio_graph(keeps, audio, 'mcut')};[mcut]{chain}[meter]", "-map", "[meter]"]
 
 
 def plan_gain(measured: Loudness, *, target_lufs: float, peak_limit_db: float) -> GainPlan:
@@ -183,15 +195,17 @@ def normalise_filter(
     start: float,
     length: float,
     timeout_s: float,
+    keeps: Sequence[tuple[float, float]] | None = None,
     cancel: Callable[[], bool] | None = None,
 ) -> tuple[str, Loudness, GainPlan]:
-    """Measure the clip's window of ``path`` and return the ``-af`` chain that levels it to ``preset``."""
+    """Measure the clip's window of ``path`` (only ``keeps`` of it, seconds from ``start``, when given)
+    and return the chain that levels it to ``preset``."""
     measured = measure_loudness(path, preset, timeout_s=timeout_s, audio=audio, start=start, length=length,
-                                cancel=cancel)  # fmt: skip
+                                keeps=keeps, cancel=cancel)  # fmt: skip
     plan = plan_gain(measured, target_lufs=preset.loudness_lufs, peak_limit_db=preset.true_peak_db)
     if plan.limit:
         # Limiting the peaks lowers the loudness a little: meter the planned chain once and give it back.
         limited = measure_loudness(path, preset, timeout_s=timeout_s, audio=audio, start=start, length=length,
-                                   chain=gain_filter(plan, preset), cancel=cancel)  # fmt: skip
+                                   chain=gain_filter(plan, preset), keeps=keeps, cancel=cancel)  # fmt: skip
         plan = makeup(plan, limited, target_lufs=preset.loudness_lufs)
     return gain_filter(plan, preset), measured, plan

@@ -16,6 +16,13 @@ The command is built by the pure functions of :mod:`spaceclip.services.render.co
 After the render it makes a thumbnail (the frame at the loudest moment), the clip's SRT and VTT, and
 probes the file against its preset (:func:`spaceclip.services.render.check.check_export`).
 :func:`render_frame` makes one preview frame by the same pipeline.
+
+A clip with cuts inside it (``spec.cuts``, :mod:`spaceclip.services.edit.cuts`) is cut in the same pass:
+the picture is drawn over the whole window, then only the kept frames go on
+(:func:`~spaceclip.services.render.command.cut_video_chain`), the sound keeps the same ranges joined
+by 20 ms crossfades (:func:`~spaceclip.services.render.command.cut_audio_graph`) and is levelled as
+it is kept; captions, SRT/VTT, the thumbnail's moment and the preview's ``at`` are in the time of
+the cut clip, and :attr:`RenderResult.duration` is the length after the cuts.
 """
 
 from __future__ import annotations
@@ -37,6 +44,8 @@ from spaceclip.services.media.process import ffmpeg_args, media_input_args, prog
 from spaceclip.services.render import loudness
 from spaceclip.services.render.check import check_export
 from spaceclip.services.render.command import (
+    AUDIO_OUT,
+    Range,
     build_argv,
     choose_layout,
     clip_window,
@@ -44,6 +53,7 @@ from spaceclip.services.render.command import (
     fit_filter,
     reframe_sample_fps,
     speaker_track,
+    window_keeps,
 )
 from spaceclip.services.render.presets import encoder_args
 from spaceclip.services.render.spec import ClipSpec
@@ -55,6 +65,7 @@ __all__ = [
     "Picture",
     "RenderResult",
     "caption_fonts",
+    "caption_script",
     "make_picture",
     "make_thumbnail",
     "render_clip",
@@ -143,9 +154,29 @@ def make_picture(spec: ClipSpec, start: float, length: float, *, cancel: Cancel 
     return Picture(filter=fit_filter(layout, in_label, "pic", w, h), label="pic", layout=layout)
 
 
-def _clip_words(spec: ClipSpec, start: float, length: float) -> list[Word]:
+def _keeps(spec: ClipSpec, start: float, length: float) -> list[Range] | None:
+    """The kept ranges of ``spec``'s cuts in window time, or None when nothing is cut."""
+    if spec.cuts is None or not spec.cuts.cuts:
+        return None
+    keeps = window_keeps(spec.cuts.keeps, start, length)
+    if not keeps:
+        raise ValidationFailed("This clip's cuts take out all of it. Restore some of its words, or cut less.")
+    return keeps
+
+
+def _out_length(keeps: Sequence[Range] | None, length: float) -> float:
+    return length if keeps is None else round(sum(b - a for a, b in keeps), 6)
+
+
+def _clip_words(spec: ClipSpec, start: float, length: float) -> tuple[list[Word], float, float]:
+    """The clip's words with the captions' ``clip_start`` and ``clip_end``: in source time, or re-timed
+    across the cuts (0 to the length after them) when the clip has cuts."""
     assert spec.transcript is not None
-    return [w for w in spec.transcript.words if w.end > start and w.start < start + length]
+    keeps = _keeps(spec, start, length)
+    if keeps is not None and spec.cuts is not None:
+        return spec.cuts.retime_words(spec.transcript.words), 0.0, _out_length(keeps, length)
+    words = [w for w in spec.transcript.words if w.end > start and w.start < start + length]
+    return words, start, start + length
 
 
 def caption_fonts(spec: ClipSpec, start: float, length: float, settings: Settings) -> dict[str, Path]:
@@ -159,22 +190,26 @@ def caption_fonts(spec: ClipSpec, start: float, length: float, settings: Setting
 
     if spec.caption_style is None or spec.transcript is None:
         return {}
-    text = captions.caption_text(
-        _clip_words(spec, start, length), clip_start=start, clip_end=start + length, style=spec.caption_style
-    )
+    words, clip_start, clip_end = _clip_words(spec, start, length)
+    text = captions.caption_text(words, clip_start=clip_start, clip_end=clip_end, style=spec.caption_style)
     font = fonts.font_file(captions.get_caption_style(spec.caption_style).font_weight)
     return glyphs.caption_fallbacks(text, font, timeout_s=tier_timeout(settings.process_timeout_s, "still"))
 
 
-def _write_ass(spec: ClipSpec, start: float, length: float, dest: Path, fallback: dict[str, Path]) -> bool:
+def caption_script(spec: ClipSpec, start: float, length: float, fallback: dict[str, Path]) -> str | None:
+    """The ASS script the render burns into the window ``[start, start + length]`` (None without captions).
+
+    Its events are in the time of the rendered clip: from ``start``, or across the clip's cuts.
+    """
     import spaceclip.services.render.captions as captions
 
     if spec.caption_style is None or spec.transcript is None:
-        return False
-    text = captions.build_ass(
-        _clip_words(spec, start, length),
-        clip_start=start,
-        clip_end=start + length,
+        return None
+    words, clip_start, clip_end = _clip_words(spec, start, length)
+    return captions.build_ass(
+        words,
+        clip_start=clip_start,
+        clip_end=clip_end,
         style=spec.caption_style,
         width=spec.preset.width,
         height=spec.preset.height,
@@ -182,6 +217,12 @@ def _write_ass(spec: ClipSpec, start: float, length: float, dest: Path, fallback
         speaker_colors=spec.speaker_colors,
         fallback=fallback,
     )
+
+
+def _write_ass(spec: ClipSpec, start: float, length: float, dest: Path, fallback: dict[str, Path]) -> bool:
+    text = caption_script(spec, start, length, fallback)
+    if text is None:
+        return False
     dest.write_text(text, encoding="utf-8")
     return True
 
@@ -199,13 +240,21 @@ def _picture_argv(
     output_seek: float | None = None,
     container: str = "mp4",
     progress: bool = True,
+    keeps: Sequence[Range] | None = None,
+    level: str | None = None,
 ) -> list[str]:
-    """The ffmpeg argv drawing ``picture`` over ``[start, start + length]``, the ``ass`` captions burned in."""
+    """The ffmpeg argv drawing ``picture`` over ``[start, start + length]``, the ``ass`` captions burned in.
+
+    With ``keeps`` (window seconds) only those frames go on, and with ``level`` (the loudness chain)
+    the ``audio`` stream is cut to the same ranges in the graph and levelled there.
+    """
     import spaceclip.services.render.captions as captions
 
+    cut_audio = (audio, level) if keeps and audio is not None and level is not None else None
     graph = filter_graph(
-        picture.filter, picture.label, fps=spec.preset.fps, subtitles=None if ass is None else captions.ass_filter(ass)
-    )
+        picture.filter, picture.label, fps=spec.preset.fps, subtitles=None if ass is None else captions.ass_filter(ass),
+        keeps=keeps, audio=cut_audio,
+    )  # fmt: skip
     return build_argv(
         source=spec.source,
         start=start,
@@ -213,11 +262,12 @@ def _picture_argv(
         graph=graph,
         output=output,
         output_args=output_args,
-        audio=audio,
+        audio=f"[{AUDIO_OUT}]" if cut_audio is not None else audio,
         extra_inputs=picture.extra_inputs,
         output_seek=output_seek,
         container=container,
         progress=progress,
+        output_length=_out_length(keeps, length) if keeps else None,
     )
 
 
@@ -235,12 +285,18 @@ def _write_text_atomic(dest: Path, text: str) -> None:
 
 
 def _peak_offset(spec: ClipSpec, start: float, length: float, cancel: Cancel | None) -> float:
-    """Seconds into the clip of its loudest moment (the thumbnail frame)."""
+    """Seconds into the rendered clip (after its cuts) of its loudest moment (the thumbnail frame)."""
     import spaceclip.services.render.audiogram as audiogram
 
     audio_path = spec.audio_path if spec.audio_path is not None and spec.audio_path.exists() else spec.source
     peak = float(audiogram.peak_time(audio_path, start, start + length, cancel=cancel))
-    return min(max(0.0, peak - start), max(0.0, length - 0.1))
+    keeps = _keeps(spec, start, length)
+    at = peak - start
+    if keeps is not None and spec.cuts is not None:
+        # A peak inside a cut lands on the seam where the cut was.
+        at = spec.cuts.to_output(peak)
+    out = _out_length(keeps, length)
+    return min(max(0.0, at), max(0.0, out - 0.1))
 
 
 def make_thumbnail(video: Path, at: float, dest: Path, settings: Settings, *, cancel: Cancel | None = None) -> Path:
@@ -276,12 +332,16 @@ def _encode(
     """Run the one ffmpeg pass to a temp name beside ``video`` and rename it into place."""
     ass = video.with_name(f".{video.stem}.{uuid.uuid4().hex[:8]}.ass")
     tmp = _temp(video)
+    keeps = _keeps(spec, start, length)
+    out_length = _out_length(keeps, length)
     try:
-        # Measured first (audio only), then levelled by one fixed gain in the render's own pass.
+        # Measured first (audio only, the kept ranges as they will be joined), then levelled by one
+        # fixed gain in the render's own pass.
         audio_filter, _, _ = loudness.normalise_filter(
-            spec.source, spec.preset, audio=_audio_stream(spec.info), start=start, length=length,
+            spec.source, spec.preset, audio=_audio_stream(spec.info), start=start, length=length, keeps=keeps,
             timeout_s=tier_timeout(settings.process_timeout_s, "probe"), cancel=cancel,
         )  # fmt: skip
+        encode = encoder_args(spec.preset, duration_s=out_length)
         argv = _picture_argv(
             spec,
             picture,
@@ -289,12 +349,15 @@ def _encode(
             start=start,
             length=length,
             output=tmp,
-            output_args=[*encoder_args(spec.preset, duration_s=length), "-af", audio_filter],
+            # Without cuts the level chain is the output's -af; with them it ends the cut sound's graph.
+            output_args=encode if keeps else [*encode, "-af", audio_filter],
             audio=_audio_stream(spec.info),
+            keeps=keeps,
+            level=audio_filter,
         )
         report("render", PLAN_SHARE, "Rendering")
         on_line = progress_reporter(
-            length, lambda f: report("render", PLAN_SHARE + (ENCODE_END - PLAN_SHARE) * f, "Rendering")
+            out_length, lambda f: report("render", PLAN_SHARE + (ENCODE_END - PLAN_SHARE) * f, "Rendering")
         )
         run_process(argv, timeout_s=settings.process_timeout_s, cancel=cancel, on_stdout_line=on_line)
         os.replace(tmp, video)
@@ -306,14 +369,18 @@ def _encode(
 def _write_side_files(
     spec: ClipSpec, start: float, length: float, out_dir: Path, stem: str
 ) -> tuple[Path | None, Path | None]:
-    """The clip's SRT and VTT (re-timed to the clip), or (None, None) without a transcript."""
+    """The clip's SRT and VTT (re-timed to the clip, across its cuts), or (None, None) without a transcript."""
     import spaceclip.services.render.captions as captions
 
     if spec.transcript is None:
         return None, None
+    transcript, lo, hi = spec.transcript, start, start + length
+    keeps = _keeps(spec, start, length)
+    if keeps is not None and spec.cuts is not None:
+        transcript, lo, hi = spec.cuts.retime_transcript(spec.transcript), 0.0, _out_length(keeps, length)
     srt, vtt = out_dir / f"{stem}.srt", out_dir / f"{stem}.vtt"
-    _write_text_atomic(srt, captions.clip_srt(spec.transcript, start, start + length))
-    _write_text_atomic(vtt, captions.clip_vtt(spec.transcript, start, start + length))
+    _write_text_atomic(srt, captions.clip_srt(transcript, lo, hi))
+    _write_text_atomic(vtt, captions.clip_vtt(transcript, lo, hi))
     return srt, vtt
 
 
@@ -347,6 +414,7 @@ def render_clip(
     timings: dict[str, float] = {}
     out_dir.mkdir(parents=True, exist_ok=True)
     start, length = clip_window(spec.start, spec.end, spec.info.duration_s or None)
+    out_length = _out_length(_keeps(spec, start, length), length)
     preset = spec.preset
     video = out_dir / f"{stem}.mp4"
     fallback = caption_fonts(spec, start, length, settings)
@@ -385,7 +453,7 @@ def render_clip(
         video.name,
         preset.key,
         picture.layout,
-        length,
+        out_length,
         sum(timings.values()),
         "passed" if result.passed else "FAILED",
     )
@@ -397,7 +465,7 @@ def render_clip(
         thumbnail=thumb,
         check=check,
         passed=bool(result.passed),
-        duration=length,
+        duration=out_length,
         size_bytes=video.stat().st_size,
         layout=picture.layout,
         seconds=timings,
@@ -417,17 +485,22 @@ def _discard_side_files(side: Future[tuple[Path | None, Path | None]], out_dir: 
 def render_frame(
     spec: ClipSpec, at: float, settings: Settings, work_dir: Path, *, cancel: Cancel | None = None
 ) -> bytes:
-    """One PNG frame, ``at`` seconds into the clip, made by the same pipeline as the render.
+    """One PNG frame, ``at`` seconds into the clip (after its cuts), made by the same pipeline as the render.
 
     The cut is a short window ending just after the frame, so audiograms have some sound to draw
-    and captions show the words spoken at that moment.
+    and captions show the words spoken at that moment. With cuts, ``at`` is mapped back to the source
+    (:meth:`~spaceclip.services.edit.cuts.CutList.to_source`) for the picture, and the captions, laid
+    out in the cut clip's time, are shifted so the frame shows the page the video shows at ``at``.
     """
     import spaceclip.services.render.captions as captions
 
     start, length = clip_window(spec.start, spec.end, spec.info.duration_s or None)
-    at = min(max(0.0, at), max(0.0, length - 0.05))
-    lead = min(at, 1.0)
-    w_start, w_len = start + at - lead, lead + 0.2
+    out_length = _out_length(_keeps(spec, start, length), length)
+    at = min(max(0.0, at), max(0.0, out_length - 0.05))
+    source_at = at if spec.cuts is None or not spec.cuts.cuts else spec.cuts.to_source(at) - start
+    source_at = min(max(0.0, source_at), max(0.0, length - 0.05))
+    lead = min(source_at, 1.0)
+    w_start, w_len = start + source_at - lead, lead + 0.2
     work_dir.mkdir(parents=True, exist_ok=True)
     fallback = caption_fonts(spec, start, length, settings)
     picture = make_picture(spec, w_start, w_len, cancel=cancel)
@@ -442,9 +515,7 @@ def render_frame(
             try:
                 has_ass = _write_ass(spec, start, length, whole, fallback)
                 if has_ass:
-                    ass.write_text(
-                        captions.shift_ass(whole.read_text(encoding="utf-8"), w_start - start), encoding="utf-8"
-                    )
+                    ass.write_text(captions.shift_ass(whole.read_text(encoding="utf-8"), at - lead), encoding="utf-8")
             finally:
                 whole.unlink(missing_ok=True)
         argv = _picture_argv(
