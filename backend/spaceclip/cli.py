@@ -241,6 +241,27 @@ def _check_summary(check: dict[str, Any]) -> str:
     return "[red]failed:[/red] " + ", ".join(failed)
 
 
+def _editor_formats(keys: list[str]) -> list[str]:
+    from spaceclip.services.edit.editor import EDITOR_FORMATS
+
+    unknown = [k for k in keys if k not in EDITOR_FORMATS]
+    if unknown:
+        raise typer.BadParameter(f"choose from {', '.join(EDITOR_FORMATS)}", param_hint="--editor")
+    return list(dict.fromkeys(keys))
+
+
+def _write_editor_files(spec: Any, formats: list[str], folder: Path, stem: str) -> None:
+    """The clip's edit next to its render, with the render's cut list and the tracked crop."""
+    from spaceclip.services.edit import editor_clip
+
+    crop = editor_clip.clip_crop(spec.source, spec.info, spec.preset, spec.start, spec.end, track=True)
+    exports = editor_clip.spec_exports(spec, formats, stem, crop=crop)
+    editor_clip.write_beside(exports, folder)
+    for export in exports:
+        for item in export.left_out:
+            err_console.print(f"[yellow]{export.timeline_name} leaves out {item}[/yellow]")
+
+
 @app.command()
 def process(
     source: Annotated[str, typer.Argument(help="A media file, or a YouTube / X Space / direct media URL.")],
@@ -258,6 +279,10 @@ def process(
     speakers: Annotated[int | None, typer.Option("--speakers", min=1, max=20, help="How many people speak.")] = None,
     llm: Annotated[bool, typer.Option(help="Ask the local LLM (Ollama) to re-rank and title the clips.")] = True,
     language: LanguageOption = None,
+    editor: Annotated[
+        list[str] | None,
+        typer.Option("--editor", help="Also write each clip's edit for an editor: otio, fcpxml, fcp7 or edl (repeat)."),
+    ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
 ) -> None:
     """Analyse, find highlights and render the top clips for each platform, all offline."""
@@ -289,6 +314,7 @@ def process(
         if audiogram_style not in audiogram.AUDIOGRAM_STYLES:
             styles = ", ".join(audiogram.AUDIOGRAM_STYLES)
             raise typer.BadParameter(f"choose one of {styles}", param_hint="--audiogram")
+    editor_formats = _editor_formats(editor or [])
     clips_dir = out / "clips"
     clips_dir.mkdir(parents=True, exist_ok=True)
     longest = min(max_length, *(p.max_duration for p in targets))
@@ -341,6 +367,8 @@ def process(
                         progress=_bar_updater(bar, task),
                     )  # fmt: skip
                     all_passed = all_passed and result.passed
+                    if editor_formats:
+                        _write_editor_files(spec, editor_formats, clips_dir, stem)
                     span = f"{start:.1f}-{end:.1f} s"
                     rows.append((stem, highlight.title, span, str(result.video), _check_summary(result.check)))
         except SpaceClipError as exc:

@@ -10,11 +10,13 @@ from pathlib import Path
 import opentimelineio as otio
 import pytest
 
+from spaceclip.config import Settings
 from spaceclip.services.edit.editor import EDITOR_FORMATS, EditorSource, export_edit, read_cut_list, zip_exports
 from spaceclip.services.render.crop_path import CropPlan, Keyframe
 from spaceclip.services.render.presets import get_preset
+from spaceclip.services.render.spec import ClipSpec
 from tests.editor_edit import SOURCE_S, cut_transcript, render_otio, several_cuts, video_duration
-from tests.render_media import make_talk_audio, make_talk_video
+from tests.render_media import make_talk_audio, make_talk_video, probe
 
 PRESET = get_preset("tiktok")
 FPS = float(PRESET.fps)
@@ -107,3 +109,35 @@ def test_a_project_zip_has_a_folder_per_clip(source: Path) -> None:
     names = zipfile.ZipFile(io.BytesIO(zip_exports(exports))).namelist()
     assert sorted(names) == sorted(f"{s}/{n}" for s in ("01-intro", "02-trust") for n in
                                    (f"{s}.fcpxml", "clip.srt", "README.txt"))  # fmt: skip
+
+
+def test_process_writes_the_edit_beside_the_render(source: Path, tmp_path: Path, settings: Settings) -> None:
+    from spaceclip.cli import _write_editor_files
+
+    transcript = cut_transcript()
+    preset = get_preset("youtube_shorts")
+    spec = ClipSpec(
+        source=source, info=probe(source, settings), start=0.1, end=11.9, preset=preset,
+        transcript=transcript, cuts=several_cuts(transcript, preset),
+    )  # fmt: skip
+    folder = tmp_path / "clips"
+    folder.mkdir()
+    _write_editor_files(spec, ["otio", "edl"], folder, "01-youtube_shorts")
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == sorted(
+        ["01-youtube_shorts.otio", "01-youtube_shorts.edl", "01-youtube_shorts.editor.srt",
+         "01-youtube_shorts.editor.txt", "01-youtube_shorts.crop.csv"]
+    )  # fmt: skip
+    back = read_cut_list((folder / "01-youtube_shorts.edl").read_bytes(), "edl", float(preset.fps))
+    assert spec.cuts is not None and len(back["Video"]) == len(spec.cuts.keeps)
+    assert "crop keyframes" in (folder / "01-youtube_shorts.editor.txt").read_text()
+
+
+def test_process_refuses_an_unknown_editor_format(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from spaceclip.cli import app
+
+    result = CliRunner().invoke(app, ["process", str(tmp_path / "x.mp4"), "-o", str(tmp_path), "--editor", "avid"])
+    assert result.exit_code == 2
+    assert "otio, fcpxml, fcp7, edl" in result.output

@@ -244,11 +244,12 @@ def export_edit(
     *,
     captions: Transcript | None = None,
     crop: CropPlan | None = None,
+    notes: Sequence[str] = (),
 ) -> EditorExport:
     """The clip's edit written in ``fmt`` (a key of :data:`EDITOR_FORMATS`) with its sidecars.
 
     ``captions`` is the cut clip's transcript (clip time); ``crop`` the reframe plan, None when the
-    picture is not cropped.
+    picture is not cropped; ``notes`` are added to what it leaves out (the caller's own omissions).
 
     Raises:
         KeyError: ``fmt`` is not a key of :data:`EDITOR_FORMATS` (the API checks it first).
@@ -265,6 +266,7 @@ def export_edit(
         left.insert(0, CROP_NOTE.format(fmt=spec.label.split(" (")[0]))
     if fmt == "edl" and not source.has_video:
         left.append(NO_PICTURE_EDL)
+    left += notes
     srt = to_srt(captions) if captions is not None else ""
     export = EditorExport(
         format=spec,
