@@ -105,7 +105,7 @@ def api_routers() -> list[APIRouter]:
     from spaceclip.api import clips, highlights
 
     routers += [highlights.router, clips.router]
-    from spaceclip.api import exports
+    from spaceclip.api import editor, exports
 
-    routers.append(exports.router)
+    routers += [exports.router, editor.router]
     return routers
