@@ -11,6 +11,7 @@ import {
   E2E_MAX_UPLOAD_MB,
   E2E_PORT,
   E2E_URL,
+  FILLERS_WAV,
   FRONTEND,
   SPEECH_MP4,
   SPEECH_WAV,
@@ -55,6 +56,13 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     },
   );
 
+  // ~20 s with "um" and "uh" in it, for cutting filler words (cuts.spec.ts).
+  execFileSync(
+    join(VENV_BIN, "python"),
+    ["-m", "tests.speech", join(FRONTEND, "e2e", "fixtures", "fillers.json"), FILLERS_WAV],
+    { cwd: BACKEND, stdio: "inherit" },
+  );
+
   // The same speech as a video source: a face drifting across a wide frame (the backend's own
   // helper), with the conversation as its sound.
   const faceOnly = join(E2E_DIR, "face-only.mp4");
@@ -96,6 +104,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     SPACECLIP_WORKERS: "2",
     SPACECLIP_MAX_UPLOAD_MB: String(E2E_MAX_UPLOAD_MB), // small, so a test can go over it cheaply
     OLLAMA_HOST: "http://127.0.0.1:9", // no LLM: the built-in scorer titles the highlights
+    SPACECLIP_FILLER_PROMPT: "true", // Whisper writes the "um"s down, so the cuts test can cut them
   };
   for (const key of ["DATABASE_URL", "SPACECLIP_REDIS_URL", "UPLOAD_DIR", "OUTPUT_DIR"]) delete env[key];
 

@@ -11,6 +11,8 @@ export const DATA_DIR = join(E2E_DIR, "data");
 export const SPEECH_WAV = join(E2E_DIR, "conversation.wav");
 /** The same conversation as a 960x540 H.264 video with a real face (scikit-image's astronaut) drifting across. */
 export const SPEECH_MP4 = join(E2E_DIR, "conversation.mp4");
+/** About 20 s of two voices saying "um" and "uh" (fixtures/fillers.json), for the cuts test. */
+export const FILLERS_WAV = join(E2E_DIR, "fillers.wav");
 export const SCREENSHOTS = join(ROOT, "docs", "screenshots");
 export const E2E_PORT = Number(process.env.SPACECLIP_E2E_PORT ?? 18765);
 export const E2E_URL = `http://127.0.0.1:${E2E_PORT}`;
