@@ -744,6 +744,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/clips/{clip_id}/editor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download Clip Edit
+         * @description Download the clip's edit for an editor: its cuts on the original media, captions and crop.
+         */
+        get: operations["download_clip_edit_api_clips__clip_id__editor_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{project_id}/editor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download Project Edit
+         * @description Download every clip of the project for an editor: one folder per clip in one zip.
+         */
+        get: operations["download_project_edit_api_projects__project_id__editor_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1000,6 +1040,12 @@ export interface components {
              */
             reason: "filler" | "pause" | "removed";
         };
+        /**
+         * EditorFormatKey
+         * @description otio: OpenTimelineIO; fcpxml: Final Cut Pro / DaVinci Resolve; fcp7: FCP 7 XML (Premiere); edl: CMX 3600.
+         * @enum {string}
+         */
+        EditorFormatKey: "otio" | "fcpxml" | "fcp7" | "edl";
         /** ExportCheckPublic */
         ExportCheckPublic: {
             /** Passed */
@@ -4697,6 +4743,154 @@ export interface operations {
                 };
                 content: {
                     "image/png": unknown;
+                };
+            };
+            /** @description Not signed in, or the session expired or was signed out: sign in again. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such item, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict with the item's current state: a stale version, or work still running. Reload and retry. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request is not valid: `errors` names each field (code invalid_request), or the detail says why. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The server is busy (code service_busy): retry after the number of seconds in Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    download_clip_edit_api_clips__clip_id__editor_get: {
+        parameters: {
+            query?: {
+                /** @description otio, fcpxml, fcp7 or edl */
+                format?: components["schemas"]["EditorFormatKey"];
+            };
+            header?: never;
+            path: {
+                clip_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A zip: the timeline, clip.srt, crop.csv when cropped, README.txt (what was left out). */
+            200: {
+                headers: {
+                    /** @description What the format could not carry, '; '-separated (empty: nothing). */
+                    "X-SpaceClip-Left-Out"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": string;
+                };
+            };
+            /** @description Not signed in, or the session expired or was signed out: sign in again. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such item, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict with the item's current state: a stale version, or work still running. Reload and retry. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request is not valid: `errors` names each field (code invalid_request), or the detail says why. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The server is busy (code service_busy): retry after the number of seconds in Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    download_project_edit_api_projects__project_id__editor_get: {
+        parameters: {
+            query?: {
+                /** @description otio, fcpxml, fcp7 or edl */
+                format?: components["schemas"]["EditorFormatKey"];
+            };
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A zip: the timeline, clip.srt, crop.csv when cropped, README.txt (what was left out). */
+            200: {
+                headers: {
+                    /** @description What the format could not carry, '; '-separated (empty: nothing). */
+                    "X-SpaceClip-Left-Out"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": string;
                 };
             };
             /** @description Not signed in, or the session expired or was signed out: sign in again. */
