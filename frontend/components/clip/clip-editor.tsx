@@ -20,6 +20,7 @@ import { FormError } from "@/components/ui/form-error";
 import { IdFromQuery } from "@/components/ui/id-from-query";
 
 import { CutsPanel, type CutChanges } from "./cuts-panel";
+import { EditorDownload } from "./editor-download";
 import { ExportsPanel } from "./exports-panel";
 import { PreviewFrame } from "./preview-frame";
 import { StylePicker } from "./style-picker";
@@ -307,6 +308,7 @@ function Editor({ clip: initial, project, transcript }: Loaded) {
                 audiogram={Boolean(draft.audiogram_style)}
                 beforeExport={dirty ? save : null}
               />
+              <EditorDownload clipId={clip.id} />
             </>
           )}
           {options.error && (

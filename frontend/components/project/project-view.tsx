@@ -11,6 +11,7 @@ import { JobProgress } from "@/components/projects/job-progress";
 import { FormError } from "@/components/ui/form-error";
 import { IdFromQuery } from "@/components/ui/id-from-query";
 import { StatusBadge } from "@/components/ui/status-badge";
+import { EditorDownload } from "@/components/clip/editor-download";
 
 import { ClipsPanel } from "./clips-panel";
 import { HighlightsPanel } from "./highlights-panel";
@@ -143,6 +144,7 @@ function Workspace({ project, onChange }: { project: Project; onChange: () => vo
             speakerNames={transcript.data?.speakers.map((s) => s.display_name).join("\n") ?? ""}
           />
           <ClipsPanel projectId={project.id} media={media} />
+          <EditorDownload projectId={project.id} />
         </section>
       </div>
     </div>
