@@ -12,14 +12,13 @@ from fastapi.testclient import TestClient
 from spaceclip.config import Settings
 from spaceclip.db import Database
 from spaceclip.errors import ValidationFailed
-from spaceclip.models.tables import Project
 from spaceclip.services.render.presets import get_preset
 from spaceclip.services.render.spec import RenderSnapshot
-from spaceclip.services.speech.transcript import Segment, Speaker, Transcript, Word
+from spaceclip.services.speech.transcript import Word
 from spaceclip.usecases.clips import check_length, short_notice
 from spaceclip.usecases.exports import create_export
-from spaceclip.usecases.transcripts import save_transcript
 from tests.factories import UserFactory
+from tests.test_clips import _project
 
 # "So, um, big ... news. Really." : one filler (1.5-1.8 s) and one long pause (2.4-4.0 s).
 WORDS = (
@@ -80,32 +79,10 @@ def test_check_length_after_cuts(
 # --- the API ---------------------------------------------------------------------------------------
 
 
-def _project(database: Database, owner_id: str, *, duration: float = 6.0) -> str:
-    with database.session() as db:
-        project = Project(
-            owner_id=owner_id,
-            name="Episode",
-            source_kind="upload",
-            status="ready",
-            media_path="uploads/episode.wav",
-            media_info={"format_name": "wav", "duration_s": duration, "video": [], "audio": [{}], "has_video": False},
-        )
-        db.add(project)
-        db.flush()
-        segment = Segment(WORDS[0].start, WORDS[-1].end, " ".join(w.word for w in WORDS), "Speaker 1", WORDS)
-        save_transcript(
-            db,
-            project.id,
-            Transcript(duration=duration, language="en", speakers=(Speaker("Speaker 1"),), segments=(segment,)),
-            model="tiny.en",
-        )
-        return project.id
-
-
 def _signed_in_project(client: TestClient, users: UserFactory, database: Database) -> tuple[str, str]:
     user = users.create()
     users.sign_in(client, user)
-    return user.id, _project(database, user.id)
+    return user.id, _project(database, user.id, duration=6.0, words=WORDS, media_path="uploads/episode.wav")
 
 
 def _clip(client: TestClient, pid: str, **body: Any) -> dict[str, Any]:

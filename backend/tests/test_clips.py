@@ -99,13 +99,22 @@ def test_check_length(start: float, end: float, platform: str | None, message: s
 # --- the API ---------------------------------------------------------------------------------------
 
 
-def _project(database: Database, owner_id: str, *, duration: float = 5.0, words: tuple[Word, ...] = WORDS) -> str:
+def _project(
+    database: Database,
+    owner_id: str,
+    *,
+    duration: float = 5.0,
+    words: tuple[Word, ...] = WORDS,
+    media_path: str | None = None,
+) -> str:
+    """A ready project with one transcript segment of ``words`` (``media_path``: as if uploaded)."""
     with database.session() as db:
         project = Project(
             owner_id=owner_id,
             name="Episode",
             source_kind="upload",
             status="ready",
+            media_path=media_path,
             media_info={"format_name": "wav", "duration_s": duration, "video": [], "audio": [{}], "has_video": False},
         )
         db.add(project)
