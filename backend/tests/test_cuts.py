@@ -33,7 +33,8 @@ SENTENCE = [
     ("settings", "fps", "cuts"),
     [
         (CutSettings(), None, []),
-        (CutSettings(remove_fillers=True), None, [(0.4, 0.7, "filler")]),
+        # the filler goes with the hesitation around it: 0.15 s (half of Y) stays beside each word
+        (CutSettings(remove_fillers=True), None, [(0.35, 0.75, "filler")]),
         # the 1.2 s pause before "thing" is cut to 0.3: 0.15 s stays on each side
         (CutSettings(shorten_pauses=True), None, [(1.55, 2.45, "pause")]),
         # a pause as long as the limit stays
@@ -41,26 +42,26 @@ SENTENCE = [
         (
             CutSettings(remove_fillers=True, shorten_pauses=True),
             None,
-            [(0.4, 0.7, "filler"), (1.55, 2.45, "pause")],
+            [(0.35, 0.75, "filler"), (1.55, 2.45, "pause")],
         ),
-        # with "um" gone 0.4 s of silence is left between the two "the"s: over 0.3, so it goes down to 0.2
+        # with Y = 0.2 the filler's cut leaves 0.1 s beside each word, under X: no pause cut there
         (
             CutSettings(remove_fillers=True, shorten_pauses=True, pause_over_s=0.3, pause_to_s=0.2),
             None,
-            [(0.3, 0.4, "pause"), (0.4, 0.7, "filler"), (0.7, 0.8, "pause"), (1.5, 2.5, "pause")],
+            [(0.3, 0.8, "filler"), (1.5, 2.5, "pause")],
         ),
-        # ... but at 0.6 s (the default) only the filler goes
+        # a pause shortened without the filler cut: the filler stays, the silences around it are short
         (
-            CutSettings(remove_fillers=True, shorten_pauses=True, pause_over_s=0.6, pause_to_s=0.2),
+            CutSettings(shorten_pauses=True, pause_over_s=0.15, pause_to_s=0.1),
             None,
-            [(0.4, 0.7, "filler"), (1.5, 2.5, "pause")],
+            [(0.25, 0.35, "pause"), (0.75, 0.85, "pause"), (1.45, 2.55, "pause")],
         ),
         # restoring the filler keeps it
         (CutSettings(remove_fillers=True, restored=((0.4, 0.7),)), None, []),
         # the creator strikes "main"
         (CutSettings(removed=((1.1, 1.4),)), None, [(1.1, 1.4, "removed")]),
         # snapped to 30 fps from the clip's start
-        (CutSettings(remove_fillers=True), 30.0, [(0.4, 0.7, "filler")]),
+        (CutSettings(remove_fillers=True), 30.0, [(0.333, 0.733, "filler")]),
         (CutSettings(removed=((1.11, 1.39),)), 10.0, [(1.1, 1.4, "removed")]),
     ],
 )

@@ -10,8 +10,9 @@ speaker tracks follow the cut picture.
 
 The rules, in order:
 
-1. Removed spans: each filler word's ``[start, end]`` (with ``remove_fillers``), and the creator's
-   ``removed`` ranges. A filler whose middle lies in one of the creator's ``restored`` ranges stays.
+1. Removed spans: each run of filler words (with ``remove_fillers``) with the hesitation around it,
+   leaving at most ``pause_to_s`` between the words either side (:func:`_filler_spans`), and the
+   creator's ``removed`` ranges. A filler whose middle lies in a ``restored`` range stays.
 2. A word whose middle lies in a removed span is gone; the others are kept.
 3. With ``shorten_pauses``, each silence between kept words (and at the clip's two ends) that is
    still longer than ``pause_over_s`` once the removed spans are out is cut down to ``pause_to_s``:
@@ -274,6 +275,39 @@ def _labelled(pieces: Sequence[tuple[Range, CutReason]], merged: Sequence[Range]
     return cuts
 
 
+def _filler_spans(words: Sequence[Word], start: float, end: float, settings: CutSettings) -> list[Range]:
+    """The span each run of filler words takes out: the words and the hesitation around them.
+
+    Whisper gives a filler little time of its own (often 20 ms of a half-second "um"), so the cut
+    reaches into the silence on both sides, up to half of ``pause_to_s`` from the kept words before
+    and after: what is left between them is a pause of at most ``pause_to_s``.
+    """
+    pad = max(0.0, settings.pause_to_s) / 2
+    spans: list[Range] = []
+    i = 0
+    while i < len(words):
+        w = words[i]
+        if not (w.filler and not _inside((w.start + w.end) / 2, settings.restored)):
+            i += 1
+            continue
+        j = i
+        while (
+            j + 1 < len(words)
+            and words[j + 1].filler
+            and not _inside((words[j + 1].start + words[j + 1].end) / 2, settings.restored)
+        ):
+            j += 1
+        before = words[i - 1].end if i > 0 else start
+        after = words[j + 1].start if j + 1 < len(words) else end
+        lo = max(before, min(w.start, before + pad))
+        hi = min(after, max(words[j].end, after - pad))
+        lo, hi = max(lo, start), min(hi, end)
+        if hi > lo:
+            spans.append((lo, hi))
+        i = j + 1
+    return spans
+
+
 def plan_cuts(
     start: float,
     end: float,
@@ -298,9 +332,7 @@ def plan_cuts(
         if b > a:
             pieces.append(((a, b), "removed"))
     if settings.remove_fillers:
-        for w in inside:
-            if w.filler and not _inside((w.start + w.end) / 2, settings.restored):
-                pieces.append(((max(w.start, start), min(w.end, end)), "filler"))
+        pieces += [(r, "filler") for r in _filler_spans(inside, start, end, settings)]
     removed = merge_ranges(r for r, _ in pieces)
     kept = [w for w in inside if not _inside((w.start + w.end) / 2, removed)]
     if settings.shorten_pauses:
