@@ -278,6 +278,16 @@ def process(
     max_length: Annotated[float, typer.Option(min=2.0, help="Longest highlight, seconds.")] = 60.0,
     speakers: Annotated[int | None, typer.Option("--speakers", min=1, max=20, help="How many people speak.")] = None,
     llm: Annotated[bool, typer.Option(help="Ask the local LLM (Ollama) to re-rank and title the clips.")] = True,
+    cut_fillers: Annotated[
+        bool | None,
+        typer.Option("--cut-fillers/--no-cut-fillers", help="Cut filler words (default: on for 9:16 platforms)."),
+    ] = None,
+    cut_pauses: Annotated[
+        bool | None,
+        typer.Option("--cut-pauses/--no-cut-pauses", help="Shorten long pauses (default: on for 9:16 platforms)."),
+    ] = None,
+    pause_over: Annotated[float, typer.Option(min=0.1, max=30.0, help="Pauses longer than this (s)...")] = 0.6,
+    pause_to: Annotated[float, typer.Option(min=0.0, max=10.0, help="...are cut down to this (s).")] = 0.3,
     language: LanguageOption = None,
     editor: Annotated[
         list[str] | None,
@@ -285,21 +295,30 @@ def process(
     ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
 ) -> None:
-    """Analyse, find highlights and render the top clips for each platform, all offline."""
+    """Analyse, find highlights and render the top clips for each platform, all offline.
+
+    Each clip's filler words and long pauses are cut as its platform's default says (on for 9:16);
+    a clip the cuts leave under the platform's minimum is widened until it fits."""
     import json
     import tempfile
+    from functools import partial
 
     from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
     import spaceclip.services.render.captions as captions
     from spaceclip.errors import SpaceClipError
     from spaceclip.services.analysis import StageClock, analyze_media, find_media_highlights, within_stage
+    from spaceclip.services.edit.cuts import CutSettings
+    from spaceclip.services.edit.defaults import cuts_for_preset
     from spaceclip.services.highlights.types import HighlightOptions
     from spaceclip.services.render import presets
-    from spaceclip.services.render.command import fit_length
+    from spaceclip.services.render.command import fit_cut_length, fit_length
     from spaceclip.services.render.render import render_clip
     from spaceclip.services.render.spec import RenderSnapshot, clip_spec
 
+    if pause_to >= pause_over:
+        raise typer.BadParameter("--pause-to must be shorter than --pause-over", param_hint="--pause-to")
+    pause_choice = CutSettings(pause_over_s=pause_over, pause_to_s=pause_to)
     settings = _with_language(_setup(verbose), language)
     keys = platform or ["tiktok"]
     try:
@@ -352,9 +371,22 @@ def process(
                     start, end = fit_length(
                         highlight.start, highlight.end, transcript.duration, preset.min_duration, preset.max_duration
                     )
+                    cuts, short = fit_cut_length(
+                        start, end, transcript.duration, preset.min_duration, partial(
+                            cuts_for_preset, words=transcript.words, preset=preset, remove_fillers=cut_fillers,
+                            shorten_pauses=cut_pauses, settings=pause_choice,
+                        ),
+                    )  # fmt: skip
+                    start, end = cuts.start, cuts.end
+                    if short > 0:
+                        err_console.print(
+                            f"[yellow]Clip {number} for {preset.key} is {short:.1f} s under its "
+                            f"{preset.min_duration:g} s minimum after the cuts; pass --no-cut-pauses or "
+                            "--no-cut-fillers to keep more of it.[/yellow]"
+                        )
                     snap = RenderSnapshot(
                         platform=preset.key, start=start, end=end, title=highlight.title, caption_style=style,
-                        audiogram_style=audiogram_style, speaker_colors=False,
+                        audiogram_style=audiogram_style, speaker_colors=False, cuts=cuts if cuts.cuts else None,
                     )  # fmt: skip
                     spec = clip_spec(
                         snap, source=path, info=analysed.info, transcript=transcript, audio_path=analysed.audio_path
@@ -370,7 +402,9 @@ def process(
                     if editor_formats:
                         _write_editor_files(spec, editor_formats, clips_dir, stem)
                     span = f"{start:.1f}-{end:.1f} s"
-                    rows.append((stem, highlight.title, span, str(result.video), _check_summary(result.check)))
+                    length = f"{result.duration:.1f} s" + (f" ({cuts.removed_s:.1f} s cut)" if cuts.cuts else "")
+                    check = _check_summary(result.check)
+                    rows.append((stem, highlight.title, span, length, str(result.video), check))
         except SpaceClipError as exc:
             err_console.print(f"[red]{exc.user_message}[/red]")
             raise typer.Exit(1) from exc
@@ -379,7 +413,7 @@ def process(
     if found.llm_note:
         err_console.print(f"[yellow]{found.llm_note}[/yellow]")
     table = Table(title=f"SpaceClip: {len(rows)} exports in {clips_dir}")
-    for column in ("clip", "title", "range", "file", "platform check"):
+    for column in ("clip", "title", "range", "length", "file", "platform check"):
         table.add_column(column)
     for row in rows:
         table.add_row(*row)

@@ -7,8 +7,10 @@
 * :func:`decode_mono`, :func:`seam_jumps`, :func:`silences`, :func:`stream_lengths`: what the rendered
   file holds (decoded samples, the largest sample-to-sample step at each seam and away from the seams,
   the silent stretches, the picture's and the sound's lengths).
-* :func:`hard_cut`: the same kept ranges joined without a crossfade, encoded the same way: the click a
+* :func:`hard_cut`: the same kept ranges joined without a crossfade, AAC-encoded too: the click a
   plain cut would make.
+* :func:`measure_speech_cuts`: the whole round trip on speech (transcribe, cut, render, re-transcribe)
+  and every figure the test asserts and the benchmark prints.
 """
 
 from __future__ import annotations
@@ -22,7 +24,11 @@ from pathlib import Path
 
 import numpy as np
 
+from spaceclip.services.edit.cuts import DEFAULT_PAUSE_OVER_S, DEFAULT_PAUSE_TO_S, CutList
 from spaceclip.services.media.process import ffmpeg_args, ffprobe_args, run_process
+from spaceclip.services.render.command import window_keeps as _window_keeps
+from spaceclip.services.render.render import RenderResult
+from spaceclip.services.speech.transcript import Word
 
 RATE = 48_000
 TIMEOUT_S = 300.0
@@ -184,3 +190,135 @@ def hard_cut(source: Path, keeps: Sequence[tuple[float, float]], dest: Path, *, 
         "-i", source, "-filter_complex", ";".join(parts), "-map", "[a]", "-c:a", "aac", "-b:a", "192k", "-y", dest,
     ), timeout_s=TIMEOUT_S)  # fmt: skip
     return dest
+
+
+@dataclass(frozen=True)
+class SpeechCutFigures:
+    """What a render with fillers cut and pauses shortened does to generated speech, re-transcribed."""
+
+    source_s: float
+    cuts: CutList
+    fillers_scripted: int
+    fillers_before: int  # flagged in the source's transcript, inside the clip
+    fillers_removed: int  # of those, cut out
+    fillers_after: int  # flagged in the re-transcription of the render
+    removed_heard_again: int  # re-transcribed fillers within 0.3 s of where a removed one was
+    pause_to_s: float
+    pause_over_s: float
+    longest_pause_source: float
+    longest_pause_out: float
+    pauses_out: tuple[tuple[float, float], ...]
+    #: each of the source's silences longer than X, as long as it lasts in the render
+    long_pauses: tuple[tuple[float, float], ...]
+    caption_offsets: tuple[float, ...]  # |burned pop event start - re-timed word start|
+    srt_offsets: tuple[float, ...]  # |SRT cue start - the nearest re-timed word start|
+    heard_offsets: tuple[float, ...]  # |re-timed word start - re-transcribed word start|, aligned words
+    jumps: SeamJumps
+    hard_jumps: SeamJumps
+    picture_s: float
+    sound_s: float
+    result: RenderResult
+
+
+def _tokens(words: Sequence[Word]) -> tuple[list[str], list[int]]:
+    from tests.speech import normalize_words
+
+    tokens, owners = [], []
+    for i, w in enumerate(words):
+        for token in normalize_words(w.word):
+            tokens.append(token)
+            owners.append(i)
+    return tokens, owners
+
+
+def heard_offsets(expected: Sequence[Word], heard: Sequence[Word]) -> list[float]:
+    """|start difference| of each expected word aligned (same spelling) with a heard word."""
+    from tests.speech import align
+
+    ref, ref_owner = _tokens(expected)
+    hyp, hyp_owner = _tokens(heard)
+    _, pairs = align(ref, hyp)
+    seen: set[int] = set()
+    out: list[float] = []
+    for r, h in pairs:
+        if r is None or h is None or ref[r] != hyp[h] or ref_owner[r] in seen:
+            continue
+        seen.add(ref_owner[r])
+        out.append(abs(expected[ref_owner[r]].start - heard[hyp_owner[h]].start))
+    return out
+
+
+def measure_speech_cuts(work: Path, *, preset_key: str = "tiktok") -> SpeechCutFigures:
+    """Speak :data:`SCRIPT` with long pauses, transcribe it (tiny.en, filler prompt), render the whole
+    recording for ``preset_key`` with the preset's default cuts, then re-transcribe the render."""
+    from spaceclip.config import Settings
+    from spaceclip.services.edit.defaults import cuts_for_preset
+    from spaceclip.services.media.probe import probe_media
+    from spaceclip.services.render.command import clip_window
+    from spaceclip.services.render.presets import get_preset
+    from spaceclip.services.render.render import caption_script, render_clip
+    from spaceclip.services.render.spec import ClipSpec
+    from spaceclip.services.speech.transcribe import transcribe
+    from spaceclip.services.speech.transcript import parse_srt
+    from tests.ass_reader import parse_events
+
+    speech = speech_with_pauses(work)
+    source = make_speech_source(work, speech)
+    settings = Settings(data_dir=work / "data", whisper_model="tiny.en", _env_file=None)
+    info = probe_media(source, settings)
+    preset = get_preset(preset_key)
+    transcript = transcribe(speech, settings, filler_prompt=True)
+    end = info.duration_s
+    cuts = cuts_for_preset(0.0, end, transcript.words, preset)
+    spec = ClipSpec(source=source, info=info, start=0.0, end=end, preset=preset, transcript=transcript,
+                    caption_style="pop", cuts=cuts)  # fmt: skip
+    result = render_clip(spec, work / "out", settings)
+    out_48k = decode_mono(result.video)
+    heard = transcribe(decode_mono(result.video, rate=SPEECH_RATE), settings, filler_prompt=True)
+
+    before = [w for w in transcript.words if w.filler and 0.0 <= (w.start + w.end) / 2 <= end]
+    removed = [w for w in before if cuts.is_cut((w.start + w.end) / 2)]
+    where = [cuts.to_output((w.start + w.end) / 2) for w in removed]
+    after = [w for w in heard.words if w.filler]
+    again = sum(1 for w in after if any(abs((w.start + w.end) / 2 - t) <= 0.3 for t in where))
+
+    retimed = cuts.retime_words(transcript.words)
+    window = clip_window(spec.start, spec.end, info.duration_s)
+    script = caption_script(spec, *window, {})
+    assert script is not None
+    events = [e for e in parse_events(script) if e.words]
+    caption = [
+        abs(e.start - w.start) for e, w in zip(events, [w for w in retimed if w.end - w.start >= 0.005], strict=True)
+    ]
+    assert result.srt is not None
+    cues = parse_srt(result.srt.read_text(encoding="utf-8"))
+    # a cue (a segment, or a piece of a long one) starts on one of the re-timed words
+    starts = [w.start for w in cuts.retime_transcript(transcript).words]
+    srt = [min(abs(c.start - t) for t in starts) for c in cues]
+    hard = hard_cut(source, window_keeps_of(cuts, window), work / "hard.m4a")
+    picture, sound = stream_lengths(result.video)
+    pauses_out = silences(out_48k)
+    long_pauses = []
+    for a, b in silences(speech, rate=SPEECH_RATE):
+        if b - a > DEFAULT_PAUSE_OVER_S:
+            at = cuts.to_output((a + b) / 2)
+            kept = [q - p for p, q in pauses_out if p - 0.01 <= at <= q + 0.01]
+            long_pauses.append((round(b - a, 3), max(kept, default=0.0)))
+    return SpeechCutFigures(
+        source_s=end, cuts=cuts, fillers_scripted=scripted_fillers(), fillers_before=len(before),
+        fillers_removed=len(removed), fillers_after=len(after), removed_heard_again=again,
+        pause_to_s=DEFAULT_PAUSE_TO_S, pause_over_s=DEFAULT_PAUSE_OVER_S,
+        longest_pause_source=max((b - a for a, b in silences(speech, rate=SPEECH_RATE)), default=0.0),
+        longest_pause_out=max((b - a for a, b in pauses_out), default=0.0),
+        pauses_out=tuple(pauses_out), long_pauses=tuple(long_pauses),
+        caption_offsets=tuple(caption), srt_offsets=tuple(srt),
+        heard_offsets=tuple(heard_offsets(retimed, list(heard.words))),
+        jumps=seam_jumps(out_48k, cuts.seams), hard_jumps=seam_jumps(decode_mono(hard), cuts.seams),
+        picture_s=picture, sound_s=sound, result=result,
+    )  # fmt: skip
+
+
+def window_keeps_of(cuts: CutList, window: tuple[float, float]) -> list[tuple[float, float]]:
+    """The kept ranges in source seconds, clipped to the render's window ``(start, length)``."""
+    start, length = window
+    return [(start + a, start + b) for a, b in _window_keeps(cuts.keeps, start, length)]

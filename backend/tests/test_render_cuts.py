@@ -4,10 +4,15 @@ The real render cuts a continuous tone mid-wave (where a plain cut clicks) with 
 stretch inside one cut: the picture and the sound both last exactly the kept frames, no seam steps
 further than the tone's own slope while a hard cut of the same ranges jumps, and the loudness is
 planned on the kept sound (the loud stretch cut out does not pull the clip under its target).
+
+The speech round trip (tests/cut_media.py measure_speech_cuts; benchmarks/bench_cuts.py prints
+its figures) speaks fillers and long pauses with flite, transcribes them with tiny.en, renders with
+the 9:16 default cuts and transcribes the render again.
 """
 
 from __future__ import annotations
 
+import statistics
 from pathlib import Path
 
 import pytest
@@ -22,12 +27,21 @@ from spaceclip.services.render.command import (
     cut_select,
     cut_video_chain,
     filter_graph,
+    fit_cut_length,
     window_keeps,
 )
 from spaceclip.services.render.presets import get_preset
 from spaceclip.services.render.render import RenderResult, render_clip
 from spaceclip.services.render.spec import ClipSpec
-from tests.cut_media import decode_mono, hard_cut, make_tone_source, seam_jumps, stream_lengths
+from tests.cut_media import (
+    SpeechCutFigures,
+    decode_mono,
+    hard_cut,
+    make_tone_source,
+    measure_speech_cuts,
+    seam_jumps,
+    stream_lengths,
+)
 
 
 @pytest.mark.parametrize(
@@ -129,6 +143,34 @@ def test_build_argv_output_length(output_length: float | None, t: str) -> None:
     assert argv[argv.index("-map", argv.index("[vout]")) + 1] == "[aout]"
 
 
+def _plan_cutting(seconds: float) -> object:
+    """A planner that cuts ``seconds`` out of the middle of any range (enough room given)."""
+
+    def plan(a: float, b: float) -> CutList:
+        mid = (a + b) / 2
+        cut = min(seconds, (b - a) / 2)
+        return CutList(a, b, (Cut(round(mid - cut / 2, 6), round(mid + cut / 2, 6), "pause"),))
+
+    return plan
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "duration", "cut", "expected_range", "short"),
+    [
+        (10.0, 20.0, 100.0, 2.0, (10.0, 20.0), 0.0),  # 8 s after cuts: fits 3 s
+        (10.0, 13.0, 100.0, 1.0, (10.0, 14.25), 0.0),  # 2 s after cuts: the end moves out
+        (95.0, 98.0, 100.0, 2.0, (94.75, 100.0), 0.0),  # the media ends: the start moves back
+        (0.0, 3.0, 3.0, 1.0, (0.0, 3.0), 1.0),  # nothing to widen into: 1 s short
+    ],
+)
+def test_fit_cut_length(
+    start: float, end: float, duration: float, cut: float, expected_range: tuple[float, float], short: float
+) -> None:
+    cuts, missing = fit_cut_length(start, end, duration, 3.0, _plan_cutting(cut))  # type: ignore[arg-type]
+    assert (cuts.start, cuts.end) == pytest.approx(expected_range, abs=1e-3)
+    assert missing == pytest.approx(short, abs=1e-3)
+
+
 FPS = 30
 #: Kept ranges ending mid-wave: 4 and 16 frames of 440 Hz leave the tone 2/3 of a cycle out of phase.
 TONE_CUTS = (Cut(1.0, round(34 / FPS, 6), "removed"), Cut(2.5, round(91 / FPS, 6), "removed"))
@@ -179,3 +221,40 @@ def test_cuts_that_take_everything_are_refused(tmp_path: Path) -> None:
     )  # fmt: skip
     with pytest.raises(ValidationFailed, match="take out all"):
         render_clip(spec, tmp_path / "out", settings)
+
+
+@pytest.fixture(scope="module")
+def speech_cuts(tmp_path_factory: pytest.TempPathFactory) -> SpeechCutFigures:
+    return measure_speech_cuts(tmp_path_factory.mktemp("speech-cuts"))
+
+
+def test_removed_fillers_are_not_heard_again(speech_cuts: SpeechCutFigures) -> None:
+    """Real speech with "um"/"uh", transcribed, cut, rendered and transcribed again (tiny.en, filler prompt)."""
+    f = speech_cuts
+    assert f.fillers_removed >= 3, f
+    assert f.removed_heard_again == 0, f
+
+
+def test_long_pauses_are_shortened(speech_cuts: SpeechCutFigures) -> None:
+    f = speech_cuts
+    assert len(f.long_pauses) >= 3, f.long_pauses  # the script's 1.0, 1.2, 1.6 and 2.2 s silences
+    # each comes out at Y, give or take where Whisper put the words' edges inside the silence
+    assert all(after <= f.pause_to_s + 0.1 for _, after in f.long_pauses), f.long_pauses
+    # pauses up to X are left as they were; none longer remains
+    assert f.longest_pause_out <= f.pause_over_s, f.pauses_out
+
+
+def test_captions_follow_the_cut_words(speech_cuts: SpeechCutFigures) -> None:
+    f = speech_cuts
+    assert f.caption_offsets and max(f.caption_offsets) <= 0.1
+    assert f.srt_offsets and max(f.srt_offsets) <= 0.1
+    # against what Whisper hears in the render: most words start within 100 ms of the caption's time
+    assert statistics.median(f.heard_offsets) <= 0.1, f.heard_offsets
+
+
+def test_speech_seams_do_not_click_and_stay_in_sync(speech_cuts: SpeechCutFigures) -> None:
+    f = speech_cuts
+    assert f.jumps.ratio < 1.0, f.jumps  # no seam steps as far as the speech itself does
+    frame = 1 / 30
+    assert abs(f.picture_s - f.cuts.duration) <= frame and abs(f.sound_s - f.cuts.duration) <= frame
+    assert f.result.duration == pytest.approx(f.cuts.duration, abs=1e-6) and f.result.passed

@@ -1,6 +1,7 @@
 """The ffmpeg command of one render, built by pure functions tested as tables.
 
-:func:`clip_window` and :func:`fit_length` place the cut in the source, :func:`choose_layout` and
+:func:`clip_window` and :func:`fit_length` place the cut in the source (:func:`fit_cut_length` widens
+a clip whose cuts leave it under the platform's minimum), :func:`choose_layout` and
 :func:`fit_filter` fit the source picture to the preset's frame, :func:`filter_graph` and
 :func:`build_argv` assemble the command, :func:`speaker_track` says who speaks when inside the cut
 (for the reframe and the audiogram's name tags). :mod:`spaceclip.services.render.render` runs it.
@@ -21,11 +22,12 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Literal
 
 from spaceclip.errors import ValidationFailed
+from spaceclip.services.edit.cuts import CutList
 from spaceclip.services.media.process import ffmpeg_args, media_input_args
 from spaceclip.services.render.spec import MIN_CUT_S
 from spaceclip.services.speech.transcript import Segment
@@ -42,6 +44,7 @@ __all__ = [
     "cut_select",
     "cut_video_chain",
     "filter_graph",
+    "fit_cut_length",
     "fit_filter",
     "fit_length",
     "reframe_sample_fps",
@@ -103,6 +106,37 @@ def fit_length(start: float, end: float, duration: float, min_s: float, max_s: f
         hi = min(duration, lo + min_s)
         lo = max(0.0, hi - min_s)
     return round(lo, 3), round(hi, 3)
+
+
+def fit_cut_length(
+    start: float,
+    end: float,
+    duration: float,
+    min_s: float,
+    plan: Callable[[float, float], CutList],
+    *,
+    max_steps: int = 8,
+) -> tuple[CutList, float]:
+    """The cut list of ``[start, end]``, widened until its length after the cuts reaches ``min_s``.
+
+    ``plan(start, end)`` cuts a range (pure for a given transcript). While the cut length is short of
+    ``min_s`` (+ :data:`LENGTH_MARGIN_S`), the end moves out by the shortfall and the range is cut
+    again; once the media ends, the start moves back instead. Returns the cut list and by how much
+    it is still short of ``min_s`` (0 when it fits; more when the recording has too little speech).
+    """
+    need = min_s + LENGTH_MARGIN_S
+    lo, hi = max(0.0, start), min(end, duration)
+    cuts = plan(lo, hi)
+    for _ in range(max_steps):
+        short = need - cuts.duration
+        if short <= 1e-6 or (lo <= 0.0 and hi >= duration):
+            break
+        if hi < duration:
+            hi = round(min(duration, hi + short), 3)
+        else:
+            lo = round(max(0.0, lo - short), 3)
+        cuts = plan(lo, hi)
+    return cuts, round(max(0.0, min_s - cuts.duration), 3)
 
 
 def reframe_sample_fps(length: float) -> float:
