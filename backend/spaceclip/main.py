@@ -105,7 +105,7 @@ def api_routers() -> list[APIRouter]:
     from spaceclip.api import clips, highlights
 
     routers += [highlights.router, clips.router]
-    from spaceclip.api import editor, exports
+    from spaceclip.api import clean, editor, exports
 
-    routers += [exports.router, editor.router]
+    routers += [exports.router, editor.router, clean.router]
     return routers
