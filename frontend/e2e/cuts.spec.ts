@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { expect, type Page, test } from "@playwright/test";
 
 import { FILLERS_WAV } from "./paths";
-import { expectAccessible, ffprobe, openNewProject, screenshot, signUp, uniqueEmail } from "./helpers";
+import { expectAccessible, ffprobe, ffprobeAudio, openNewProject, screenshot, signUp, uniqueEmail } from "./helpers";
 
 type ClipBody = { id: string; duration: number; cuts: { duration: number; cuts: { reason: string }[] } };
 type ExportBody = { id: string; status: string; duration: number | null; check: { passed: boolean } | null };
@@ -78,9 +78,11 @@ test("remove fillers, strike a word, restore it: the export's length follows", a
   await expect(um.first()).toBeVisible();
   expect(await um.count()).toBeGreaterThanOrEqual(3);
 
-  // Everything off: the clip whole.
-  await saved(page, () => fillers.uncheck());
-  const whole = await saved(page, () => pauses.uncheck());
+  // Everything off: the clip whole. (The boxes show the saved clip: they change once it is saved.)
+  await saved(page, () => fillers.click());
+  await expect(fillers).not.toBeChecked();
+  const whole = await saved(page, () => pauses.click());
+  await expect(pauses).not.toBeChecked();
   expect(whole.cuts.cuts).toEqual([]);
   expect(whole.cuts.duration).toBeCloseTo(whole.duration, 3);
   await expect(words.locator(".cut-word.struck")).toHaveCount(0);
@@ -89,7 +91,8 @@ test("remove fillers, strike a word, restore it: the export's length follows", a
   expect(Math.abs(wholeExport - whole.duration)).toBeLessThan(TOLERANCE_S);
 
   // Filler removal on: the "um"s and "uh"s are struck and the length drops by them.
-  const noFillers = await saved(page, () => fillers.check());
+  const noFillers = await saved(page, () => fillers.click());
+  await expect(fillers).toBeChecked();
   const fillerCuts = noFillers.cuts.cuts.filter((c) => c.reason === "filler");
   expect(fillerCuts.length).toBeGreaterThanOrEqual(3);
   expect(noFillers.cuts.duration).toBeLessThan(whole.duration - 0.3);
@@ -125,4 +128,28 @@ test("remove fillers, strike a word, restore it: the export's length follows", a
   const before = (await clipNow(page, clipId)).cuts.duration;
   const kept = await saved(page, () => um.first().click());
   expect(kept.cuts.duration).toBeGreaterThan(before);
+
+  // The whole episode, cleaned from the project page: the downloaded file is as long as it says.
+  const projectId = ((await (await page.request.get(`/api/clips/${clipId}`)).json()) as { project_id: string })
+    .project_id;
+  await page.goto(`/project/?id=${projectId}`);
+  const clean = page.getByTestId("clean");
+  await expect(clean.getByRole("heading", { name: "Clean the whole episode" })).toBeVisible();
+  await clean.getByRole("button", { name: "Clean the episode" }).click();
+  const result = clean.getByTestId("clean-result");
+  await expect(result).toContainText("cuts", { timeout: 240_000 });
+  const state = (await (await page.request.get(`/api/projects/${projectId}/clean`)).json()) as {
+    result: { duration_before: number; duration_after: number; removed_s: Record<string, number> };
+  };
+  expect(state.result.removed_s.filler).toBeGreaterThan(0.3);
+  expect(state.result.duration_after).toBeLessThan(state.result.duration_before - 0.5);
+  const href = (await result.getByRole("link", { name: "Cleaned episode" }).getAttribute("href")) ?? "";
+  const episode = await page.request.get(href);
+  expect(episode.status()).toBe(200);
+  const file = join(testInfo.outputDir, "episode.clean.m4a");
+  writeFileSync(file, await episode.body());
+  const cleaned = ffprobeAudio(file);
+  expect(cleaned.codec).toBe("aac");
+  expect(Math.abs(cleaned.duration - state.result.duration_after)).toBeLessThan(TOLERANCE_S);
+  await screenshot(page, "project-clean");
 });

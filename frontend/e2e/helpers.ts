@@ -85,6 +85,32 @@ export function ffprobe(path: string): VideoProbe {
   };
 }
 
+/** ffprobe of an audio file: its container, first audio codec and length (s). */
+export function ffprobeAudio(path: string): { format: string; codec: string; duration: number } {
+  const out = execFileSync(
+    "ffprobe",
+    [
+      "-v",
+      "error",
+      "-select_streams",
+      "a:0",
+      "-show_entries",
+      "stream=codec_name:format=format_name,duration",
+      "-of",
+      "json",
+      path,
+    ],
+    { encoding: "utf8" },
+  );
+  const data = JSON.parse(out) as {
+    streams: { codec_name: string }[];
+    format: { format_name: string; duration: string };
+  };
+  const a = data.streams[0];
+  if (!a) throw new Error(`${path} has no audio stream`);
+  return { format: data.format.format_name, codec: a.codec_name, duration: Number(data.format.duration) };
+}
+
 /** Expire every session of this account in the test server's database, as time would. */
 export function expireSessions(email: string): number {
   const script = [

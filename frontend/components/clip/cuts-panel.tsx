@@ -3,6 +3,7 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 
 import type { Clip, Word } from "@/lib/api/types";
+import { SecondsInput } from "@/components/ui/seconds-input";
 import {
   cutOfWord,
   pauseMarkers,
@@ -103,30 +104,11 @@ export function CutsPanel({ clip, words: allWords, busy, onChange }: Props) {
           />
           Shorten pauses
         </label>
-        <label className="row small">
+        <label className="row small" style={{ fontWeight: 400 }}>
           over
-          <input
-            type="number"
-            aria-label="Shorten pauses over (s)"
-            min={0.1}
-            max={60}
-            step={0.1}
-            value={over}
-            onChange={(e) => setOver(e.target.value)}
-            style={{ width: "5em" }}
-          />
+          <SecondsInput label="Shorten pauses over (s)" min={0.1} value={over} onChange={setOver} />
           s to
-          <input
-            type="number"
-            aria-label="Shorten pauses to (s)"
-            min={0}
-            max={60}
-            step={0.1}
-            value={to}
-            onChange={(e) => setTo(e.target.value)}
-            style={{ width: "5em" }}
-          />
-          s
+          <SecondsInput label="Shorten pauses to (s)" min={0} value={to} onChange={setTo} />s
         </label>
         {pausesChanged && (
           <button
