@@ -11,7 +11,7 @@ import logging
 import shutil
 from typing import Any
 
-from spaceclip.services.edit.clean import clean_episode, default_output
+from spaceclip.services.edit.clean import clean_episode
 from spaceclip.services.ingest.storage import Storage
 from spaceclip.tasks.registry import TaskSpec
 from spaceclip.tasks.runner import JobContext
@@ -34,7 +34,8 @@ def run(ctx: JobContext) -> dict[str, Any]:
     for stale in folder.iterdir():  # a killed attempt's leftovers
         if stale.is_file():
             stale.unlink(missing_ok=True)
-    out = folder / default_output(folder / f"{STEM}{inputs.source.suffix}", inputs.info).name
+    # MP4 for a video, M4A (AAC) for sound alone: what every player and podcast host takes.
+    out = folder / f"{STEM}.clean{'.mp4' if inputs.info.has_video else '.m4a'}"
     ctx.progress("clean", 0.0, "Planning the cuts")
     result = clean_episode(
         inputs.source, inputs.info, inputs.transcript, choices, out, ctx.settings,

@@ -13,6 +13,7 @@ import { IdFromQuery } from "@/components/ui/id-from-query";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { EditorDownload } from "@/components/clip/editor-download";
 
+import { CleanPanel } from "./clean-panel";
 import { ClipsPanel } from "./clips-panel";
 import { HighlightsPanel } from "./highlights-panel";
 import { LanguagePicker } from "./language-picker";
@@ -145,6 +146,7 @@ function Workspace({ project, onChange }: { project: Project; onChange: () => vo
           />
           <ClipsPanel projectId={project.id} media={media} />
           <EditorDownload projectId={project.id} />
+          <CleanPanel projectId={project.id} />
         </section>
       </div>
     </div>

@@ -784,6 +784,51 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projects/{project_id}/clean": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Clean
+         * @description The project's latest clean-up job and what the latest finished one took out.
+         */
+        get: operations["get_clean_api_projects__project_id__clean_get"];
+        put?: never;
+        /**
+         * Start Clean
+         * @description Write the whole episode without its filler words and long pauses, with its cut list (.otio)
+         *     and re-timed subtitles; chapters in the file move with the cuts. Follow the job, then download.
+         */
+        post: operations["start_clean_api_projects__project_id__clean_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{project_id}/clean/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download Clean
+         * @description Download the cleaned episode, its cut list (.otio) or its re-timed SRT / VTT subtitles.
+         */
+        get: operations["download_clean_api_projects__project_id__clean_download_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -832,6 +877,92 @@ export interface components {
             actual: string;
             /** Passed */
             passed: boolean;
+        };
+        /**
+         * CleanFileKind
+         * @description media: the cleaned episode; otio: the cut list for an editor; srt/vtt: subtitles re-timed.
+         * @enum {string}
+         */
+        CleanFileKind: "media" | "otio" | "srt" | "vtt";
+        /**
+         * CleanRequest
+         * @description What to take out of the whole episode.
+         */
+        CleanRequest: {
+            /**
+             * Remove Fillers
+             * @description Cut the filler words the transcript flags
+             * @default true
+             */
+            remove_fillers: boolean;
+            /**
+             * Shorten Pauses
+             * @description Shorten pauses longer than pause_over_s
+             * @default true
+             */
+            shorten_pauses: boolean;
+            /**
+             * Pause Over S
+             * @description Pauses longer than this (s)...
+             * @default 0.6
+             */
+            pause_over_s: number;
+            /**
+             * Pause To S
+             * @description ...are cut down to this (s)
+             * @default 0.3
+             */
+            pause_to_s: number;
+        };
+        /**
+         * CleanResultPublic
+         * @description What the latest finished clean-up took out, and what it wrote.
+         */
+        CleanResultPublic: {
+            /** Job Id */
+            job_id: string;
+            /**
+             * Duration Before
+             * @description The episode's length (s)
+             */
+            duration_before: number;
+            /**
+             * Duration After
+             * @description The cleaned episode's length (s)
+             */
+            duration_after: number;
+            /**
+             * Cuts
+             * @description How many cuts
+             */
+            cuts: number;
+            /**
+             * Removed S
+             * @description Seconds taken out per reason: filler, pause
+             */
+            removed_s: {
+                [key: string]: number;
+            };
+            /**
+             * Chapters
+             * @description Chapters carried into the cleaned file, re-timed
+             */
+            chapters: number;
+            /** Size Bytes */
+            size_bytes: number;
+            /**
+             * Files
+             * @description What can be downloaded: media, otio, srt, vtt
+             */
+            files: string[];
+        };
+        /**
+         * CleanState
+         * @description The latest clean-up job (null: never cleaned) and the account of the latest that succeeded.
+         */
+        CleanState: {
+            job: components["schemas"]["JobPublic"] | null;
+            result: components["schemas"]["CleanResultPublic"] | null;
         };
         /** ClipCreate */
         ClipCreate: {
@@ -4913,6 +5044,223 @@ export interface operations {
             };
             /** @description Conflict with the item's current state: a stale version, or work still running. Reload and retry. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request is not valid: `errors` names each field (code invalid_request), or the detail says why. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The server is busy (code service_busy): retry after the number of seconds in Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_clean_api_projects__project_id__clean_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CleanState"];
+                };
+            };
+            /** @description Not signed in, or the session expired or was signed out: sign in again. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such item, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request is not valid: `errors` names each field (code invalid_request), or the detail says why. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The server is busy (code service_busy): retry after the number of seconds in Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    start_clean_api_projects__project_id__clean_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CleanRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobPublic"];
+                };
+            };
+            /** @description The request body could not be read (not JSON, or not the form this operation takes). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session expired or was signed out: sign in again. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Refused: a cookie-authenticated write without this site's Origin, or not allowed for this account. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such item, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict with the item's current state: a stale version, or work still running. Reload and retry. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request is not valid: `errors` names each field (code invalid_request), or the detail says why. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The server is busy (code service_busy): retry after the number of seconds in Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    download_clean_api_projects__project_id__clean_download_get: {
+        parameters: {
+            query?: {
+                /** @description media, otio, srt or vtt */
+                file?: components["schemas"]["CleanFileKind"];
+            };
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "video/mp4": unknown;
+                    "audio/mp4": unknown;
+                    "application/json": unknown;
+                    "text/vtt": unknown;
+                };
+            };
+            /** @description Not signed in, or the session expired or was signed out: sign in again. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such item, or it is not yours. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
