@@ -112,6 +112,22 @@ def _audio_stream(info: MediaInfo) -> str:
     return f"0:{audio.index}"
 
 
+def _badges(spec: ClipSpec) -> list[Any]:
+    """The speaker badges of ``spec`` (none unless ``speaker_badges``): the transcript's speakers by
+    display name, coloured as the captions colour them, with the creator's photos."""
+    from spaceclip.services.render.audiogram.badges import Badge
+    from spaceclip.services.render.captions.styles import speaker_color
+
+    if not spec.speaker_badges or spec.transcript is None:
+        return []
+    photos = spec.speaker_photos or {}
+    labels = [s.label for s in spec.transcript.speakers]
+    return [
+        Badge(s.display_name, "#" + (speaker_color(s.label, labels) or "FFD400"), photos.get(s.label))
+        for s in spec.transcript.speakers
+    ]
+
+
 def make_picture(spec: ClipSpec, start: float, length: float, *, cancel: Cancel | None = None) -> Picture:
     """The picture fragment for ``spec``: an audiogram, or the source video fitted to the preset."""
     preset = spec.preset
@@ -130,6 +146,7 @@ def make_picture(spec: ClipSpec, start: float, length: float, *, cancel: Cancel 
             speaker_track=track,
             audio_input=_audio_stream(spec.info),
             safe=preset.safe,
+            badges=_badges(spec),
         )
         return Picture(
             filter=graph.filter,

@@ -59,6 +59,17 @@ class RenderSnapshot:
     speaker_colors: bool
     #: The clip's cuts (fillers, pauses, struck words), resolved for this export's preset; None: none.
     cuts: CutList | None = None
+    #: Speaker audiogram: a badge per speaker, the active one lit and pulsing (audiograms only).
+    speaker_badges: bool = False
+    #: Caption emphasis: numbers, names and ``keywords`` in the accent colour.
+    emphasis: bool = False
+    #: An emoji per caption line from the local lexicon (left out where no font draws it).
+    emoji: bool = False
+    #: The highlight's keywords, for emphasis.
+    keywords: tuple[str, ...] = ()
+    #: Caption size (``small``, ``medium``, ``large``) and position (``auto``, ``top``, ``middle``, ``bottom``).
+    caption_size: str = "medium"
+    caption_position: str = "auto"
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON stored in ``exports.settings`` (the render job adds ``layout`` once it is done)."""
@@ -71,6 +82,12 @@ class RenderSnapshot:
             "audiogram_style": self.audiogram_style,
             "speaker_colors": self.speaker_colors,
             "cuts": None if self.cuts is None else self.cuts.to_dict(),
+            "speaker_badges": self.speaker_badges,
+            "emphasis": self.emphasis,
+            "emoji": self.emoji,
+            "keywords": list(self.keywords),
+            "caption_size": self.caption_size,
+            "caption_position": self.caption_position,
         }
 
     @classmethod
@@ -89,6 +106,12 @@ class RenderSnapshot:
             audiogram_style=_text(data.get("audiogram_style")),
             speaker_colors=bool(data.get("speaker_colors", False)),
             cuts=CutList.from_dict(data["cuts"]) if data.get("cuts") else None,
+            speaker_badges=bool(data.get("speaker_badges", False)),
+            emphasis=bool(data.get("emphasis", False)),
+            emoji=bool(data.get("emoji", False)),
+            keywords=tuple(str(k) for k in data.get("keywords") or ()),
+            caption_size=str(data.get("caption_size") or "medium"),
+            caption_position=str(data.get("caption_position") or "auto"),
         )
 
 
@@ -115,6 +138,14 @@ class ClipSpec:
     background: Any = None  # audiogram.Background; None: the default colour
     #: Ranges of ``[start, end]`` taken out (services/edit/cuts.py); None or no cuts: the range whole.
     cuts: CutList | None = None
+    #: See :class:`RenderSnapshot`; ``speaker_photos``: speaker label -> the creator's photo for its badge.
+    speaker_badges: bool = False
+    speaker_photos: Mapping[str, Path] | None = None
+    emphasis: bool = False
+    emoji: bool = False
+    keywords: tuple[str, ...] = ()
+    caption_size: str = "medium"
+    caption_position: str = "auto"
 
     @property
     def is_audiogram(self) -> bool:
@@ -132,8 +163,11 @@ def clip_spec(
     info: MediaInfo,
     transcript: Transcript | None,
     audio_path: Path | None = None,
+    speaker_photos: Mapping[str, Path] | None = None,
 ) -> ClipSpec:
     """The :class:`ClipSpec` that renders ``snapshot`` from ``source``.
+
+    ``speaker_photos``: speaker label -> badge photo.
 
     Raises:
         ValidationFailed: the snapshot names no known platform.
@@ -151,4 +185,11 @@ def clip_spec(
         speaker_colors=snapshot.speaker_colors,
         audio_path=audio_path,
         cuts=snapshot.cuts,
+        speaker_badges=snapshot.speaker_badges,
+        speaker_photos=speaker_photos,
+        emphasis=snapshot.emphasis,
+        emoji=snapshot.emoji,
+        keywords=snapshot.keywords,
+        caption_size=snapshot.caption_size,
+        caption_position=snapshot.caption_position,
     )

@@ -3,17 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from spaceclip.errors import ValidationFailed, choose
 from spaceclip.services.media.filters import drawtext_escape, grouped_sum
 from spaceclip.services.render import fonts
 from spaceclip.services.render.audiogram.background import Background, background_fragment, ffcolor
+from spaceclip.services.render.audiogram.badges import (
+    Badge,
+    BadgeSlot,
+    badge_images,
+    badge_slots,
+    badges_fragment,
+    pick_badges,
+)
 from spaceclip.services.render.audiogram.layout import (
+    Layout,
     SafeAreaLike,
     clip_name,
     default_safe,
+    even,
     layout_for,
     merge_turns,
     wrap_title,
@@ -56,6 +66,32 @@ def _speaker_enable(spans: Sequence[tuple[float, float]]) -> str:
     return grouped_sum([f"between(t,{a:.3f},{b:.3f})" for a, b in spans])
 
 
+def _badge_layout(lay: Layout, slots: Sequence[BadgeSlot], style: str) -> Layout:
+    """The visualiser placed around the badges: bars or the wave in a strip under them, the radial
+    ring around the active badge (:func:`_radial_at_badges`)."""
+    d = slots[0].d
+    if style == "radial":
+        return replace(lay, ring=even(2.4 * d))
+    below = max(s.name_y + s.name_size for s in slots) + round(0.8 * slots[0].name_size)
+    return replace(lay, viz_y=even(below), viz_h=even(min(0.9 * d, lay.viz_w * 0.3)))
+
+
+def _radial_at_badges(slots: Sequence[BadgeSlot], spans: Sequence[Sequence[tuple[float, float]]], ring: int) -> str:
+    """The ring (``[ag_viz]``) over ``[ag_bg]`` around each badge during its speaker's turns: ``[ag_v]``."""
+    live = [k for k in range(len(slots)) if spans[k]]
+    if not live:
+        return "[ag_viz]nullsink;[ag_bg]null[ag_v]"
+    parts = [f"[ag_viz]split={len(live)}" + "".join(f"[ag_r{k}]" for k in live)]
+    last = "ag_bg"
+    for k in live:
+        on = drawtext_escape(_speaker_enable(spans[k]))
+        x, y = slots[k].cx - ring // 2, slots[k].cy - ring // 2
+        parts.append(f"[{last}][ag_r{k}]overlay={x}:{y}:shortest=1:format=yuv420:enable={on}[ag_o{k}]")
+        last = f"ag_o{k}"
+    parts.append(f"[{last}]null[ag_v]")
+    return ";".join(parts)
+
+
 def audiogram_graph(
     style: str,
     *,
@@ -69,6 +105,7 @@ def audiogram_graph(
     safe: SafeAreaLike | None = None,
     accent: str = DEFAULT_ACCENT,
     first_input_index: int = 1,
+    badges: Sequence[Badge] = (),
 ) -> FilterGraph:
     """The audiogram picture for one clip, as a filter_complex fragment.
 
@@ -86,6 +123,9 @@ def audiogram_graph(
         accent: the visualiser's colour, ``#RRGGBB``.
         first_input_index: the input index the first of ``extra_inputs`` will have in the command
             (1 when the source is the only input before them).
+        badges: speaker badges (:mod:`.badges`); when given, the speakers heard in the clip (at most
+            four) get a badge each instead of the name line, the active one lit and pulsing with the
+            sound, and the visualiser is placed around them.
 
     Returns:
         The inputs to add after the source, the fragment, and its output label (no brackets).
@@ -105,15 +145,41 @@ def audiogram_graph(
     lay = layout_for(width, height, margins)
     audio = audio_input.strip("[]")
     inputs, bg_filter = background_fragment(bg, width, height, fps, first_input_index)
+    turns = merge_turns(speaker_track)
+    shown = pick_badges(badges, turns) if badges else []
+    pre: list[str] = []
+    if shown:
+        slots = badge_slots(len(shown), width, height, margins)
+        spans = [turns.get(b.name, []) for b in shown]
+        lay = _badge_layout(lay, slots, style)
+        pre.append(f"[{audio}]asplit=2[ag_av][ag_al]")
+        audio = "ag_av"
     viz, vx, vy = VISUALISERS[style](audio, lay, fps, accent)
-    chain = [f"[ag_bg][ag_viz]overlay={vx}:{vy}:shortest=1:format=yuv420"]
+    if shown and style == "radial":
+        pre.append(_radial_at_badges(slots, spans, lay.ring))
+        chain = ["[ag_v]null"]
+    else:
+        chain = [f"[ag_bg][ag_viz]overlay={vx}:{vy}:shortest=1:format=yuv420"]
+    if shown:
+        images = badge_images(shown, slots, width, height)
+        more, fragment, label = badges_fragment(
+            images, spans, level_audio="ag_al", in_label="ag_pre", fps=fps,
+            first_input_index=first_input_index + len(inputs),
+        )  # fmt: skip
+        inputs += more
+        pre.append(",".join(chain) + "[ag_pre]")
+        pre.append(fragment)
+        chain = [f"[{label}]null"]
     if title and title.strip():
         font = fonts.pillow_font("bold", lay.title_size)
         lines = wrap_title(title, font.getlength, lay.title_width)
         for i, line in enumerate(lines):
             chain.append(_drawtext(line, lay.title_size, round(lay.title_y + i * lay.title_size * 1.15), "white"))
-    for name, spans in merge_turns(speaker_track).items():
-        chain.append(_drawtext(clip_name(name), lay.name_size, lay.name_y, ffcolor(accent), _speaker_enable(spans)))
+    if not shown:
+        for name, name_spans in turns.items():
+            chain.append(
+                _drawtext(clip_name(name), lay.name_size, lay.name_y, ffcolor(accent), _speaker_enable(name_spans))
+            )
     chain.append("setsar=1")
-    graph = f"{bg_filter};{viz};{','.join(chain)}[ag_out]"
+    graph = ";".join([bg_filter, *pre[:1], viz, *pre[1:], ",".join(chain) + "[ag_out]"])
     return FilterGraph(extra_inputs=inputs, filter=graph, out_label="ag_out")

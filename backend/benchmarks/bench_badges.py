@@ -1,0 +1,53 @@
+"""Speaker audiograms: does the lit badge follow the true speaker? Figures per visualiser style.
+
+Builds the three-voice one-channel conversation ``studio_three`` of :mod:`tests.conversations`
+(piper, festival and flite voices, short turns with overlaps, a room), renders it as a TikTok
+speaker audiogram in each style with the true turns as the speaker track, decodes every frame and
+checks which badge is lit against who truly talks (:mod:`tests.badge_frames`). Prints, per style,
+the share of speaking frames whose lit badge is right (goal >= 95 %), the silent frames with a badge
+still lit, and the render time.
+
+This measures the picture, not the diarizer: the track is the truth (the diarizer's own accuracy is
+``bench_speakers.py``'s word attribution).
+
+Run from backend/: ``python benchmarks/bench_badges.py [--conversation studio_three] [--platform tiktok]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from spaceclip.services.render.audiogram import AUDIOGRAM_STYLES
+from spaceclip.services.render.presets import get_preset
+from tests.badge_frames import measure
+from tests.conversations import RECIPES, build_conversation
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--conversation", default="studio_three", choices=sorted(RECIPES))
+    parser.add_argument("--platform", default="tiktok")
+    args = parser.parse_args()
+    preset = get_preset(args.platform)
+    with tempfile.TemporaryDirectory(prefix="bench-badges-") as tmp:
+        conv = build_conversation(args.conversation, Path(tmp))
+        print(
+            f"{conv.name}: {conv.duration:.1f} s, {len(conv.speakers)} speakers, {len(conv.turns)} turns, "
+            f"{conv.overlap_seconds():.1f} s overlap; {preset.key} {preset.width}x{preset.height} @ {preset.fps:g} fps"
+        )
+        for style in AUDIOGRAM_STYLES:
+            score = measure(conv, Path(tmp) / style, style=style, preset=preset)
+            print(
+                f"  {style:<7} lit badge right in {score.right}/{score.frames} speaking frames "
+                f"({100 * score.accuracy:.2f} %, goal >= 95 %); silent frames with a badge lit "
+                f"{score.silent_lit}/{score.silent_frames}; render {score.render_s:.1f} s"
+            )
+
+
+if __name__ == "__main__":
+    main()

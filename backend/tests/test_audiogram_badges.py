@@ -1,0 +1,99 @@
+"""Speaker badges: initials and slots as tables, the pictures, and a rendered three-voice audiogram
+whose lit badge follows the true speaker (frames decoded, see tests/badge_frames.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from spaceclip.services.render import audiogram as ag
+from spaceclip.services.render.audiogram.badges import Badge, badge_images, badge_slots, initials, pick_badges
+from spaceclip.services.render.audiogram.layout import default_safe
+from spaceclip.services.render.presets import get_preset
+from tests.badge_frames import measure
+from tests.conversations import MixedConversation, build_conversation
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Ada Lovelace", "AL"),
+        ("Speaker 3", "S3"),
+        ("joe", "J"),
+        ("  ", "?"),
+        ("Jean-Luc Picard", "JP"),
+        ("Øyvind", "Ø"),
+    ],
+)
+def test_initials(name: str, expected: str) -> None:
+    assert initials(name) == expected
+
+
+@pytest.mark.parametrize(("count", "size"), [(1, (1080, 1920)), (2, (1080, 1920)), (3, (1080, 1920)),
+                                             (4, (1080, 1920)), (3, (1920, 1080)), (4, (1080, 1080))])  # fmt: skip
+def test_slots_stay_in_the_safe_area_and_apart(count: int, size: tuple[int, int]) -> None:
+    w, h = size
+    safe = default_safe(w, h)
+    slots = badge_slots(count, w, h, safe)
+    assert len(slots) == count
+    for s in slots:
+        assert safe.left <= s.x and s.x + s.d <= w - safe.right
+        assert safe.top <= s.y and s.name_y + s.name_size <= h - safe.bottom
+        assert s.d >= 0.08 * min(w, h)
+    for i, a in enumerate(slots):
+        for b in slots[i + 1 :]:
+            assert ((a.cx - b.cx) ** 2 + (a.cy - b.cy) ** 2) ** 0.5 >= 1.4 * a.d  # discs and halos apart
+
+
+def test_tall_frames_stack_three_badges_in_two_rows() -> None:
+    slots = badge_slots(3, 1080, 1920, default_safe(1080, 1920))
+    assert slots[0].cy == slots[1].cy < slots[2].cy
+    assert len({s.cy for s in badge_slots(3, 1920, 1080, default_safe(1920, 1080))}) == 1
+
+
+def test_pick_badges_keeps_the_four_who_talk_most() -> None:
+    badges = [Badge(n, "#FFFFFF") for n in "ABCDE"]
+    turns = {"A": [(0.0, 1.0)], "B": [(1.0, 5.0)], "C": [(5.0, 6.0)], "D": [(6.0, 9.0)], "E": [(9.0, 9.5)]}
+    assert [b.name for b in pick_badges(badges, turns)] == ["A", "B", "C", "D"]
+    assert [b.name for b in pick_badges(badges[:3], {"B": [(0.0, 1.0)]})] == ["B"]
+    assert [b.name for b in pick_badges(badges[:2], {})] == ["A", "B"]  # nobody heard: all of them
+
+
+def test_badge_pictures_lit_brighter_than_dim_and_photo_used(tmp_path: Path) -> None:
+    photo = tmp_path / "face.png"
+    Image.new("RGB", (300, 200), (200, 40, 40)).save(photo)
+    badges = [Badge("Ada Lovelace", "#3DDCFF"), Badge("Bob", "#FFD400", photo)]
+    slots = badge_slots(2, 540, 960, default_safe(540, 960))
+    images = badge_images(badges, slots, 540, 960)
+    with Image.open(images.sheet) as sheet:
+        assert sheet.size == (540, 960)
+        dim = sheet.convert("RGB").getpixel((slots[1].cx, slots[1].cy + slots[1].d // 4))
+    with Image.open(images.lit[1]) as lit:
+        x, y = images.lit_at[1]
+        bright = lit.convert("RGB").getpixel((slots[1].cx - x, slots[1].cy + slots[1].d // 4 - y))
+    assert bright[0] > 180 and bright[1] < 80  # the photo's red, at full strength
+    assert dim[0] < 0.5 * bright[0]
+    assert badge_images(badges, slots, 540, 960) == images  # cached by content
+
+
+def test_graph_has_a_badge_overlay_per_speaker_and_no_name_line() -> None:
+    track = [(0.0, 1.0, "Ann"), (1.0, 2.0, "Bob"), (2.0, 3.0, "Cy")]
+    badges = [Badge(n, "#FFD400") for n in ("Ann", "Bob", "Cy")]
+    graph = ag.audiogram_graph("radial", width=540, height=960, fps=15, speaker_track=track, badges=badges)
+    assert len(graph.extra_inputs) == 1 + 2 * 3
+    assert "drawtext" not in graph.filter and graph.filter.count("alphamerge") == 3
+    assert graph.filter.count("asplit=2") == 1
+
+
+@pytest.fixture(scope="module")
+def conversation(tmp_path_factory: pytest.TempPathFactory) -> MixedConversation:
+    return build_conversation("studio_three", tmp_path_factory.mktemp("badges"))
+
+
+@pytest.mark.parametrize("style", ["bars", "radial"])
+def test_lit_badge_follows_the_true_speaker(conversation: MixedConversation, tmp_path: Path, style: str) -> None:
+    score = measure(conversation, tmp_path, style=style, preset=get_preset("tiktok"))
+    assert score.frames > 500
+    assert score.accuracy >= 0.95, f"{style}: {score.right}/{score.frames} frames"
