@@ -11,6 +11,7 @@ import pytest
 from spaceclip.errors import UserError
 from spaceclip.services.edit.cuts import Cut, CutList
 from spaceclip.services.media.probe import AudioStream, MediaInfo, VideoStream
+from spaceclip.services.render.brand import BrandLook, Card
 from spaceclip.services.render.presets import PRESETS
 from spaceclip.services.render.spec import RenderSnapshot, clip_spec
 
@@ -34,6 +35,13 @@ def test_snapshot_round_trips_through_the_stored_json() -> None:
     assert RenderSnapshot.from_dict(data) == SNAP
     cut = replace(SNAP, cuts=CutList(SNAP.start, SNAP.end, (Cut(SNAP.start + 1.0, SNAP.start + 1.5, "filler"),)))
     assert RenderSnapshot.from_dict(cut.to_dict()) == cut
+
+
+def test_snapshot_keeps_the_brand_kit() -> None:
+    assert SNAP.to_dict()["brand"] is None
+    branded = replace(SNAP, brand=BrandLook(logo="brand/u/logo.png", intro=Card("Hi", 2.0)))
+    assert branded.to_dict()["brand"]["intro"] == {"title": "Hi", "seconds": 2.0}
+    assert RenderSnapshot.from_dict(branded.to_dict()) == branded
 
 
 @pytest.mark.parametrize(

@@ -265,21 +265,28 @@ def filter_graph(
     subtitles: str | None,
     keeps: Sequence[Range] | None = None,
     audio: tuple[str, str] | None = None,
+    video_out: str = VIDEO_OUT,
+    audio_out: str = AUDIO_OUT,
 ) -> str:
     """The whole filter_complex: the picture, then constant fps, burned captions, yuv420p → ``[vout]``.
 
     With ``keeps`` (window seconds) the picture is cut to those frames before the captions, and
     ``audio`` = ``(input stream, level chain)`` adds the sound cut to the same ranges, crossfaded,
-    then levelled → ``[aout]``.
+    then levelled → ``[aout]``. ``audio`` without ``keeps`` levels the whole sound in the graph (the
+    brand cards join it there). ``video_out``/``audio_out`` rename the ends (the brand's watermark
+    and cards take them on to ``[vout]``/``[aout]``).
     """
     chain = cut_video_chain(keeps, fps) if keeps else [f"fps={fps:g}"]
     if subtitles:
         chain.append(subtitles)
     chain.append("format=yuv420p")
-    graph = f"{picture};[{picture_label}]{','.join(chain)}[{VIDEO_OUT}]"
+    graph = f"{picture};[{picture_label}]{','.join(chain)}[{video_out}]"
     if keeps and audio is not None:
         stream, level = audio
-        graph += f";{cut_audio_graph(keeps, stream, 'acut')};[acut]{level}[{AUDIO_OUT}]"
+        graph += f";{cut_audio_graph(keeps, stream, 'acut')};[acut]{level}[{audio_out}]"
+    elif audio is not None:
+        stream, level = audio
+        graph += f";[{stream}]{level}[{audio_out}]"
     return graph
 
 

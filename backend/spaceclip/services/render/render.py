@@ -33,18 +33,27 @@ import time
 import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from spaceclip.config import Settings
 from spaceclip.errors import ValidationFailed
 from spaceclip.services.media.probe import MediaInfo
-from spaceclip.services.media.process import ffmpeg_args, media_input_args, progress_reporter, run_process, tier_timeout
+from spaceclip.services.media.process import (
+    ffmpeg_args,
+    file_arg,
+    media_input_args,
+    progress_reporter,
+    run_process,
+    tier_timeout,
+)
+from spaceclip.services.render import brand as brand_kit
 from spaceclip.services.render import loudness
 from spaceclip.services.render.check import check_export
 from spaceclip.services.render.command import (
     AUDIO_OUT,
+    VIDEO_OUT,
     Range,
     build_argv,
     choose_layout,
@@ -55,9 +64,9 @@ from spaceclip.services.render.command import (
     speaker_track,
     window_keeps,
 )
-from spaceclip.services.render.presets import encoder_args
+from spaceclip.services.render.presets import Preset, encoder_args
 from spaceclip.services.render.spec import ClipSpec
-from spaceclip.services.speech.transcript import Word
+from spaceclip.services.speech.transcript import Segment, Transcript, Word, to_srt, to_vtt
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +77,7 @@ __all__ = [
     "caption_script",
     "make_picture",
     "make_thumbnail",
+    "render_card",
     "render_clip",
     "render_frame",
 ]
@@ -185,6 +195,20 @@ def _out_length(keeps: Sequence[Range] | None, length: float) -> float:
     return length if keeps is None else round(sum(b - a for a, b in keeps), 6)
 
 
+def _cards_s(spec: ClipSpec) -> float:
+    """What the brand's intro and outro cards add to the rendered length (0 without a brand)."""
+    return 0.0 if spec.brand is None else spec.brand.cards_seconds
+
+
+def _intro_s(spec: ClipSpec) -> float:
+    return 0.0 if spec.brand is None or spec.brand.intro is None else spec.brand.intro.seconds
+
+
+def _logo_input(path: str) -> tuple[str, ...]:
+    # The logo is a PNG SpaceClip wrote itself (brand.validate_logo re-encodes every upload).
+    return ("-protocol_whitelist", "file", "-f", "image2", "-i", file_arg(path))
+
+
 def _clip_words(spec: ClipSpec, start: float, length: float) -> tuple[list[Word], float, float]:
     """The clip's words with the captions' ``clip_start`` and ``clip_end``: in source time, or re-timed
     across the cuts (0 to the length after them) when the clip has cuts."""
@@ -263,15 +287,37 @@ def _picture_argv(
     """The ffmpeg argv drawing ``picture`` over ``[start, start + length]``, the ``ass`` captions burned in.
 
     With ``keeps`` (window seconds) only those frames go on, and with ``level`` (the loudness chain)
-    the ``audio`` stream is cut to the same ranges in the graph and levelled there.
+    the ``audio`` stream is cut to the same ranges in the graph and levelled there. A brand kit adds
+    its watermark and, when there is sound (``level``), its intro and outro cards, all in this pass.
     """
     import spaceclip.services.render.captions as captions
 
-    cut_audio = (audio, level) if keeps and audio is not None and level is not None else None
-    graph = filter_graph(
-        picture.filter, picture.label, fps=spec.preset.fps, subtitles=None if ass is None else captions.ass_filter(ass),
-        keeps=keeps, audio=cut_audio,
-    )  # fmt: skip
+    look = spec.brand
+    cards = look is not None and level is not None and look.cards_seconds > 0
+    routed = (bool(keeps) or cards) and audio is not None and level is not None
+    cut_audio = (audio, level) if routed and audio is not None and level is not None else None
+    subtitles = None if ass is None else captions.ass_filter(ass)
+    extra = list(picture.extra_inputs)
+    if look is None:
+        graph = filter_graph(
+            picture.filter, picture.label, fps=spec.preset.fps, subtitles=subtitles, keeps=keeps, audio=cut_audio
+        )
+    else:
+        look = look if cards else replace(look, intro=None, outro=None)
+        logo = None
+        if look.logo is not None:
+            logo = f"{1 + len(extra)}:v"
+            extra.append(_logo_input(look.logo))
+        graph = filter_graph(
+            picture.filter, picture.label, fps=spec.preset.fps, subtitles=subtitles, keeps=keeps, audio=cut_audio,
+            video_out="main_v", audio_out="main_a",
+        )  # fmt: skip
+        graph += ";" + brand_kit.brand_graph(
+            look, spec.preset, main_v="main_v", main_a="main_a" if cut_audio is not None else None,
+            logo_input=logo, out_v=VIDEO_OUT, out_a=AUDIO_OUT,
+            titles=brand_kit.card_titles(look, spec.preset) if cards else None,
+        )  # fmt: skip
+    body = _out_length(keeps, length)
     return build_argv(
         source=spec.source,
         start=start,
@@ -280,11 +326,11 @@ def _picture_argv(
         output=output,
         output_args=output_args,
         audio=f"[{AUDIO_OUT}]" if cut_audio is not None else audio,
-        extra_inputs=picture.extra_inputs,
+        extra_inputs=extra,
         output_seek=output_seek,
         container=container,
         progress=progress,
-        output_length=_out_length(keeps, length) if keeps else None,
+        output_length=body + _cards_s(spec) if cards else (body if keeps else None),
     )
 
 
@@ -313,7 +359,8 @@ def _peak_offset(spec: ClipSpec, start: float, length: float, cancel: Cancel | N
         # A peak inside a cut lands on the seam where the cut was.
         at = spec.cuts.to_output(peak)
     out = _out_length(keeps, length)
-    return min(max(0.0, at), max(0.0, out - 0.1))
+    # With an intro card the clip itself starts that much later in the file.
+    return min(max(0.0, at), max(0.0, out - 0.1)) + _intro_s(spec)
 
 
 def make_thumbnail(video: Path, at: float, dest: Path, settings: Settings, *, cancel: Cancel | None = None) -> Path:
@@ -350,7 +397,8 @@ def _encode(
     ass = video.with_name(f".{video.stem}.{uuid.uuid4().hex[:8]}.ass")
     tmp = _temp(video)
     keeps = _keeps(spec, start, length)
-    out_length = _out_length(keeps, length)
+    out_length = _out_length(keeps, length) + _cards_s(spec)
+    routed = bool(keeps) or _cards_s(spec) > 0
     try:
         # Measured first (audio only, the kept ranges as they will be joined), then levelled by one
         # fixed gain in the render's own pass.
@@ -366,8 +414,8 @@ def _encode(
             start=start,
             length=length,
             output=tmp,
-            # Without cuts the level chain is the output's -af; with them it ends the cut sound's graph.
-            output_args=encode if keeps else [*encode, "-af", audio_filter],
+            # Without cuts or cards the level chain is the output's -af; with them it is in the graph.
+            output_args=encode if routed else [*encode, "-af", audio_filter],
             audio=_audio_stream(spec.info),
             keeps=keeps,
             level=audio_filter,
@@ -396,9 +444,23 @@ def _write_side_files(
     if keeps is not None and spec.cuts is not None:
         transcript, lo, hi = spec.cuts.retime_transcript(spec.transcript), 0.0, _out_length(keeps, length)
     srt, vtt = out_dir / f"{stem}.srt", out_dir / f"{stem}.vtt"
-    _write_text_atomic(srt, captions.clip_srt(transcript, lo, hi))
-    _write_text_atomic(vtt, captions.clip_vtt(transcript, lo, hi))
+    timed = _shifted(captions.clip_transcript(transcript, lo, hi), _intro_s(spec), _cards_s(spec))
+    _write_text_atomic(srt, to_srt(timed))
+    _write_text_atomic(vtt, to_vtt(timed))
     return srt, vtt
+
+
+def _shifted(transcript: Transcript, offset: float, extra: float) -> Transcript:
+    """``transcript`` ``offset`` s later (after an intro card), its length ``extra`` s longer. Pure."""
+    if offset <= 0 and extra <= 0:
+        return transcript
+
+    def seg(s: Segment) -> Segment:
+        words = tuple(replace(w, start=w.start + offset, end=w.end + offset) for w in s.words)
+        return replace(s, start=s.start + offset, end=s.end + offset, words=words)
+
+    segments = tuple(seg(s) for s in transcript.segments)
+    return replace(transcript, duration=transcript.duration + extra, segments=segments)
 
 
 def render_clip(
@@ -431,7 +493,7 @@ def render_clip(
     timings: dict[str, float] = {}
     out_dir.mkdir(parents=True, exist_ok=True)
     start, length = clip_window(spec.start, spec.end, spec.info.duration_s or None)
-    out_length = _out_length(_keeps(spec, start, length), length)
+    out_length = _out_length(_keeps(spec, start, length), length) + _cards_s(spec)
     preset = spec.preset
     video = out_dir / f"{stem}.mp4"
     fallback = caption_fonts(spec, start, length, settings)
@@ -554,4 +616,51 @@ def render_frame(
         return png.read_bytes()
     finally:
         ass.unlink(missing_ok=True)
+        png.unlink(missing_ok=True)
+
+
+def render_card(
+    look: brand_kit.BrandLook,
+    preset: Preset,
+    which: str,
+    settings: Settings,
+    work_dir: Path,
+    *,
+    cancel: Cancel | None = None,
+) -> bytes:
+    """A PNG of the brand's ``which`` (``intro``/``outro``) card halfway through, drawn by the export's filters.
+
+    ``look`` carries absolute paths. A kit without that card gets a 2 s card without a title, so the
+    creator sees the look before switching the card on.
+    """
+    card = getattr(look, which) or brand_kit.Card(title="", seconds=2.0)
+    one = replace(look, intro=card, outro=None)
+    parts: list[str] = []
+    inputs: list[str] = []
+    logo = None
+    if one.logo is not None:
+        inputs.extend(_logo_input(one.logo))
+        width = round(preset.width * brand_kit.CARD_LOGO_SHARE)
+        parts.append(brand_kit.logo_chain("0:v", look.logo_opacity, [("card_logo", width)]))
+        logo = "card_logo"
+    lines = brand_kit.card_titles(one, preset).get("intro", [])
+    graph = brand_kit.card_graph(
+        card, one, width=preset.width, height=preset.height, fps=preset.fps, audio_rate=preset.audio_rate,
+        channels=preset.audio_channels, logo=logo, out="card", lines=lines,
+        font_size=brand_kit.card_font_size(preset.width, preset.height),
+    )  # fmt: skip
+    parts.append(graph)
+    parts.append("[card_a]anullsink")
+    work_dir.mkdir(parents=True, exist_ok=True)
+    png = work_dir / f".card-{uuid.uuid4().hex[:12]}.png"
+    argv = ffmpeg_args(
+        *inputs, "-filter_complex", ";".join(parts), "-map", "[card_v]",
+        "-ss", f"{card.seconds / 2:.3f}", "-frames:v", "1", "-c:v", "png", "-f", "image2", "-y", png,
+    )  # fmt: skip
+    try:
+        run_process(argv, timeout_s=tier_timeout(settings.process_timeout_s, "still"), cancel=cancel)
+        if not png.exists():
+            raise ValidationFailed("The card could not be drawn. Check the brand kit's logo and font, then try again.")
+        return png.read_bytes()
+    finally:
         png.unlink(missing_ok=True)

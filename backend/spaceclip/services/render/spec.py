@@ -11,13 +11,14 @@ and ``spaceclip process`` all go through it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from spaceclip.services.edit.cuts import CutList
 from spaceclip.services.media.probe import MediaInfo
+from spaceclip.services.render.brand import BrandLook
 from spaceclip.services.render.presets import Preset, get_preset
 from spaceclip.services.speech.transcript import Transcript
 
@@ -59,6 +60,8 @@ class RenderSnapshot:
     speaker_colors: bool
     #: The clip's cuts (fillers, pauses, struck words), resolved for this export's preset; None: none.
     cuts: CutList | None = None
+    #: The account's brand kit when the export was asked for (paths relative to the upload root).
+    brand: BrandLook | None = None
     #: Speaker audiogram: a badge per speaker, the active one lit and pulsing (audiograms only).
     speaker_badges: bool = False
     #: Caption emphasis: numbers, names and ``keywords`` in the accent colour.
@@ -82,6 +85,7 @@ class RenderSnapshot:
             "audiogram_style": self.audiogram_style,
             "speaker_colors": self.speaker_colors,
             "cuts": None if self.cuts is None else self.cuts.to_dict(),
+            "brand": None if self.brand is None else self.brand.to_dict(),
             "speaker_badges": self.speaker_badges,
             "emphasis": self.emphasis,
             "emoji": self.emoji,
@@ -106,6 +110,7 @@ class RenderSnapshot:
             audiogram_style=_text(data.get("audiogram_style")),
             speaker_colors=bool(data.get("speaker_colors", False)),
             cuts=CutList.from_dict(data["cuts"]) if data.get("cuts") else None,
+            brand=BrandLook.from_dict(data["brand"]) if data.get("brand") else None,
             speaker_badges=bool(data.get("speaker_badges", False)),
             emphasis=bool(data.get("emphasis", False)),
             emoji=bool(data.get("emoji", False)),
@@ -138,6 +143,8 @@ class ClipSpec:
     background: Any = None  # audiogram.Background; None: the default colour
     #: Ranges of ``[start, end]`` taken out (services/edit/cuts.py); None or no cuts: the range whole.
     cuts: CutList | None = None
+    #: Watermark, brand font/colours and intro/outro cards (absolute paths); None: unbranded.
+    brand: BrandLook | None = None
     #: See :class:`RenderSnapshot`; ``speaker_photos``: speaker label -> the creator's photo for its badge.
     speaker_badges: bool = False
     speaker_photos: Mapping[str, Path] | None = None
@@ -163,15 +170,20 @@ def clip_spec(
     info: MediaInfo,
     transcript: Transcript | None,
     audio_path: Path | None = None,
+    resolve: Callable[[str], Path] | None = None,
     speaker_photos: Mapping[str, Path] | None = None,
 ) -> ClipSpec:
     """The :class:`ClipSpec` that renders ``snapshot`` from ``source``.
 
-    ``speaker_photos``: speaker label -> badge photo.
+    ``resolve`` turns the brand kit's stored file paths into absolute ones (``Storage.resolve``);
+    without it they are taken as they are. ``speaker_photos``: speaker label -> badge photo.
 
     Raises:
-        ValidationFailed: the snapshot names no known platform.
+        ValidationFailed: the snapshot names no known platform, or a brand file is gone.
     """
+    brand = snapshot.brand
+    if brand is not None and resolve is not None:
+        brand = brand.resolved(resolve)
     return ClipSpec(
         source=source,
         info=info,
@@ -185,6 +197,7 @@ def clip_spec(
         speaker_colors=snapshot.speaker_colors,
         audio_path=audio_path,
         cuts=snapshot.cuts,
+        brand=brand,
         speaker_badges=snapshot.speaker_badges,
         speaker_photos=speaker_photos,
         emphasis=snapshot.emphasis,
