@@ -234,7 +234,35 @@ def caption_fonts(spec: ClipSpec, start: float, length: float, settings: Setting
     words, clip_start, clip_end = _clip_words(spec, start, length)
     text = captions.caption_text(words, clip_start=clip_start, clip_end=clip_end, style=spec.caption_style)
     font = fonts.font_file(captions.get_caption_style(spec.caption_style).font_weight)
-    return glyphs.caption_fallbacks(text, font, timeout_s=tier_timeout(settings.process_timeout_s, "still"))
+    timeout = tier_timeout(settings.process_timeout_s, "still")
+    fallback = glyphs.caption_fallbacks(text, font, timeout_s=timeout)
+    if spec.emoji:
+        from spaceclip.services.render.captions import emphasis
+
+        # Emoji no font draws are left out of the lexicon (never an error); the rest may need a font.
+        _, extra = emphasis.drawable_lexicon(emphasis.load_lexicon(), font, timeout_s=timeout)
+        fallback = {**extra, **fallback}
+    return fallback
+
+
+def _emphasis(spec: ClipSpec, fallback: dict[str, Path]) -> Any:
+    """The captions' emphasis for ``spec`` (None when both emphasis and emoji are off)."""
+    import spaceclip.services.render.captions as captions
+    from spaceclip.services.render import fonts
+    from spaceclip.services.render.captions import emphasis
+
+    if not (spec.emphasis or spec.emoji) or spec.caption_style is None:
+        return None
+    style = captions.get_caption_style(spec.caption_style)
+    lexicon = emphasis.load_lexicon() if spec.emoji else {}
+    lexicon = emphasis.usable_lexicon(lexicon, fonts.font_file(style.font_weight), fallback)
+    names = [s.display_name for s in spec.transcript.speakers] if spec.transcript is not None else []
+    made = emphasis.Emphasis.of(
+        spec.keywords, names, color=emphasis.emphasis_color(style.highlight_color), emoji=lexicon
+    )
+    if not spec.emphasis:
+        return emphasis.Emphasis(color=made.color, emoji=lexicon, marks=False)
+    return made
 
 
 def caption_script(spec: ClipSpec, start: float, length: float, fallback: dict[str, Path]) -> str | None:
@@ -257,6 +285,9 @@ def caption_script(spec: ClipSpec, start: float, length: float, fallback: dict[s
         safe=spec.preset.safe,
         speaker_colors=spec.speaker_colors,
         fallback=fallback,
+        emphasis=_emphasis(spec, fallback),
+        size=spec.caption_size,
+        position=spec.caption_position,
     )
 
 

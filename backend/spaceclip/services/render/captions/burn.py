@@ -16,6 +16,7 @@ from spaceclip.config import Settings
 from spaceclip.services.media.filters import GRAPH_SPECIALS, filter_escape
 from spaceclip.services.media.process import ffmpeg_args, run_process, tier_timeout
 from spaceclip.services.render import fonts
+from spaceclip.services.render.captions.emphasis import Emphasis
 from spaceclip.services.render.captions.script import build_ass
 from spaceclip.services.render.presets import Preset
 from spaceclip.services.speech.transcript import Word
@@ -68,6 +69,7 @@ def caption_still(
     at: float = 1.1,
     speaker_names: Mapping[str, str] | None = None,
     speaker_colors: bool = False,
+    emphasis: Emphasis | None = None,
 ) -> Path:
     """Render one frame of ``style`` captions at ``at`` seconds into the clip, as a PNG.
 
@@ -83,7 +85,7 @@ def caption_still(
         ass_path = Path(tmp) / "captions.ass"
         ass_path.write_text(
             build_ass(words, clip_start=clip_start, clip_end=clip_end, style=style, width=w, height=h,
-                      safe=preset.safe, speaker_names=speaker_names, speaker_colors=speaker_colors),
+                      safe=preset.safe, speaker_names=speaker_names, speaker_colors=speaker_colors, emphasis=emphasis),
             encoding="utf-8",
         )  # fmt: skip
         inputs: list[Any]

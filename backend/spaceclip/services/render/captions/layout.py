@@ -18,6 +18,8 @@ from spaceclip.services.render.presets import SafeArea
 from spaceclip.services.speech.transcript import Word
 
 __all__ = [
+    "CAPTION_POSITIONS",
+    "CAPTION_SIZES",
     "CHAR_WIDTH",
     "CLAUSE_END",
     "MAX_PAGE_S",
@@ -243,22 +245,36 @@ class Placement:
 CHAR_WIDTH = {False: 0.37, True: 0.43}
 
 
-def placement(style: CaptionStyle, width: int, height: int, safe: SafeArea) -> Placement:
+#: The creator's caption sizes, as factors of the style's own size.
+CAPTION_SIZES = {"small": 0.8, "medium": 1.0, "large": 1.25}
+#: Where captions may go: the style's own place (``auto``), or the top, middle or bottom of the safe area.
+CAPTION_POSITIONS = ("auto", "top", "middle", "bottom")
+
+
+def placement(
+    style: CaptionStyle, width: int, height: int, safe: SafeArea, *, size: str = "medium", position: str = "auto"
+) -> Placement:
     """Font size and anchor for ``style`` on a ``width`` x ``height`` frame, inside ``safe``. Pure.
 
     Lower captions sit on a baseline 3% of the height above the covered bottom zone; middle
     captions are centred 70% of the way down the uncovered area. Side margins shrink the usable width,
     and the character budget per line follows from it (never more than the style's own limit).
+    ``size`` (a key of :data:`CAPTION_SIZES`) scales the font; ``position`` (one of
+    :data:`CAPTION_POSITIONS`) moves the block to the top, middle or bottom of the uncovered area.
     """
     x0, y0, x1, y1 = safe.box(width, height)
-    font_size = max(12, round(style.size * min(width, height)))
+    font_size = max(12, round(style.size * CAPTION_SIZES.get(size, 1.0) * min(width, height)))
     pad = max(4, round(font_size * style.outline)) if style.box else round(font_size * style.outline)
     usable = max(font_size, (x1 - x0) - 2 * pad - round(0.04 * width))
     fit_chars = int(usable / (CHAR_WIDTH[style.uppercase] * font_size))
     limit = style.max_chars_wide if style.max_chars_wide is not None and width > height else style.max_chars
     max_chars = max(8, min(limit, fit_chars))
     cx = (x0 + x1) // 2
-    if style.position == "middle":
+    if position == "top":
+        return Placement(font_size, cx, y0 + round(0.03 * height) + pad, 8, usable, max_chars, font_size * 1.0)
+    if position == "middle":
+        return Placement(font_size, cx, round((y0 + y1) / 2), 5, usable, max_chars, font_size * 1.0)
+    if style.position == "middle" and position != "bottom":
         return Placement(font_size, cx, round(y0 + 0.7 * (y1 - y0)), 5, usable, max_chars, font_size * 1.0)
     y = y1 - round(0.03 * height) - pad
     return Placement(font_size, cx, y, 2, usable, max_chars, font_size * 1.0)

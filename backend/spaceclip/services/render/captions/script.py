@@ -17,6 +17,7 @@ from pathlib import Path
 
 from spaceclip.services.render import fonts
 from spaceclip.services.render.captions.ass import ass_color, ass_escape, dialogue, header
+from spaceclip.services.render.captions.emphasis import Emphasis, key_words, line_emoji
 from spaceclip.services.render.captions.layout import (
     CaptionWord,
     Placement,
@@ -44,6 +45,7 @@ class _Context:
     speaker_names: Mapping[str, str] | None
     speaker_colors: bool
     fallback: Mapping[str, Path] | None = None  # characters drawn from a system font, and its file
+    emphasis: Emphasis | None = None  # key words in its colour, and its emoji lexicon
 
 
 def _display(ctx: _Context, text: str) -> str:
@@ -95,23 +97,46 @@ def _name_line(ctx: _Context, speaker: str | None) -> str:
     return f"{{\\fs{small}\\1c{accent}}}{name}{{\\fs{ctx.place.font_size}\\1c{base}}}\\N"
 
 
+def _emoji(ctx: _Context, words: Sequence[CaptionWord]) -> str | None:
+    if ctx.emphasis is None or not ctx.emphasis.emoji:
+        return None
+    return line_emoji([w.text for w in words], ctx.emphasis.emoji)
+
+
 def _lines_of(ctx: _Context, page: Sequence[CaptionWord]) -> tuple[tuple[int, ...], list[str]]:
+    """How many words on each line, and the lines as drawn (with their emoji) for measuring."""
     texts = [_display(ctx, w.text) for w in page]
     counts = line_breaks(texts, ctx.place.max_chars, ctx.style.max_lines)
-    return counts, join_lines(texts, counts)
+    lines = join_lines(texts, counts)
+    i = 0
+    for n, count in enumerate(counts):
+        mark = _emoji(ctx, page[i : i + count])
+        if mark:
+            lines[n] += " " + mark
+        i += count
+    return counts, lines
 
 
 def _page_text(ctx: _Context, page: Sequence[CaptionWord], counts: Sequence[int], active: int | None) -> str:
     """The page's words with line breaks; word ``active`` (index in page) in the accent colour."""
     base = ass_color(ctx.style.text_color)
     accent = ass_color(_accent(ctx, page[0].speaker))
+    keys = key_words([w.text for w in page], ctx.emphasis) if ctx.emphasis is not None else [False] * len(page)
+    key_colour = ass_color(ctx.emphasis.color) if ctx.emphasis is not None else base
     parts: list[str] = []
     i = 0
     for line_no, count in enumerate(counts):
         words = []
         for j in range(i, i + count):
             text = ass_escape(_display(ctx, page[j].text))
-            words.append(f"{{\\1c{accent}}}{text}{{\\1c{base}}}" if j == active else text)
+            if j == active:
+                text = f"{{\\1c{accent}}}{text}{{\\1c{base}}}"
+            elif keys[j]:
+                text = f"{{\\1c{key_colour}}}{text}{{\\1c{base}}}"
+            words.append(text)
+        mark = _emoji(ctx, page[i : i + count])
+        if mark:
+            words.append(ass_escape(mark))
         parts.append(" ".join(words))
         i += count
         if line_no < len(counts) - 1:
@@ -182,7 +207,9 @@ def _pop_events(ctx: _Context, words: Sequence[CaptionWord], clip_len: float) ->
         end = _page_end([word], next_start, clip_len, POP_HOLD_S)
         if end - word.start < 0.005:
             continue
-        scale = _fit_scale(ctx, [word.text])
+        mark = _emoji(ctx, [word])
+        shown = _display(ctx, word.text) + (f" {mark}" if mark else "")
+        scale = _fit_scale(ctx, [shown])
         s = scale / 100
         # Scale in from 70% with a small overshoot: the "pop".
         anim = (
@@ -191,7 +218,9 @@ def _pop_events(ctx: _Context, words: Sequence[CaptionWord], clip_len: float) ->
             f"\\t(70,140,\\fscx{scale}\\fscy{scale})"
         )
         head = _prefix(ctx, 100, anim) + _name_line(ctx, word.speaker) + _speaker_tag(ctx, word.speaker)
-        yield dialogue(word.start, end, head + ass_escape(_display(ctx, word.text)))
+        if ctx.emphasis is not None and key_words([word.text], ctx.emphasis, after_sentence=False)[0]:
+            head += f"{{\\1c{ass_color(ctx.emphasis.color)}}}"
+        yield dialogue(word.start, end, head + ass_escape(shown))
 
 
 def build_ass(
@@ -206,6 +235,9 @@ def build_ass(
     speaker_names: Mapping[str, str] | None = None,
     speaker_colors: bool = False,
     fallback: Mapping[str, Path] | None = None,
+    emphasis: Emphasis | None = None,
+    size: str = "medium",
+    position: str = "auto",
 ) -> str:
     """An ASS script captioning the words of ``[clip_start, clip_end)`` on a ``width`` x ``height`` frame.
 
@@ -220,12 +252,17 @@ def build_ass(
         fallback: character -> the system font file libass draws it from, for the characters the
             bundled font lacks (:func:`~spaceclip.services.render.glyphs.caption_fallbacks`); lines
             are measured in it.
+        emphasis: key words (numbers, names, keywords) in its colour and, with a lexicon, an emoji
+            at the end of each line that has a word for one (:mod:`.emphasis`; the lexicon should
+            hold only emoji some font draws, :func:`~.emphasis.drawable_lexicon`).
+        size: ``small``, ``medium`` or ``large`` (:data:`~.layout.CAPTION_SIZES`).
+        position: ``auto`` (the style's), ``top``, ``middle`` or ``bottom`` of the safe area.
     """
     caption_style = get_caption_style(style)
-    place = placement(caption_style, width, height, safe)
+    place = placement(caption_style, width, height, safe, size=size, position=position)
     cwords = clip_words(words, clip_start, clip_end)
     labels = tuple(sorted({w.speaker for w in cwords if w.speaker is not None}))
-    ctx = _Context(caption_style, place, labels, speaker_names, speaker_colors, fallback)
+    ctx = _Context(caption_style, place, labels, speaker_names, speaker_colors, fallback, emphasis)
     clip_len = max(0.0, clip_end - clip_start)
     out = [header(caption_style, width, height, place)]
     if caption_style.mode == "pop":
