@@ -105,7 +105,8 @@ def api_routers() -> list[APIRouter]:
     from spaceclip.api import clips, highlights
 
     routers += [highlights.router, clips.router]
-    from spaceclip.api import clean, editor, exports
 
-    routers += [exports.router, editor.router, clean.router]
+    from spaceclip.api import brand, clean, editor, exports
+
+    routers += [exports.router, editor.router, clean.router, brand.router]
     return routers

@@ -318,3 +318,39 @@ class Export(Base):
     check: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class BrandKit(Base):
+    """A user's brand kit (one per account): colours, font, logo watermark, intro/outro cards.
+
+    File paths are relative to the upload root (``brand/<owner_id>/...``, server-chosen names).
+    Every export snapshots the kit as it is when it is asked for (``RenderSnapshot.brand``).
+    """
+
+    __tablename__ = "brand_kits"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    owner_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    background: Mapped[str] = mapped_column(String(7), default="#111827")
+    text_color: Mapped[str] = mapped_column(String(7), default="#FFFFFF")
+    accent: Mapped[str] = mapped_column(String(7), default="#F59E0B")
+    font_path: Mapped[str | None] = mapped_column(String(500), default=None)
+    font_family: Mapped[str | None] = mapped_column(String(100), default=None)
+    font_name: Mapped[str | None] = mapped_column(String(255), default=None)
+    logo_path: Mapped[str | None] = mapped_column(String(500), default=None)
+    logo_name: Mapped[str | None] = mapped_column(String(255), default=None)
+    logo_position: Mapped[str] = mapped_column(String(16), default="top-right")
+    logo_scale: Mapped[float] = mapped_column(Float, default=0.16)
+    logo_opacity: Mapped[float] = mapped_column(Float, default=0.9)
+    intro_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    intro_title: Mapped[str] = mapped_column(String(200), default="")
+    intro_seconds: Mapped[float] = mapped_column(Float, default=2.0)
+    outro_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    outro_title: Mapped[str] = mapped_column(String(200), default="")
+    outro_seconds: Mapped[float] = mapped_column(Float, default=2.0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}

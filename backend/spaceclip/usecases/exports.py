@@ -40,8 +40,10 @@ from spaceclip.services.edit.cuts import CutList
 from spaceclip.services.ingest.storage import Storage
 from spaceclip.services.media.probe import MediaInfo
 from spaceclip.services.render import presets
+from spaceclip.services.render.brand import BrandLook
 from spaceclip.services.render.spec import DEFAULT_AUDIOGRAM_STYLE, ClipSpec, RenderSnapshot, clip_spec
 from spaceclip.services.speech.transcript import Transcript
+from spaceclip.usecases import brand as brand_store
 from spaceclip.usecases.jobs import cancel_job, create_job
 from spaceclip.usecases.transcripts import load_transcript
 
@@ -129,6 +131,7 @@ def snapshot(
     audiogram_style: str | None,
     caption_style: str | None = None,
     cuts: CutList | None = None,
+    brand: BrandLook | None = None,
 ) -> RenderSnapshot:
     """What a render of ``clip`` uses, frozen at request time (a later clip edit does not change it).
 
@@ -144,6 +147,7 @@ def snapshot(
         audiogram_style=audiogram_style,
         speaker_colors=clip.speaker_colors,
         cuts=cuts if cuts is not None and cuts.cuts else None,
+        brand=brand,
     )
 
 
@@ -211,6 +215,8 @@ def create_export(
     has_video = bool(project.media_info.get("has_video"))
     cuts = export_cuts(db, clip, preset)
     check_export_length(cuts, preset)
+    # The account's brand kit as it is now: a later edit of the kit does not change this export.
+    brand = brand_store.export_brand(db, Storage(settings), owner_id, preset, cuts.duration)
     export = Export(
         clip_id=clip.id,
         project_id=project.id,
@@ -222,6 +228,7 @@ def create_export(
             preset.key,
             audiogram_style=_export_audiogram(clip, audiogram=audiogram, has_video=has_video),
             cuts=cuts,
+            brand=brand,
         ).to_dict(),
     )
     db.add(export)
@@ -391,8 +398,12 @@ def clip_preview(
         audiogram_style=audiogram_style,
         caption_style=caption_style,
         cuts=export_cuts(db, clip, preset),
+        brand=brand_store.brand_look(db, owner_id),
     )
-    spec = clip_spec(snap, source=source, info=MediaInfo.from_dict(project.media_info), transcript=transcript)
+    spec = clip_spec(
+        snap, source=source, info=MediaInfo.from_dict(project.media_info), transcript=transcript,
+        resolve=storage.resolve,
+    )  # fmt: skip
     return render_frame(spec, preview_offset(transcript, clip.start, clip.end), settings, work_dir)
 
 
@@ -436,6 +447,7 @@ def begin_render(db: Session, storage: Storage, project_id: str, export_id: str)
         info=MediaInfo.from_dict(project.media_info),
         transcript=load_transcript(db, project_id),
         audio_path=source.parent / AUDIO_NAME,
+        resolve=storage.resolve,
     )
     return RenderInputs(spec=spec, platform=snap.platform)
 

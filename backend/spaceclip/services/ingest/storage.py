@@ -5,9 +5,10 @@ Layout under ``settings.upload_dir``::
     <project_id>/source<.ext>     the uploaded (or downloaded) original
     <project_id>/...              files the pipeline derives from it (audio.wav, ...)
 
-and ``settings.output_dir/<project_id>/`` for rendered outputs. ``Project.media_path`` is stored
-relative to ``upload_dir`` (``"<project_id>/source.mp4"``) so the data directory can move, or later
-be a shared filesystem mounted elsewhere on each worker.
+and ``settings.output_dir/<project_id>/`` for rendered outputs; ``upload_dir/brand/<user_id>/``
+holds a user's brand kit files (font, logo), ``output_dir/thumbs/`` cached project and highlight frames.
+``Project.media_path`` is stored relative to ``upload_dir`` (``"<project_id>/source.mp4"``) so the
+data directory can move, or later be a shared filesystem mounted elsewhere on each worker.
 
 Every path this module hands out is resolved and checked to stay inside its root (docs/SECURITY.md, item 18).
 """
@@ -33,6 +34,8 @@ __all__ = [
 ]
 
 SOURCE_STEM = "source"
+BRAND_DIR = "brand"
+THUMBS_DIR = "thumbs"
 MAX_FILENAME_CHARS = 255
 _ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _EXT_RE = re.compile(r"^[a-z0-9]{1,10}$")
@@ -116,6 +119,20 @@ class Storage:
     def output_dir(self, project_id: str, *, create: bool = False) -> Path:
         """``output_dir/<project_id>``; created (with parents) when ``create``."""
         path = _inside(self.output_root, self.output_root / _check_id(project_id))
+        if create:
+            path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def brand_dir(self, user_id: str, *, create: bool = False) -> Path:
+        """``upload_dir/brand/<user_id>``: the user's brand kit files; created when ``create``."""
+        path = _inside(self.upload_root, self.upload_root / BRAND_DIR / _check_id(user_id))
+        if create:
+            path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def thumbs_dir(self, *, create: bool = False) -> Path:
+        """``output_dir/thumbs``: cached thumbnails of projects and highlights (made on first request)."""
+        path = _inside(self.output_root, self.output_root / THUMBS_DIR)
         if create:
             path.mkdir(parents=True, exist_ok=True)
         return path
