@@ -115,8 +115,13 @@ def _cascades() -> tuple[cv2.CascadeClassifier, cv2.CascadeClassifier]:
     return frontal, profile
 
 
-def detect_faces(gray: np.ndarray) -> list[Box]:
-    """Faces in one grayscale frame (frame pixels), largest first."""
+def detect_faces(gray: np.ndarray, *, profiles: bool = False) -> list[Box]:
+    """Faces in one grayscale frame (frame pixels), largest first.
+
+    Profiles are searched only when no frontal face is found, unless ``profiles``: then always, so a
+    person turned towards the other in a two-person shot is found beside a frontal face (the split
+    screen needs both).
+    """
     frontal, profile = _cascades()
     height, width = gray.shape
     min_side = max(20, height // 15)
@@ -124,7 +129,7 @@ def detect_faces(gray: np.ndarray) -> list[Box]:
     img = gray
     found = frontal.detectMultiScale(img, scaleFactor=1.1, minNeighbors=5, minSize=(min_side, min_side))
     boxes = [Box(float(x), float(y), float(w), float(h)) for x, y, w, h in found]
-    if not boxes:
+    if profiles or not boxes:
         for flipped in (False, True):
             src = cv2.flip(img, 1) if flipped else img
             for x, y, w, h in profile.detectMultiScale(src, scaleFactor=1.1, minNeighbors=5, minSize=(min_side,) * 2):

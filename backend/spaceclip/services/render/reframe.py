@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from spaceclip.errors import JobCancelled, ValidationFailed
@@ -41,7 +42,7 @@ from spaceclip.services.render.tracking import (
 
 log = logging.getLogger(__name__)
 
-__all__ = ["MIN_FACE_SHARE", "crop_filter", "plan_crop"]
+__all__ = ["MIN_FACE_SHARE", "FaceAnalysis", "analyse_faces", "crop_filter", "plan_crop"]
 
 #: Share of samples that must show a face for the crop to follow faces.
 MIN_FACE_SHARE = 0.25
@@ -52,6 +53,76 @@ MIN_CENTER_KEEP = 0.55
 def _fallback(src_w: int, src_h: int, crop_w: int, crop_h: int) -> Mode:
     keep = (crop_w * crop_h) / float(src_w * src_h)
     return "center" if keep >= MIN_CENTER_KEEP else "blur_fit"
+
+
+@dataclass(frozen=True)
+class FaceAnalysis:
+    """The faces of a range: what :func:`plan_crop` follows and the split screen stacks.
+
+    ``detections`` are in source pixels, their activity the talking cue (corrected by the matched
+    transcript turns, averaged over a couple of seconds); ``ids`` link them from sample to sample;
+    ``matched`` maps speakers to face ids; ``times`` are clip-relative.
+    """
+
+    times: list[float]
+    detections: list[list[Box]]
+    ids: list[list[int]]
+    cuts: list[bool]
+    matched: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def share(self) -> float:
+        """Share of the samples with a face."""
+        return sum(1 for d in self.detections if d) / len(self.detections) if self.detections else 0.0
+
+
+def analyse_faces(
+    video_path: Path,
+    info: MediaInfo,
+    start: float,
+    end: float,
+    *,
+    sample_fps: float = 4.0,
+    turns: Sequence[tuple[float, float, str]] = (),
+    cancel: Callable[[], bool] | None = None,
+    profiles: bool = False,
+) -> FaceAnalysis:
+    """Find the faces of ``[start, end]``, who talks (mouths, and ``turns`` where matched), linked as ids.
+
+    ``profiles`` looks for faces in profile beside frontal ones (see :func:`faces.detect_faces`).
+
+    Raises:
+        ValidationFailed: the source has no video.
+        JobCancelled: ``cancel`` returned True.
+    """
+    video = info.primary_video
+    if video is None:
+        raise ValidationFailed("This source has no video picture to reframe. Use an audiogram for audio-only clips.")
+    src_w, src_h = video.display_size
+    # Each sample is searched for faces; the change to a frame an eighth of a second later shows
+    # whose mouth is moving.
+    samples = faces.sample_frames(
+        video_path, start, end, src_w, src_h, fps=sample_fps, pair_gap=faces.PAIR_GAP, cancel=cancel
+    )
+    frames = samples.frames
+    after = samples.after if samples.after is not None else frames[:0]
+    detections: list[list[Box]] = []
+    for i, frame in enumerate(frames):
+        if cancel is not None and cancel():
+            raise JobCancelled()
+        found = faces.detect_faces(frame, profiles=profiles)
+        if i < len(after):
+            found = [b.with_activity(faces.mouth_activity(frame, after[i], b)) for b in found]
+        detections.append([b.scaled(samples.scale_x, samples.scale_y) for b in found])
+    cuts = faces.scene_cuts(frames) if len(frames) else []
+    ids = link_faces(detections, cuts)
+    matched: dict[str, int] = {}
+    if turns:
+        speaking = speaker_at(turns, samples.times)
+        matched = speaker_faces(detections, ids, speaking)
+        detections = fuse_speech(detections, ids, speaking, matched)
+    smoothed = smooth_activity(detections, cuts, ids=ids)
+    return FaceAnalysis(samples.times, smoothed, ids, cuts, matched)
 
 
 def plan_crop(
@@ -65,6 +136,7 @@ def plan_crop(
     sample_fps: float = 4.0,
     turns: Sequence[tuple[float, float, str]] = (),
     cancel: Callable[[], bool] | None = None,
+    analysis: FaceAnalysis | None = None,
 ) -> CropPlan:
     """Plan the crop of ``[start, end]`` of ``video_path`` for an ``out_w`` x ``out_h`` frame.
 
@@ -75,6 +147,8 @@ def plan_crop(
     speakers whose mouth visibly moves when they speak are matched to their faces
     (:func:`~spaceclip.services.render.tracking.speaker_faces`), and the transcript then says whom to
     follow (:func:`~spaceclip.services.render.tracking.fuse_speech`).
+
+    ``analysis`` reuses faces already found by :func:`analyse_faces` (for the same range and turns).
 
     Raises:
         ValidationFailed: the source has no video.
@@ -87,39 +161,22 @@ def plan_crop(
     crop_w, crop_h = crop_size(src_w, src_h, out_w, out_h)
     if (crop_w, crop_h) == (src_w // 2 * 2, src_h // 2 * 2):
         return CropPlan("center", src_w, src_h, crop_w, crop_h)
-    # Each sample is searched for faces; the change to a frame an eighth of a second later shows
-    # whose mouth is moving.
-    samples = faces.sample_frames(
-        video_path, start, end, src_w, src_h, fps=sample_fps, pair_gap=faces.PAIR_GAP, cancel=cancel
+    found = (
+        analysis
+        if analysis is not None
+        else analyse_faces(video_path, info, start, end, sample_fps=sample_fps, turns=turns, cancel=cancel)
     )
-    frames = samples.frames
-    after = samples.after if samples.after is not None else frames[:0]
-    detections: list[list[Box]] = []
-    for i, frame in enumerate(frames):
-        if cancel is not None and cancel():
-            raise JobCancelled()
-        found = faces.detect_faces(frame)
-        if i < len(after):
-            found = [b.with_activity(faces.mouth_activity(frame, after[i], b)) for b in found]
-        detections.append([b.scaled(samples.scale_x, samples.scale_y) for b in found])
-    n = len(detections)
-    share = sum(1 for d in detections if d) / n if n else 0.0
+    n, share = len(found.times), found.share
     if n == 0 or share < MIN_FACE_SHARE:
         mode = _fallback(src_w, src_h, crop_w, crop_h)
         log.info("Reframe: faces in %.0f%% of %d samples; using %s", share * 100, n, mode)
         return CropPlan(mode, src_w, src_h, crop_w, crop_h, face_share=share, samples=n)
-    cuts = faces.scene_cuts(frames)
-    ids = link_faces(detections, cuts)
-    matched: dict[str, int] = {}
-    if turns:
-        speaking = speaker_at(turns, samples.times)
-        matched = speaker_faces(detections, ids, speaking)
-        detections = fuse_speech(detections, ids, speaking, matched)
-    track, switched = choose_track(smooth_activity(detections, cuts, ids=ids), cuts)
+    cuts, matched = found.cuts, found.matched
+    track, switched = choose_track(found.detections, cuts)
     switches = sum(switched)
     # A change of speaker is a cut to the other person, not a pan across the room.
     cuts = [c or w for c, w in zip(cuts, switched, strict=True)]
-    times = samples.times
+    times = found.times
     horizontal = crop_w < src_w
     if horizontal:
         wanted = fill_gaps([b.cx if b is not None else None for b in track])

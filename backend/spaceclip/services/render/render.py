@@ -99,6 +99,8 @@ class Picture:
     label: str
     extra_inputs: tuple[tuple[str, ...], ...] = ()
     layout: str = "scale"
+    #: Why the layout asked for was not used (a split screen without two faces); None when it was.
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,8 @@ class RenderResult:
     size_bytes: int
     layout: str
     seconds: dict[str, float] = field(default_factory=dict)
+    #: Why the clip's layout differs from the one asked for (see :attr:`Picture.note`); None when it does not.
+    layout_note: str | None = None
 
 
 def _audio_stream(info: MediaInfo) -> str:
@@ -173,12 +177,60 @@ def make_picture(spec: ClipSpec, start: float, length: float, *, cancel: Cancel 
         import spaceclip.services.render.reframe as reframe
 
         turns = speaker_track(spec.transcript.segments, start, start + length) if spec.transcript else []
+        fps = reframe_sample_fps(length)
+        if spec.layout_mode != "single" and h > w:
+            return _split_picture(spec, start, length, turns, fps, in_label, cancel=cancel)
         plan = reframe.plan_crop(
-            spec.source, spec.info, start, start + length, w, h,
-            sample_fps=reframe_sample_fps(length), turns=turns, cancel=cancel,
-        )  # fmt: skip
+            spec.source, spec.info, start, start + length, w, h, sample_fps=fps, turns=turns, cancel=cancel
+        )
         return Picture(filter=reframe.crop_filter(plan, w, h, in_label, "pic"), label="pic", layout=f"crop:{plan.mode}")
     return Picture(filter=fit_filter(layout, in_label, "pic", w, h), label="pic", layout=layout)
+
+
+def _split_picture(
+    spec: ClipSpec,
+    start: float,
+    length: float,
+    turns: Sequence[tuple[float, float, str]],
+    fps: float,
+    in_label: str,
+    *,
+    cancel: Cancel | None,
+) -> Picture:
+    """The reframe of a tall export with the split screen where two people take turns (``spec.layout_mode``)."""
+    import spaceclip.services.render.reframe as reframe
+    from spaceclip.services.render import split
+
+    w, h = spec.preset.width, spec.preset.height
+    found = reframe.analyse_faces(
+        spec.source,
+        spec.info,
+        start,
+        start + length,
+        sample_fps=fps,
+        turns=turns,
+        cancel=cancel,
+        profiles=True,
+    )
+    plan = reframe.plan_crop(
+        spec.source, spec.info, start, start + length, w, h, sample_fps=fps, turns=turns, analysis=found
+    )
+    mode: split.LayoutMode = "split" if spec.layout_mode == "split" else "auto"
+    layout = split.plan_split(
+        mode=mode, times=found.times, detections=found.detections, ids=found.ids, turns=turns,
+        matched=found.matched, length=length, src_w=plan.src_w, src_h=plan.src_h, out_w=w, out_h=h,
+        crop_w=plan.crop_w,
+    )  # fmt: skip
+    if plan.mode != "track":  # too few faces to follow: no split either
+        note = layout.note or split.no_faces_note(mode)
+        return Picture(reframe.crop_filter(plan, w, h, in_label, "pic"), "pic", layout=f"crop:{plan.mode}", note=note)
+    log.info(
+        "Layout %s: %d segments (%s), shortest %.1f s, %d marks", layout.layout, len(layout.segments),
+        ", ".join(f"{s.kind} {s.start:.1f}-{s.end:.1f}" for s in layout.segments), layout.shortest_segment,
+        len(layout.marks),
+    )  # fmt: skip
+    name = "split" if layout.has_split else f"crop:{plan.mode}"
+    return Picture(split.split_filter(plan, layout, w, h, in_label, "pic"), "pic", layout=name, note=layout.note)
 
 
 def _keeps(spec: ClipSpec, start: float, length: float) -> list[Range] | None:
@@ -579,6 +631,7 @@ def render_clip(
         size_bytes=video.stat().st_size,
         layout=picture.layout,
         seconds=timings,
+        layout_note=picture.note,
     )
 
 

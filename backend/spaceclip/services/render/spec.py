@@ -62,6 +62,8 @@ class RenderSnapshot:
     cuts: CutList | None = None
     #: The account's brand kit when the export was asked for (paths relative to the upload root).
     brand: BrandLook | None = None
+    #: The 9:16 layout asked for: ``auto`` (split screen while two people take turns), ``single``, ``split``.
+    layout_mode: str = "auto"
     #: Speaker audiogram: a badge per speaker, the active one lit and pulsing (audiograms only).
     speaker_badges: bool = False
     #: Caption emphasis: numbers, names and ``keywords`` in the accent colour.
@@ -86,6 +88,7 @@ class RenderSnapshot:
             "speaker_colors": self.speaker_colors,
             "cuts": None if self.cuts is None else self.cuts.to_dict(),
             "brand": None if self.brand is None else self.brand.to_dict(),
+            "layout_mode": self.layout_mode,
             "speaker_badges": self.speaker_badges,
             "emphasis": self.emphasis,
             "emoji": self.emoji,
@@ -111,6 +114,7 @@ class RenderSnapshot:
             speaker_colors=bool(data.get("speaker_colors", False)),
             cuts=CutList.from_dict(data["cuts"]) if data.get("cuts") else None,
             brand=BrandLook.from_dict(data["brand"]) if data.get("brand") else None,
+            layout_mode=str(data.get("layout_mode") or "auto"),
             speaker_badges=bool(data.get("speaker_badges", False)),
             emphasis=bool(data.get("emphasis", False)),
             emoji=bool(data.get("emoji", False)),
@@ -145,6 +149,8 @@ class ClipSpec:
     cuts: CutList | None = None
     #: Watermark, brand font/colours and intro/outro cards (absolute paths); None: unbranded.
     brand: BrandLook | None = None
+    #: ``auto``, ``single`` or ``split`` (see :mod:`spaceclip.services.render.split`).
+    layout_mode: str = "auto"
     #: See :class:`RenderSnapshot`; ``speaker_photos``: speaker label -> the creator's photo for its badge.
     speaker_badges: bool = False
     speaker_photos: Mapping[str, Path] | None = None
@@ -198,6 +204,7 @@ def clip_spec(
         audio_path=audio_path,
         cuts=snapshot.cuts,
         brand=brand,
+        layout_mode=snapshot.layout_mode,
         speaker_badges=snapshot.speaker_badges,
         speaker_photos=speaker_photos,
         emphasis=snapshot.emphasis,
