@@ -106,7 +106,7 @@ def api_routers() -> list[APIRouter]:
 
     routers += [highlights.router, clips.router]
 
-    from spaceclip.api import brand, clean, editor, exports
+    from spaceclip.api import brand, clean, editor, exports, thumbnails
 
-    routers += [exports.router, editor.router, clean.router, brand.router]
+    routers += [exports.router, editor.router, clean.router, brand.router, thumbnails.router]
     return routers

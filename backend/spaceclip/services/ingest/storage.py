@@ -6,7 +6,7 @@ Layout under ``settings.upload_dir``::
     <project_id>/...              files the pipeline derives from it (audio.wav, ...)
 
 and ``settings.output_dir/<project_id>/`` for rendered outputs; ``upload_dir/brand/<user_id>/``
-holds a user's brand kit files (font, logo), ``output_dir/thumbs/`` cached project and highlight frames.
+holds a user's brand kit files (font, logo), ``output_dir/<project_id>/thumbs/`` its cached pictures.
 ``Project.media_path`` is stored relative to ``upload_dir`` (``"<project_id>/source.mp4"``) so the
 data directory can move, or later be a shared filesystem mounted elsewhere on each worker.
 
@@ -35,7 +35,6 @@ __all__ = [
 
 SOURCE_STEM = "source"
 BRAND_DIR = "brand"
-THUMBS_DIR = "thumbs"
 MAX_FILENAME_CHARS = 255
 _ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _EXT_RE = re.compile(r"^[a-z0-9]{1,10}$")
@@ -126,13 +125,6 @@ class Storage:
     def brand_dir(self, user_id: str, *, create: bool = False) -> Path:
         """``upload_dir/brand/<user_id>``: the user's brand kit files; created when ``create``."""
         path = _inside(self.upload_root, self.upload_root / BRAND_DIR / _check_id(user_id))
-        if create:
-            path.mkdir(parents=True, exist_ok=True)
-        return path
-
-    def thumbs_dir(self, *, create: bool = False) -> Path:
-        """``output_dir/thumbs``: cached thumbnails of projects and highlights (made on first request)."""
-        path = _inside(self.output_root, self.output_root / THUMBS_DIR)
         if create:
             path.mkdir(parents=True, exist_ok=True)
         return path
