@@ -288,6 +288,12 @@ def process(
     ] = None,
     pause_over: Annotated[float, typer.Option(min=0.1, max=30.0, help="Pauses longer than this (s)...")] = 0.6,
     pause_to: Annotated[float, typer.Option(min=0.0, max=10.0, help="...are cut down to this (s).")] = 0.3,
+    layout: Annotated[
+        str,
+        typer.Option(
+            "--layout", help="9:16 of a wide two-person shot: auto (split screen while both talk), single or split."
+        ),
+    ] = "auto",
     language: LanguageOption = None,
     editor: Annotated[
         list[str] | None,
@@ -321,6 +327,8 @@ def process(
     pause_choice = CutSettings(pause_over_s=pause_over, pause_to_s=pause_to)
     settings = _with_language(_setup(verbose), language)
     keys = platform or ["tiktok"]
+    if layout not in ("auto", "single", "split"):
+        raise typer.BadParameter(f"{layout!r} is not a layout. Use auto, single or split.", param_hint="--layout")
     try:
         targets = [presets.get_preset(k) for k in dict.fromkeys(keys)]
     except SpaceClipError as exc:
@@ -387,6 +395,7 @@ def process(
                     snap = RenderSnapshot(
                         platform=preset.key, start=start, end=end, title=highlight.title, caption_style=style,
                         audiogram_style=audiogram_style, speaker_colors=False, cuts=cuts if cuts.cuts else None,
+                        layout_mode=layout,
                     )  # fmt: skip
                     spec = clip_spec(
                         snap, source=path, info=analysed.info, transcript=transcript, audio_path=analysed.audio_path
@@ -399,6 +408,8 @@ def process(
                         progress=_bar_updater(bar, task),
                     )  # fmt: skip
                     all_passed = all_passed and result.passed
+                    if result.layout_note:
+                        err_console.print(f"[yellow]Clip {number} for {preset.key}: {result.layout_note}[/yellow]")
                     if editor_formats:
                         _write_editor_files(spec, editor_formats, clips_dir, stem)
                     span = f"{start:.1f}-{end:.1f} s"

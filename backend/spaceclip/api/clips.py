@@ -96,6 +96,7 @@ def clip_public(clip: Clip, cuts: clips.ClipCuts) -> ClipPublic:
             removed_s=cut_list.removed_s,
             notice=cuts.notice,
         ),
+        layout=clips.clip_layout(clip),
         version=clip.version,
         created_at=clip.created_at,
         updated_at=clip.updated_at,
@@ -130,7 +131,8 @@ def update_clip(clip_id: str, body: ClipUpdate, user: CurrentUser, db: DbSession
     `pause_over_s` shortened to `pause_to_s`, and the `removed` (struck) and `restored` ranges, each
     list sent whole. Overlapping, reversed or out-of-clip ranges, or a pause length that does not
     shorten, give 422 saying which. The platform's longest length applies to the length after cuts;
-    when cuts leave it under the shortest, `cuts.notice` says by how much.
+    when cuts leave it under the shortest, `cuts.notice` says by how much. `layout` (auto, single,
+    split) is how tall exports of a wide two-person shot are laid out.
     """
     changes = body.model_dump(exclude_unset=True, exclude={"version"})
     for key in ("removed", "restored"):

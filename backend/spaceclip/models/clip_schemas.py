@@ -11,6 +11,8 @@ from spaceclip.models.bounds import MAX_SECONDS, MAX_VERSION
 from spaceclip.models.render_keys import AudiogramStyleKey, CaptionStyleKey, PlatformKey
 
 CutReasonKey = Literal["filler", "pause", "removed"]
+#: A tall export's layout: split screen while two people take turns (auto), never (single), or all along (split).
+LayoutModeKey = Literal["auto", "single", "split"]
 
 
 class TimeRange(BaseModel):
@@ -66,6 +68,11 @@ class ClipPublic(BaseModel):
     removed: list[TimeRange] = Field(description="Ranges the creator struck out (source seconds)")
     restored: list[TimeRange] = Field(description="Ranges where fillers and pauses are kept (source seconds)")
     cuts: ClipCutsPublic
+    layout: LayoutModeKey = Field(
+        default="auto",
+        description="Tall (9:16) exports of a wide shot: auto (split screen while two people take turns), "
+        "single (one crop) or split (both people stacked all along, where two faces show)",
+    )
     version: int = Field(description="Send it back in updates; a stale one gives 409")
     created_at: datetime
     updated_at: datetime
@@ -111,6 +118,7 @@ class ClipUpdate(BaseModel):
     restored: list[TimeRange] | None = Field(
         default=None, max_length=2000, description="All restored ranges (replaces them); inside the clip, disjoint"
     )
+    layout: LayoutModeKey | None = Field(default=None, description="auto, single or split (see ClipPublic.layout)")
     version: int = Field(ge=1, le=MAX_VERSION, description="The version you edited; a newer one gives 409")
 
 

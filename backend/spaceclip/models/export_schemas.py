@@ -87,8 +87,9 @@ class ExportPublic(BaseModel):
     settings: dict[str, Any] = Field(
         description=(
             "What the render used: range, styles, title; once rendered also `layout`: `crop:track` "
-            "(reframed around the speaker), `crop:center`, `crop:blur_fit`, `scale`, `pad`, `blur` or "
-            "`audiogram:<style>`."
+            "(reframed around the speaker), `split` (split screen where two people take turns), "
+            "`crop:center`, `crop:blur_fit`, `scale`, `pad`, `blur` or `audiogram:<style>`; and "
+            "`layout_note`: why a split screen asked for was not made (fewer than two faces), else null."
         )
     )
     has_video: bool

@@ -52,8 +52,11 @@ def run(ctx: JobContext) -> dict[str, Any]:
         "duration": result.duration,
         "size_bytes": result.size_bytes,
         "layout": result.layout,
+        "layout_note": result.layout_note,
     }
     message = "Export ready" if result.passed else "Export ready, but it does not meet every platform rule"
+    if result.layout_note:
+        message = f"{message}. {result.layout_note}"
     with ctx.finishing(summary, message=message) as db:
         if not store_render(db, storage, export_id, result):
             shutil.rmtree(folder, ignore_errors=True)  # deleted while rendering

@@ -26,6 +26,7 @@ from spaceclip.services.render.audiogram import AUDIOGRAM_STYLES
 from spaceclip.services.render.captions import CAPTION_STYLES
 from spaceclip.services.render.presets import Preset, get_preset
 from spaceclip.services.render.spec import MIN_CLIP_S
+from spaceclip.services.render.split import LAYOUT_MODES
 from spaceclip.services.speech.transcript import Word, format_clock
 from spaceclip.usecases.projects import get_project
 
@@ -42,6 +43,7 @@ __all__ = [
     "check_length",
     "clip_cuts",
     "clip_from_highlight",
+    "clip_layout",
     "clip_words",
     "create_clip",
     "cut_choices",
@@ -512,10 +514,22 @@ def clip_from_highlight(db: Session, owner_id: str, highlight: Highlight, *, pla
     )
 
 
+def clip_layout(clip: Clip) -> str:
+    """The clip's layout choice for tall exports (``auto`` unless the creator picked one)."""
+    value = (clip.options or {}).get("layout")
+    return value if value in LAYOUT_MODES else "auto"
+
+
+def _check_layout(value: str) -> str:
+    if value not in LAYOUT_MODES:
+        raise ValidationFailed(f"Unknown layout {value!r}. Pick one of: {', '.join(LAYOUT_MODES)}.")
+    return value
+
+
 @transactional
 def update_clip(db: Session, owner_id: str, clip_id: str, changes: dict[str, Any], *, expected_version: int) -> Clip:
     """Apply ``changes`` (start, end, title, caption_style, audiogram_style, speaker_colors, platform,
-    and the cut fields :data:`CUT_FIELDS`).
+    the cut fields :data:`CUT_FIELDS`, and ``layout``: auto, single or split).
 
     A new range, platform or cut choice is checked against the clip's platform again, with the length
     after cuts. Stored removed and restored ranges are kept to a new range; sent ones must lie inside it.
@@ -558,6 +572,8 @@ def update_clip(db: Session, owner_id: str, clip_id: str, changes: dict[str, Any
         clip.audiogram_style = _check_audiogram_style(changes["audiogram_style"])
     if changes.get("speaker_colors") is not None:
         clip.speaker_colors = bool(changes["speaker_colors"])
+    if changes.get("layout") is not None:
+        options["layout"] = _check_layout(changes["layout"])
     clip.options = options
     db.flush()
     return clip

@@ -136,8 +136,10 @@ def snapshot(
     """What a render of ``clip`` uses, frozen at request time (a later clip edit does not change it).
 
     ``caption_style`` None takes the clip's own; ``cuts`` are the clip's cuts resolved for the preset
-    (:func:`export_cuts`), None or empty for the range whole.
+    (:func:`export_cuts`), None or empty for the range whole. The clip's layout choice goes with it.
     """
+    from spaceclip.usecases.clips import clip_layout
+
     return RenderSnapshot(
         platform=preset_key,
         start=clip.start,
@@ -148,6 +150,7 @@ def snapshot(
         speaker_colors=clip.speaker_colors,
         cuts=cuts if cuts is not None and cuts.cuts else None,
         brand=brand,
+        layout_mode=clip_layout(clip),
     )
 
 
@@ -472,5 +475,5 @@ def store_render(db: Session, storage: Storage, export_id: str, result: RenderRe
     export.duration = result.duration
     export.check = result.check
     # How the picture was framed (crop:track follows the speaker), for the UI and the API.
-    export.settings = {**(export.settings or {}), "layout": result.layout}
+    export.settings = {**(export.settings or {}), "layout": result.layout, "layout_note": result.layout_note}
     return True
