@@ -354,3 +354,24 @@ class BrandKit(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class ChapterList(Base):
+    """A project's chapters (one list per project), planned from its topics or edited by the creator.
+
+    ``chapters`` is ``[{"start": s, "end": s, "title": str}, ...]`` in order, the first at 0; the
+    ``version`` makes an edit on a stale list a 409. ``edited`` tells a re-plan it would undo the
+    creator's work.
+    """
+
+    __tablename__ = "chapter_lists"
+
+    project_id: Mapped[str] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True)
+    chapters: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    edited: Mapped[bool] = mapped_column(Boolean, default=False)
+    llm_note: Mapped[str | None] = mapped_column(Text, default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
