@@ -32,6 +32,7 @@ export function percent(fraction: number): string {
 
 const FRAMING: Record<string, string> = {
   "crop:track": "reframed around the speaker",
+  split: "split screen while both people talk",
   "crop:center": "centre crop (no face found)",
   "crop:blur_fit": "whole picture over a blurred fill (no face found)",
   scale: "scaled to the frame",

@@ -60,7 +60,14 @@ type Draft = {
   caption_style: CaptionStyleKey;
   audiogram_style: AudiogramStyleKey | "";
   speaker_colors: boolean;
+  layout: Clip["layout"];
 };
+
+const LAYOUTS: { key: Clip["layout"]; name: string; description: string }[] = [
+  { key: "auto", name: "Auto", description: "Split screen while two people in a wide shot take turns." },
+  { key: "single", name: "Single", description: "One crop that follows the speaker." },
+  { key: "split", name: "Split screen", description: "Both people stacked all along (needs two faces)." },
+];
 
 function draftOf(clip: Clip): Draft {
   return {
@@ -70,6 +77,7 @@ function draftOf(clip: Clip): Draft {
     caption_style: clip.caption_style,
     audiogram_style: clip.audiogram_style ?? "",
     speaker_colors: clip.speaker_colors,
+    layout: clip.layout ?? "auto",
   };
 }
 
@@ -121,6 +129,7 @@ function Editor({ clip: initial, project, transcript }: Loaded) {
             caption_style: draft.caption_style,
             audiogram_style: draft.audiogram_style || null,
             speaker_colors: draft.speaker_colors,
+            layout: draft.layout,
             version: clip.version,
           },
         }),
@@ -285,6 +294,15 @@ function Editor({ clip: initial, project, transcript }: Loaded) {
                   />
                   Colour captions by speaker
                 </label>
+                {hasVideo && (
+                  <StylePicker
+                    legend="Layout (9:16 of a wide shot)"
+                    name="layout"
+                    styles={LAYOUTS}
+                    value={draft.layout}
+                    onChange={(layout) => setDraft({ ...draft, layout })}
+                  />
+                )}
               </>
             )}
           </div>

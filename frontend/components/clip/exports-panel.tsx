@@ -162,6 +162,11 @@ function ExportRow({ initial, job: startJob, name, poll, onDeleted }: RowProps) 
             {formatBytes(exp.size_bytes)} · {exp.duration.toFixed(1)} s
             {layout && <span data-testid="framing"> · {layout}</span>}
           </p>
+          {typeof exp.settings.layout_note === "string" && (
+            <p className="small muted" data-testid="layout-note">
+              {exp.settings.layout_note}
+            </p>
+          )}
           <div className="row">
             {exp.has_video && (
               <a className="button primary" href={download("video")} download data-testid="download-video">

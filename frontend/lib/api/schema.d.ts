@@ -591,7 +591,8 @@ export interface paths {
          *     `pause_over_s` shortened to `pause_to_s`, and the `removed` (struck) and `restored` ranges, each
          *     list sent whole. Overlapping, reversed or out-of-clip ranges, or a pause length that does not
          *     shorten, give 422 saying which. The platform's longest length applies to the length after cuts;
-         *     when cuts leave it under the shortest, `cuts.notice` says by how much.
+         *     when cuts leave it under the shortest, `cuts.notice` says by how much. `layout` (auto, single,
+         *     split) is how tall exports of a wide two-person shot are laid out.
          */
         patch: operations["update_clip_api_clips__clip_id__patch"];
         trace?: never;
@@ -829,6 +830,154 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/brand": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Brand
+         * @description Your brand kit (defaults and version 0 before the first save).
+         */
+        get: operations["get_brand_api_brand_get"];
+        /**
+         * Save Brand
+         * @description Save your brand kit's colours, watermark and intro/outro cards (applied to every later export).
+         */
+        put: operations["save_brand_api_brand_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/brand/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Upload Brand File
+         * @description Upload the kit's font (TTF/OTF) or logo (PNG/JPEG/WebP) as the raw body; a bad file stores nothing.
+         */
+        put: operations["upload_brand_file_api_brand__kind__put"];
+        post?: never;
+        /**
+         * Delete Brand File
+         * @description Remove the kit's font (back to Source Sans Pro) or logo (no watermark).
+         */
+        delete: operations["delete_brand_file_api_brand__kind__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/brand/logo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Brand Logo
+         * @description The kit's logo as stored (re-encoded PNG).
+         */
+        get: operations["get_brand_logo_api_brand_logo_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/brand/card": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Preview Brand Card
+         * @description The intro or outro card as exports show it (PNG, halfway through), drawn by the render's filters.
+         */
+        get: operations["preview_brand_card_api_brand_card_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/brand/coverage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Font Coverage
+         * @description Which characters of a project's transcript your brand font cannot draw (captions fall back for them).
+         */
+        get: operations["get_font_coverage_api_brand_coverage_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{project_id}/thumbnail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Project Thumbnail
+         * @description A frame of the project's video (audio only: its audiogram), made on first request, then cached.
+         */
+        get: operations["get_project_thumbnail_api_projects__project_id__thumbnail_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/highlights/{highlight_id}/thumbnail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Highlight Thumbnail
+         * @description A frame a third of the way into the highlight (audio only: its audiogram), cached after the first.
+         */
+        get: operations["get_highlight_thumbnail_api_highlights__highlight_id__thumbnail_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -854,6 +1003,106 @@ export interface components {
             description: string;
             key: components["schemas"]["AudiogramStyleKey"];
         };
+        /** BrandKitPublic */
+        BrandKitPublic: {
+            /** Enabled */
+            enabled: boolean;
+            /** Background */
+            background: string;
+            /** Text Color */
+            text_color: string;
+            /** Accent */
+            accent: string;
+            /**
+             * Logo Position
+             * @enum {string}
+             */
+            logo_position: "top-left" | "top-right" | "bottom-left" | "bottom-right";
+            /** Logo Scale */
+            logo_scale: number;
+            /** Logo Opacity */
+            logo_opacity: number;
+            intro: components["schemas"]["CardSettings"];
+            outro: components["schemas"]["CardSettings"];
+            /**
+             * Font Family
+             * @description The uploaded font's family; null: the bundled Source Sans Pro
+             */
+            font_family: string | null;
+            /**
+             * Font Name
+             * @description The uploaded font's file name, as uploaded
+             */
+            font_name: string | null;
+            /** Has Logo */
+            has_logo: boolean;
+            /**
+             * Logo Name
+             * @description The uploaded logo's file name, as uploaded
+             */
+            logo_name: string | null;
+            /**
+             * Logo Size
+             * @description The logo's [width, height] in px
+             */
+            logo_size?: number[] | null;
+            /**
+             * Version
+             * @description Send it back in updates; 0: no kit saved yet
+             */
+            version: number;
+            /** Updated At */
+            updated_at?: string | null;
+        };
+        /**
+         * BrandKitUpdate
+         * @description The brand kit's settings (the font and logo files have their own routes).
+         */
+        BrandKitUpdate: {
+            /**
+             * Enabled
+             * @description Apply the kit to every export (off: exports are unbranded)
+             */
+            enabled: boolean;
+            /**
+             * Background
+             * @description Card background, #RRGGBB
+             */
+            background: string;
+            /**
+             * Text Color
+             * @description Card title colour, #RRGGBB
+             */
+            text_color: string;
+            /**
+             * Accent
+             * @description Accent (the bar under a card's title), #RRGGBB
+             */
+            accent: string;
+            /**
+             * Logo Position
+             * @description The watermark's corner, inside the platform's safe area
+             * @enum {string}
+             */
+            logo_position: "top-left" | "top-right" | "bottom-left" | "bottom-right";
+            /**
+             * Logo Scale
+             * @description The watermark's width as a share of the frame's width
+             */
+            logo_scale: number;
+            /**
+             * Logo Opacity
+             * @description The watermark's opacity
+             */
+            logo_opacity: number;
+            intro: components["schemas"]["CardSettings"];
+            outro: components["schemas"]["CardSettings"];
+            /**
+             * Version
+             * @description The version you edited (0: no kit yet); stale: 409
+             */
+            version: number;
+        };
         /**
          * CaptionStyleKey
          * @enum {string}
@@ -866,6 +1115,29 @@ export interface components {
             /** Description */
             description: string;
             key: components["schemas"]["CaptionStyleKey"];
+        };
+        /**
+         * CardSettings
+         * @description An intro or outro card: the brand background, the logo and a title, for a few seconds.
+         */
+        CardSettings: {
+            /**
+             * Enabled
+             * @description Add this card to every export
+             */
+            enabled: boolean;
+            /**
+             * Title
+             * @description The card's title (empty: the logo only)
+             * @default
+             */
+            title: string;
+            /**
+             * Seconds
+             * @description How long the card shows (1 to 5 s)
+             * @default 2
+             */
+            seconds: number;
         };
         /** CheckItemPublic */
         CheckItemPublic: {
@@ -1083,6 +1355,13 @@ export interface components {
             restored: components["schemas"]["TimeRange"][];
             cuts: components["schemas"]["ClipCutsPublic"];
             /**
+             * Layout
+             * @description Tall (9:16) exports of a wide shot: auto (split screen while two people take turns), single (one crop) or split (both people stacked all along, where two faces show)
+             * @default auto
+             * @enum {string}
+             */
+            layout: "auto" | "single" | "split";
+            /**
              * Version
              * @description Send it back in updates; a stale one gives 409
              */
@@ -1149,6 +1428,11 @@ export interface components {
              * @description All restored ranges (replaces them); inside the clip, disjoint
              */
             restored?: components["schemas"]["TimeRange"][] | null;
+            /**
+             * Layout
+             * @description auto, single or split (see ClipPublic.layout)
+             */
+            layout?: ("auto" | "single" | "split") | null;
             /**
              * Version
              * @description The version you edited; a newer one gives 409
@@ -1232,7 +1516,7 @@ export interface components {
             duration: number;
             /**
              * Settings
-             * @description What the render used: range, styles, title; once rendered also `layout`: `crop:track` (reframed around the speaker), `crop:center`, `crop:blur_fit`, `scale`, `pad`, `blur` or `audiogram:<style>`.
+             * @description What the render used: range, styles, title; once rendered also `layout`: `crop:track` (reframed around the speaker), `split` (split screen where two people take turns), `crop:center`, `crop:blur_fit`, `scale`, `pad`, `blur` or `audiogram:<style>`; and `layout_note`: why a split screen asked for was not made (fewer than two faces), else null.
              */
             settings: {
                 [key: string]: unknown;
@@ -1297,6 +1581,24 @@ export interface components {
             max_count?: number | null;
             /** @description Cap lengths by this platform's limit */
             platform?: components["schemas"]["PlatformKey"] | null;
+        };
+        /**
+         * FontCoverage
+         * @description Which characters of a project's transcript the brand font cannot draw.
+         */
+        FontCoverage: {
+            /** Font Family */
+            font_family: string;
+            /**
+             * Missing
+             * @description Distinct characters the font lacks, in order of first use (at most 50)
+             */
+            missing: string[];
+            /**
+             * Checked Chars
+             * @description How many distinct characters the transcript has
+             */
+            checked_chars: number;
         };
         /** Health */
         Health: {
@@ -5248,6 +5550,578 @@ export interface operations {
                     "audio/mp4": unknown;
                     "application/json": unknown;
                     "text/vtt": unknown;
+                };
+            };
+            /** @description Not signed in, or the session expired or was signed out: sign in again. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such item, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request is not valid: `errors` names each field (code invalid_request), or the detail says why. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The server is busy (code service_busy): retry after the number of seconds in Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_brand_api_brand_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BrandKitPublic"];
+                };
+            };
+            /** @description Not signed in, or the session expired or was signed out: sign in again. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The server is busy (code service_busy): retry after the number of seconds in Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    save_brand_api_brand_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BrandKitUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BrandKitPublic"];
+                };
+            };
+            /** @description The request body could not be read (not JSON, or not the form this operation takes). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session expired or was signed out: sign in again. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Refused: a cookie-authenticated write without this site's Origin, or not allowed for this account. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict with the item's current state: a stale version, or work still running. Reload and retry. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request is not valid: `errors` names each field (code invalid_request), or the detail says why. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The server is busy (code service_busy): retry after the number of seconds in Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    upload_brand_file_api_brand__kind__put: {
+        parameters: {
+            query?: {
+                /** @description The file's name, for display only */
+                name?: string | null;
+                /** @description The kit version you edited; stale: 409 */
+                version?: number | null;
+            };
+            header?: never;
+            path: {
+                kind: "font" | "logo";
+            };
+            cookie?: never;
+        };
+        /** @description A TTF or OTF font (at most 10 MB), as the raw request body; checked by its contents, never its name or type. */
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BrandKitPublic"];
+                };
+            };
+            /** @description Not signed in, or the session expired or was signed out: sign in again. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Refused: a cookie-authenticated write without this site's Origin, or not allowed for this account. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such item, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict with the item's current state: a stale version, or work still running. Reload and retry. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too large: the file is over the server's upload limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not a media file SpaceClip can read, or one without the audio it needs. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request is not valid: `errors` names each field (code invalid_request), or the detail says why. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The server is busy (code service_busy): retry after the number of seconds in Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_brand_file_api_brand__kind__delete: {
+        parameters: {
+            query?: {
+                /** @description The kit version you edited; stale: 409 */
+                version?: number | null;
+            };
+            header?: never;
+            path: {
+                kind: "font" | "logo";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BrandKitPublic"];
+                };
+            };
+            /** @description Not signed in, or the session expired or was signed out: sign in again. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Refused: a cookie-authenticated write without this site's Origin, or not allowed for this account. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such item, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict with the item's current state: a stale version, or work still running. Reload and retry. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request is not valid: `errors` names each field (code invalid_request), or the detail says why. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The server is busy (code service_busy): retry after the number of seconds in Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_brand_logo_api_brand_logo_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": unknown;
+                };
+            };
+            /** @description Not signed in, or the session expired or was signed out: sign in again. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The server is busy (code service_busy): retry after the number of seconds in Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    preview_brand_card_api_brand_card_get: {
+        parameters: {
+            query?: {
+                /** @description The card to draw */
+                which?: "intro" | "outro";
+                platform?: components["schemas"]["PlatformKey"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": unknown;
+                };
+            };
+            /** @description Not signed in, or the session expired or was signed out: sign in again. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request is not valid: `errors` names each field (code invalid_request), or the detail says why. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The server is busy (code service_busy): retry after the number of seconds in Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_font_coverage_api_brand_coverage_get: {
+        parameters: {
+            query: {
+                /** @description The project whose transcript to check */
+                project_id: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FontCoverage"];
+                };
+            };
+            /** @description Not signed in, or the session expired or was signed out: sign in again. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request is not valid: `errors` names each field (code invalid_request), or the detail says why. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The server is busy (code service_busy): retry after the number of seconds in Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_project_thumbnail_api_projects__project_id__thumbnail_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A JPEG, 480 px wide. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": unknown;
+                };
+            };
+            /** @description Not signed in, or the session expired or was signed out: sign in again. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such item, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request is not valid: `errors` names each field (code invalid_request), or the detail says why. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The server is busy (code service_busy): retry after the number of seconds in Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_highlight_thumbnail_api_highlights__highlight_id__thumbnail_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                highlight_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A JPEG, 480 px wide. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": unknown;
                 };
             };
             /** @description Not signed in, or the session expired or was signed out: sign in again. */
