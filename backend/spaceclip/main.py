@@ -105,6 +105,9 @@ def api_routers() -> list[APIRouter]:
     from spaceclip.api import clips, highlights
 
     routers += [highlights.router, clips.router]
+    from spaceclip.api import speaker_photos
+
+    routers.append(speaker_photos.router)
 
     from spaceclip.api import brand, clean, editor, exports, thumbnails
 

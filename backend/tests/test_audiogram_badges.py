@@ -3,16 +3,26 @@ whose lit badge follows the true speaker (frames decoded, see tests/badge_frames
 
 from __future__ import annotations
 
+import io
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
 
+from spaceclip.config import Settings
+from spaceclip.errors import GlyphsMissing
+from spaceclip.services.media.probe import probe_media
 from spaceclip.services.render import audiogram as ag
+from spaceclip.services.render import fonts, glyphs
 from spaceclip.services.render.audiogram.badges import Badge, badge_images, badge_slots, initials, pick_badges
 from spaceclip.services.render.audiogram.layout import default_safe
 from spaceclip.services.render.presets import get_preset
-from tests.badge_frames import measure
+from spaceclip.services.render.render import make_picture, render_frame
+from spaceclip.services.render.spec import ClipSpec
+from spaceclip.services.speech.transcript import Speaker, Transcript
+from tests.badge_frames import measure, turn_segments
 from tests.conversations import MixedConversation, build_conversation
 
 
@@ -57,8 +67,7 @@ def test_pick_badges_keeps_the_four_who_talk_most() -> None:
     badges = [Badge(n, "#FFFFFF") for n in "ABCDE"]
     turns = {"A": [(0.0, 1.0)], "B": [(1.0, 5.0)], "C": [(5.0, 6.0)], "D": [(6.0, 9.0)], "E": [(9.0, 9.5)]}
     assert [b.name for b in pick_badges(badges, turns)] == ["A", "B", "C", "D"]
-    assert [b.name for b in pick_badges(badges[:3], {"B": [(0.0, 1.0)]})] == ["B"]
-    assert [b.name for b in pick_badges(badges[:2], {})] == ["A", "B"]  # nobody heard: all of them
+    assert [b.name for b in pick_badges(badges[:3], {"B": [(0.0, 1.0)]})] == ["A", "B", "C"]  # a preview's window
 
 
 def test_badge_pictures_lit_brighter_than_dim_and_photo_used(tmp_path: Path) -> None:
@@ -97,3 +106,55 @@ def test_lit_badge_follows_the_true_speaker(conversation: MixedConversation, tmp
     score = measure(conversation, tmp_path, style=style, preset=get_preset("tiktok"))
     assert score.frames > 500
     assert score.accuracy >= 0.95, f"{style}: {score.right}/{score.frames} frames"
+
+
+def _spec(conv: MixedConversation, **kwargs: object) -> ClipSpec:
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    names = conv.speakers
+    transcript = Transcript(duration=conv.duration, language="en", speakers=tuple(Speaker(n) for n in names),
+                            segments=tuple(turn_segments(conv)))  # fmt: skip
+    args: dict[str, Any] = {"source": conv.wav, "info": probe_media(conv.wav, settings), "start": 0.0, "end": 6.0,
+                            "preset": get_preset("tiktok"), "transcript": transcript, "caption_style": None,
+                            "audiogram_style": "bars", "speaker_badges": True} | kwargs  # fmt: skip
+    return ClipSpec(**args)
+
+
+def test_a_speakers_photo_fills_their_badge(conversation: MixedConversation, tmp_path: Path) -> None:
+    photo = tmp_path / "joe.png"
+    Image.new("RGB", (64, 64), (220, 20, 20)).save(photo)
+    first = conversation.turns[0]
+    spec = _spec(conversation, speaker_photos={first.speaker: photo})
+    settings = Settings(data_dir=tmp_path / "data", _env_file=None)  # type: ignore[call-arg]
+    png = render_frame(spec, (first.start + first.end) / 2, settings, tmp_path)
+    preset = spec.preset
+    slots = badge_slots(3, preset.width, preset.height, preset.safe)
+    index = conversation.speakers.index(first.speaker)
+    with Image.open(io.BytesIO(png)) as im:
+        rgb = im.convert("RGB")
+        r, g, b = rgb.getpixel((slots[index].cx, slots[index].cy + slots[index].d // 4))
+        others = [rgb.getpixel((s.cx, s.cy + s.d // 4)) for k, s in enumerate(slots) if k != index]
+    assert r > 170 and g < 70 and b < 70  # the photo, lit
+    assert all(sum(o) < 0.6 * 255 * 3 for o in others)  # the other two dim
+
+
+def test_badge_names_no_font_draws_are_refused_before_rendering(conversation: MixedConversation) -> None:
+    spec = _spec(conversation)
+    assert spec.transcript is not None
+    who = (Speaker(conversation.speakers[0], "Ann \U0010fffd"),)
+    odd = Transcript(duration=spec.transcript.duration, language="en", speakers=who, segments=spec.transcript.segments)
+    with pytest.raises(GlyphsMissing, match=r"names on the badges.*U\+10FFFD.*Rename the speaker"):
+        make_picture(replace(spec, transcript=odd), 0.0, 6.0)
+
+
+def test_badge_names_outside_the_bundled_font_are_drawn_from_a_system_font(conversation: MixedConversation) -> None:
+    spec = _spec(conversation)
+    assert spec.transcript is not None
+    georgian = "ნინო"  # not in Source Sans Pro; DejaVu Sans has it
+    who = (Speaker(conversation.speakers[0], georgian),)
+    named = Transcript(
+        duration=spec.transcript.duration, language="en", speakers=who, segments=spec.transcript.segments
+    )
+    missing = glyphs.missing_chars(georgian, fonts.font_file("bold"))
+    drawn, undrawn = glyphs.assign_fallbacks(missing, glyphs.system_fonts(timeout_s=30))
+    picture = make_picture(replace(spec, transcript=named), 0.0, 6.0)  # no error: some installed font draws it
+    assert not undrawn and set(drawn) == set(missing) and picture.layout == "audiogram:bars"

@@ -45,6 +45,7 @@ from spaceclip.services.render.spec import DEFAULT_AUDIOGRAM_STYLE, ClipSpec, Re
 from spaceclip.services.speech.transcript import Transcript
 from spaceclip.usecases import brand as brand_store
 from spaceclip.usecases.jobs import cancel_job, create_job
+from spaceclip.usecases.speaker_photos import speaker_photos
 from spaceclip.usecases.transcripts import load_transcript
 
 if TYPE_CHECKING:
@@ -405,7 +406,7 @@ def clip_preview(
     )
     spec = clip_spec(
         snap, source=source, info=MediaInfo.from_dict(project.media_info), transcript=transcript,
-        resolve=storage.resolve,
+        resolve=storage.resolve, speaker_photos=speaker_photos(db, storage, project.id),
     )  # fmt: skip
     return render_frame(spec, preview_offset(transcript, clip.start, clip.end), settings, work_dir)
 
@@ -451,6 +452,7 @@ def begin_render(db: Session, storage: Storage, project_id: str, export_id: str)
         transcript=load_transcript(db, project_id),
         audio_path=source.parent / AUDIO_NAME,
         resolve=storage.resolve,
+        speaker_photos=speaker_photos(db, storage, project_id),
     )
     return RenderInputs(spec=spec, platform=snap.platform)
 

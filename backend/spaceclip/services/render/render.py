@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from spaceclip.config import Settings
-from spaceclip.errors import ValidationFailed
+from spaceclip.errors import GlyphsMissing, ValidationFailed
 from spaceclip.services.media.probe import MediaInfo
 from spaceclip.services.media.process import (
     ffmpeg_args,
@@ -126,9 +126,14 @@ def _audio_stream(info: MediaInfo) -> str:
     return f"0:{audio.index}"
 
 
+#: fc-match's limit when a speaker's name needs a system font.
+BADGE_FONT_TIMEOUT_S = 30.0
+
+
 def _badges(spec: ClipSpec) -> list[Any]:
     """The speaker badges of ``spec`` (none unless ``speaker_badges``): the transcript's speakers by
     display name, coloured as the captions colour them, with the creator's photos."""
+    from spaceclip.services.render import fonts, glyphs
     from spaceclip.services.render.audiogram.badges import Badge
     from spaceclip.services.render.captions.styles import speaker_color
 
@@ -136,9 +141,25 @@ def _badges(spec: ClipSpec) -> list[Any]:
         return []
     photos = spec.speaker_photos or {}
     labels = [s.label for s in spec.transcript.speakers]
+    # The speakers of the whole clip (not of the window being drawn), as display names.
+    heard = {seg.speaker for seg in spec.transcript.segments if seg.end > spec.start and seg.start < spec.end}
+    speakers = [s for s in spec.transcript.speakers if s.display_name in heard] or list(spec.transcript.speakers)
+    # Names the bundled font cannot draw: a system font that can, or GlyphsMissing naming them.
+    names = " ".join(s.display_name for s in speakers)
+    try:
+        fallback = tuple(
+            glyphs.caption_fallbacks(names, fonts.font_file("bold"), timeout_s=BADGE_FONT_TIMEOUT_S).items()
+        )
+    except GlyphsMissing as exc:
+        shown = ", ".join(f"{c} (U+{ord(c):04X})" for c in exc.chars[:12])
+        raise GlyphsMissing(
+            f"The speakers' names on the badges contain characters no font on this server can draw: {shown}. "
+            "Rename the speaker in the Speakers panel, or install a font that has them, then export again.",
+            chars=exc.chars,
+        ) from exc
     return [
-        Badge(s.display_name, "#" + (speaker_color(s.label, labels) or "FFD400"), photos.get(s.label))
-        for s in spec.transcript.speakers
+        Badge(s.display_name, "#" + (speaker_color(s.label, labels) or "FFD400"), photos.get(s.label), fallback)
+        for s in speakers
     ]
 
 

@@ -19,9 +19,10 @@ import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
+from itertools import groupby
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFilter, ImageOps
+from PIL import Image, ImageDraw, ImageFilter, ImageFont, ImageOps
 
 from spaceclip.services.media.filters import drawtext_escape, grouped_sum
 from spaceclip.services.media.process import file_arg
@@ -61,6 +62,9 @@ class Badge:
     name: str
     color: str
     photo: Path | None = None
+    #: Characters of the name the bundled font lacks -> the system font drawing them
+    #: (:func:`~spaceclip.services.render.glyphs.caption_fallbacks`).
+    fallback: tuple[tuple[str, Path], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +112,7 @@ def badge_slots(count: int, width: int, height: int, safe: SafeAreaLike) -> list
     cols = max(per_row)
     cell_w, cell_h = sw / cols, (bottom - top) / rows
     name_size = max(10, round(0.042 * min(width, height)))
-    d = even(min(cell_w / 1.6, (cell_h - 1.6 * name_size) / 1.45))
+    d = even(min(cell_w / 1.6, (cell_h - 1.6 * name_size) / 1.45, 0.3 * min(width, height)))
     slots: list[BadgeSlot] = []
     for r, n in enumerate(per_row):
         cy = top + (r + 0.5) * cell_h - 0.8 * name_size
@@ -120,10 +124,14 @@ def badge_slots(count: int, width: int, height: int, safe: SafeAreaLike) -> list
 
 
 def pick_badges(badges: Sequence[Badge], turns: Mapping[str, Sequence[tuple[float, float]]]) -> list[Badge]:
-    """The badges to draw: those of speakers heard in the clip (all of them if none is), the
-    :data:`MAX_BADGES` who talk longest, in the order given. Pure."""
+    """The badges to draw, in the order given: all of them, or with more than :data:`MAX_BADGES` the
+    ones who talk longest in ``turns``. Pure.
+
+    The caller passes the speakers of the whole clip, so a preview of a moment of it shows the
+    same badges as the export.
+    """
     talk = {name: sum(b - a for a, b in spans) for name, spans in turns.items()}
-    heard = [b for b in badges if talk.get(b.name, 0.0) > 0] or list(badges)
+    heard = list(badges)
     if len(heard) > MAX_BADGES:
         keep = set(sorted((b.name for b in heard), key=lambda n: -talk.get(n, 0.0))[:MAX_BADGES])
         log.info("Audiogram: %d speakers, badges for the %d who talk most", len(heard), MAX_BADGES)
@@ -164,10 +172,20 @@ def _disc(badge: Badge, d: int, lit: bool) -> Image.Image:
 
 
 def _name(draw: ImageDraw.ImageDraw, badge: Badge, cx: float, y: float, size: int, lit: bool) -> None:
-    font = fonts.pillow_font("bold", size)
+    """The name centred under the badge; runs of characters the bundled font lacks in their own font."""
+    bundled = fonts.font_file("bold")
+    by_char = dict(badge.fallback)
+    runs = [
+        (path, "".join(chars)) for path, chars in groupby(clip_name(badge.name), key=lambda c: by_char.get(c, bundled))
+    ]
+    faces = [(ImageFont.truetype(str(path), size) if path != bundled else fonts.pillow_font("bold", size), text)
+             for path, text in runs]  # fmt: skip
+    x = cx - sum(face.getlength(text) for face, text in faces) / 2
     fill = (255, 255, 255, 255) if lit else (150, 156, 170, 255)
-    draw.text((cx, y), clip_name(badge.name), font=font, fill=fill, anchor="mt", stroke_width=max(1, size // 14),
-              stroke_fill=(0, 0, 0, 200))  # fmt: skip
+    for face, text in faces:
+        draw.text((x, y), text, font=face, fill=fill, anchor="lt", stroke_width=max(1, size // 14),
+                  stroke_fill=(0, 0, 0, 200))  # fmt: skip
+        x += face.getlength(text)
 
 
 def _halo(color: str, size: int, d: int) -> Image.Image:
@@ -228,7 +246,7 @@ def _cell(slot: BadgeSlot, width: int) -> tuple[int, int, int, int]:
 
 def badge_images(badges: Sequence[Badge], slots: Sequence[BadgeSlot], width: int, height: int) -> BadgeImages:
     """Draw (or find in the cache) the pictures of ``badges`` at ``slots`` on a ``width`` x ``height`` frame."""
-    keys = [(b.name, b.color, _photo_key(b)) for b in badges]
+    keys = [(b.name, b.color, _photo_key(b), b.fallback) for b in badges]
     geometry = [(s.x, s.y, s.d, s.name_y, s.name_size) for s in slots]
 
     def sheet() -> Image.Image:
