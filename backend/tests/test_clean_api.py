@@ -12,7 +12,8 @@ from fastapi.testclient import TestClient
 
 from spaceclip.config import Settings
 from spaceclip.db import Database
-from spaceclip.models.tables import Project, ProjectStatus
+from spaceclip.models.tables import ChapterList, Project, ProjectStatus
+from spaceclip.services.edit.chapters import read_chapters
 from spaceclip.services.edit.cuts import CutSettings, plan_cuts
 from spaceclip.services.speech.transcript import parse_srt
 from spaceclip.tasks.worker import Worker
@@ -123,3 +124,28 @@ def test_nothing_to_cut_fails_the_job_with_what_to_do(
     job = wait_for_api_job(client, client.post(f"/api/projects/{project_id}/clean", json=body).json()["id"])
     assert job["status"] == "failed" and "nothing to cut" in (job["error"] or job["message"])
     assert client.get(f"/api/projects/{project_id}/clean").json()["result"] is None
+
+
+def test_the_projects_chapters_go_into_the_cleaned_episode_as_mp4_chapters(
+    client: TestClient, users: UserFactory, database: Database, settings: Settings, source: Path, worker: Worker,
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    owner = users.create()
+    users.sign_in(client, owner)
+    project_id, _ = _project(database, settings, owner, source, clips=0)
+    planned = [(0.0, 4.0, "Trust"), (4.0, 8.0, "The pause"), (8.0, SOURCE_S, "The end")]
+    with database.session() as db:
+        db.add(ChapterList(project_id=project_id, chapters=[{"start": a, "end": b, "title": t} for a, b, t in planned]))
+    job = wait_for_api_job(client, client.post(f"/api/projects/{project_id}/clean", json={}).json()["id"])
+    assert job["status"] == "succeeded", job
+    assert client.get(f"/api/projects/{project_id}/clean").json()["result"]["chapters"] == 3
+    cleaned = tmp_path / "cleaned.mp4"
+    cleaned.write_bytes(client.get(f"/api/projects/{project_id}/clean/download").content)
+    # ffprobe reads the MP4 chapter atoms back: the titles, each start moved through the cuts.
+    back = read_chapters(cleaned, timeout_s=60)
+    assert [c.title for c in back] == ["Trust", "The pause", "The end"]
+    cuts = plan_cuts(
+        0.0, SOURCE_S, cut_transcript().words, CutSettings(remove_fillers=True, shorten_pauses=True), fps=FPS
+    )
+    for chapter, (start, _, _) in zip(back, planned, strict=True):
+        assert chapter.start == pytest.approx(cuts.to_output(start), abs=0.01)

@@ -40,6 +40,7 @@ def run(ctx: JobContext) -> dict[str, Any]:
     result = clean_episode(
         inputs.source, inputs.info, inputs.transcript, choices, out, ctx.settings,
         progress=lambda stage, f, msg: ctx.progress(stage, f, msg), cancel=ctx.should_stop,
+        chapters=inputs.chapters,
     )  # fmt: skip
     summary: dict[str, Any] = {
         **result.summary(),

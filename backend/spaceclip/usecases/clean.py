@@ -20,12 +20,14 @@ from sqlalchemy.orm import Session
 from spaceclip.config import Settings
 from spaceclip.db import transactional
 from spaceclip.errors import Conflict, NotFound, ValidationFailed
-from spaceclip.models.tables import TERMINAL_JOB_STATUSES, Job, JobStatus, Project
+from spaceclip.models.tables import TERMINAL_JOB_STATUSES, ChapterList, Job, JobStatus, Project
 from spaceclip.models.tables import Transcript as TranscriptRow
+from spaceclip.services.edit.chapters import Chapter
 from spaceclip.services.edit.cuts import DEFAULT_PAUSE_OVER_S, DEFAULT_PAUSE_TO_S, CutSettings
 from spaceclip.services.ingest.storage import Storage
 from spaceclip.services.media.probe import MediaInfo
 from spaceclip.services.speech.transcript import Transcript
+from spaceclip.usecases.chapters import chapters_of
 from spaceclip.usecases.jobs import create_job
 from spaceclip.usecases.transcripts import load_transcript
 
@@ -124,11 +126,12 @@ class CleanInputs:
     info: MediaInfo
     transcript: Transcript
     name: str
+    chapters: tuple[Chapter, ...] = ()
 
 
 @transactional
 def clean_inputs(db: Session, storage: Storage, project_id: str) -> CleanInputs | None:
-    """The project's media and transcript (speakers by the creator's names); None when it was deleted.
+    """The project's media, transcript (speakers by the creator's names) and chapters; None when it was deleted.
 
     Raises:
         Conflict: the media file is gone or the transcript was removed.
@@ -148,6 +151,7 @@ def clean_inputs(db: Session, storage: Storage, project_id: str) -> CleanInputs 
         info=MediaInfo.from_dict(project.media_info),
         transcript=load_transcript(db, project_id),
         name=project.name,
+        chapters=tuple(chapters_of(db.get(ChapterList, project_id))),
     )
 
 

@@ -17,7 +17,7 @@ import logging
 import os
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -203,8 +203,12 @@ def clean_episode(
     *,
     progress: Progress | None = None,
     cancel: Cancel | None = None,
+    chapters: Sequence[Chapter] = (),
 ) -> CleanResult:
     """Write ``out`` (the episode without its cut fillers and pauses) and its ``.otio``, ``.srt``, ``.vtt``.
+
+    The output's chapters are the source file's own, re-timed through the cuts; a source without
+    any gets ``chapters`` (the project's planned or edited chapters, in source time) instead.
 
     Raises:
         ValidationFailed: nothing to cut (say so rather than re-encode the same episode), an output
@@ -229,11 +233,10 @@ def clean_episode(
             "pause is longer than the limit. Lower the pause limit, or analyse it again with "
             "SPACECLIP_FILLER_PROMPT=true so Whisper writes the fillers down."
         )
-    chapters: list[Chapter] = []
+    kept: list[Chapter] = []
     if out.suffix.lower() in CHAPTER_SUFFIXES:
-        chapters = retime_chapters(
-            read_chapters(source, timeout_s=tier_timeout(settings.process_timeout_s, "probe")), cuts
-        )
+        own = read_chapters(source, timeout_s=tier_timeout(settings.process_timeout_s, "probe"))
+        kept = retime_chapters(own or chapters, cuts)
     out.parent.mkdir(parents=True, exist_ok=True)
     stem = out.with_suffix("")
     otio_path, srt_path, vtt_path = (stem.with_name(f"{stem.name}{ext}") for ext in (".otio", ".srt", ".vtt"))
@@ -241,11 +244,11 @@ def clean_episode(
     tmp = _temp(out)
     timings = {"plan": time.perf_counter() - t0}
     try:
-        if chapters:
-            meta.write_text(ffmetadata(chapters), encoding="utf-8")
+        if kept:
+            meta.write_text(ffmetadata(kept), encoding="utf-8")
         argv = clean_argv(
             source, info, cuts, tmp, container=_CONTAINERS[out.suffix.lower()],
-            chapters_file=meta if chapters else None, picture=picture, codecs=codecs,
+            chapters_file=meta if kept else None, picture=picture, codecs=codecs,
         )  # fmt: skip
         report("clean", 0.0, f"Writing the episode without {len(cuts.cuts)} cuts")
         on_line = progress_reporter(cuts.duration, lambda f: report("clean", 0.95 * f, "Writing the cleaned episode"))
@@ -267,6 +270,6 @@ def clean_episode(
     )  # fmt: skip
     _write_atomic(otio_path, edit.timeline)
     report("clean", 1.0, "Done")
-    result = CleanResult(out, otio_path, srt_path, vtt_path, cuts, tuple(chapters), timings)
+    result = CleanResult(out, otio_path, srt_path, vtt_path, cuts, tuple(kept), timings)
     log.info("Cleaned %s: %s", source.name, result.summary())
     return result
