@@ -108,8 +108,10 @@ def api_routers() -> list[APIRouter]:
     from spaceclip.api import speaker_photos
 
     routers.append(speaker_photos.router)
-
     from spaceclip.api import brand, clean, editor, exports, thumbnails
 
     routers += [exports.router, editor.router, clean.router, brand.router, thumbnails.router]
+    from spaceclip.api import chapters
+
+    routers.append(chapters.router)
     return routers
