@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
@@ -21,6 +22,8 @@ from spaceclip.models.clip_schemas import (
     TimeRange,
     WaveformPublic,
 )
+from spaceclip.models.post_schemas import PostsPublic, PostTextPublic
+from spaceclip.models.render_keys import PlatformKey
 from spaceclip.models.tables import Clip
 from spaceclip.services.analysis import AUDIO_NAME
 from spaceclip.services.ingest.storage import Storage
@@ -121,6 +124,23 @@ def get_clip(clip_id: str, user: CurrentUser, db: DbSession) -> ClipPublic:
     """Get one of your clips."""
     clip = clips.get_clip(db, user.id, clip_id)
     return clip_public(clip, clips.clip_cuts(db, clip))
+
+
+@router.get("/api/clips/{clip_id}/posts", response_model=PostsPublic)
+def get_clip_posts(
+    clip_id: str,
+    user: CurrentUser,
+    db: DbSession,
+    platform: Annotated[
+        PlatformKey | None, Query(description="One platform's post (a preset key); all without")
+    ] = None,
+) -> PostsPublic:
+    """The clip's post text for each platform (hook, caption, hashtags), inside each platform's published limit."""
+    from spaceclip.usecases.posts import clip_posts
+
+    clip = clips.get_clip(db, user.id, clip_id)
+    found = clip_posts(db, clip, platform.value if platform is not None else None)
+    return PostsPublic(posts=[PostTextPublic(**{**asdict(p), "hashtags": list(p.hashtags)}) for p in found])
 
 
 @router.patch("/api/clips/{clip_id}", response_model=ClipPublic, responses=errors(409))
