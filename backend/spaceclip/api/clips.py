@@ -100,6 +100,7 @@ def clip_public(clip: Clip, cuts: clips.ClipCuts) -> ClipPublic:
             notice=cuts.notice,
         ),
         layout=clips.clip_layout(clip),
+        **clips.clip_look(clip),
         version=clip.version,
         created_at=clip.created_at,
         updated_at=clip.updated_at,

@@ -15,6 +15,10 @@ CutReasonKey = Literal["filler", "pause", "removed"]
 LayoutModeKey = Literal["auto", "single", "split"]
 
 
+CaptionSizeKey = Literal["small", "medium", "large"]
+CaptionPositionKey = Literal["auto", "top", "middle", "bottom"]
+
+
 class TimeRange(BaseModel):
     """A range of the source (s), start before end."""
 
@@ -73,6 +77,19 @@ class ClipPublic(BaseModel):
         description="Tall (9:16) exports of a wide shot: auto (split screen while two people take turns), "
         "single (one crop) or split (both people stacked all along, where two faces show)",
     )
+    speaker_badges: bool = Field(
+        default=False, description="Audiograms: a badge per speaker (initials or photo), the active one lit"
+    )
+    emphasis: bool = Field(
+        default=False, description="Captions: numbers, names and the highlight's keywords in an accent colour"
+    )
+    emoji: bool = Field(
+        default=False, description="Captions: an emoji per line from the local lexicon, where a font draws it"
+    )
+    caption_size: CaptionSizeKey = Field(default="medium", description="small, medium or large")
+    caption_position: CaptionPositionKey = Field(
+        default="auto", description="auto (the style's own), top, middle or bottom of the platform's safe area"
+    )
     version: int = Field(description="Send it back in updates; a stale one gives 409")
     created_at: datetime
     updated_at: datetime
@@ -119,6 +136,11 @@ class ClipUpdate(BaseModel):
         default=None, max_length=2000, description="All restored ranges (replaces them); inside the clip, disjoint"
     )
     layout: LayoutModeKey | None = Field(default=None, description="auto, single or split (see ClipPublic.layout)")
+    speaker_badges: bool | None = None
+    emphasis: bool | None = None
+    emoji: bool | None = None
+    caption_size: CaptionSizeKey | None = None
+    caption_position: CaptionPositionKey | None = None
     version: int = Field(ge=1, le=MAX_VERSION, description="The version you edited; a newer one gives 409")
 
 

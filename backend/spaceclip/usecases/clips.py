@@ -24,6 +24,7 @@ from spaceclip.services.edit.cuts import CutList, CutSettings, Range, plan_cuts,
 from spaceclip.services.edit.defaults import cuts_for_preset, default_cut_settings
 from spaceclip.services.render.audiogram import AUDIOGRAM_STYLES
 from spaceclip.services.render.captions import CAPTION_STYLES
+from spaceclip.services.render.captions.layout import CAPTION_POSITIONS, CAPTION_SIZES
 from spaceclip.services.render.presets import Preset, get_preset
 from spaceclip.services.render.spec import MIN_CLIP_S
 from spaceclip.services.render.split import LAYOUT_MODES
@@ -514,6 +515,45 @@ def clip_from_highlight(db: Session, owner_id: str, highlight: Highlight, *, pla
     )
 
 
+#: The clip's look choices (``options["look"]``) and their defaults: speaker badges on audiograms,
+#: caption emphasis and emoji, caption size and position.
+LOOK_DEFAULTS: dict[str, Any] = {
+    "speaker_badges": False,
+    "emphasis": False,
+    "emoji": False,
+    "caption_size": "medium",
+    "caption_position": "auto",
+}
+_LOOK_CHOICES = {"caption_size": CAPTION_SIZES, "caption_position": CAPTION_POSITIONS}
+
+
+def clip_look(clip: Clip) -> dict[str, Any]:
+    """The clip's look choices, defaults where it has none (a value no longer valid reads as the default)."""
+    stored = (clip.options or {}).get("look") or {}
+    look = dict(LOOK_DEFAULTS)
+    for key, default in LOOK_DEFAULTS.items():
+        value = stored.get(key, default)
+        if key in _LOOK_CHOICES:
+            look[key] = value if value in _LOOK_CHOICES[key] else default
+        else:
+            look[key] = bool(value)
+    return look
+
+
+def _changed_look(current: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    look = dict(current)
+    for key in LOOK_DEFAULTS:
+        value = changes.get(key)
+        if value is None:
+            continue
+        if key in _LOOK_CHOICES and value not in _LOOK_CHOICES[key]:
+            raise ValidationFailed(
+                f"Unknown {key.replace('_', ' ')} {value!r}. Pick one of: {', '.join(_LOOK_CHOICES[key])}."
+            )
+        look[key] = value if key in _LOOK_CHOICES else bool(value)
+    return look
+
+
 def clip_layout(clip: Clip) -> str:
     """The clip's layout choice for tall exports (``auto`` unless the creator picked one)."""
     value = (clip.options or {}).get("layout")
@@ -529,7 +569,8 @@ def _check_layout(value: str) -> str:
 @transactional
 def update_clip(db: Session, owner_id: str, clip_id: str, changes: dict[str, Any], *, expected_version: int) -> Clip:
     """Apply ``changes`` (start, end, title, caption_style, audiogram_style, speaker_colors, platform,
-    the cut fields :data:`CUT_FIELDS`, and ``layout``: auto, single or split).
+    the cut fields :data:`CUT_FIELDS`, ``layout``: auto, single or split, and the look choices
+    :data:`LOOK_DEFAULTS`).
 
     A new range, platform or cut choice is checked against the clip's platform again, with the length
     after cuts. Stored removed and restored ranges are kept to a new range; sent ones must lie inside it.
@@ -574,6 +615,8 @@ def update_clip(db: Session, owner_id: str, clip_id: str, changes: dict[str, Any
         clip.speaker_colors = bool(changes["speaker_colors"])
     if changes.get("layout") is not None:
         options["layout"] = _check_layout(changes["layout"])
+    if any(changes.get(key) is not None for key in LOOK_DEFAULTS):
+        options["look"] = _changed_look(clip_look(clip), changes)
     clip.options = options
     db.flush()
     return clip

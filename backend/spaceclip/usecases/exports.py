@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from spaceclip.config import Settings
 from spaceclip.db import transaction, transactional
@@ -34,7 +34,7 @@ from spaceclip.models.export_schemas import (
     SafeAreaPublic,
 )
 from spaceclip.models.render_keys import AudiogramStyleKey, CaptionStyleKey, PlatformKey
-from spaceclip.models.tables import TERMINAL_JOB_STATUSES, Clip, Export, ExportStatus, Job, Project
+from spaceclip.models.tables import TERMINAL_JOB_STATUSES, Clip, Export, ExportStatus, Highlight, Job, Project
 from spaceclip.services.analysis import AUDIO_NAME
 from spaceclip.services.edit.cuts import CutList
 from spaceclip.services.ingest.storage import Storage
@@ -137,10 +137,15 @@ def snapshot(
     """What a render of ``clip`` uses, frozen at request time (a later clip edit does not change it).
 
     ``caption_style`` None takes the clip's own; ``cuts`` are the clip's cuts resolved for the preset
-    (:func:`export_cuts`), None or empty for the range whole. The clip's layout choice goes with it.
+    (:func:`export_cuts`), None or empty for the range whole. The clip's layout and look choices go
+    with it, and the words of its highlight's hashtags as the keywords captions emphasise.
     """
-    from spaceclip.usecases.clips import clip_layout
+    from spaceclip.services.render.captions.emphasis import hashtag_words
+    from spaceclip.usecases.clips import clip_layout, clip_look
 
+    look = clip_look(clip)
+    session = object_session(clip)
+    highlight = session.get(Highlight, clip.highlight_id) if session is not None and clip.highlight_id else None
     return RenderSnapshot(
         platform=preset_key,
         start=clip.start,
@@ -152,6 +157,12 @@ def snapshot(
         cuts=cuts if cuts is not None and cuts.cuts else None,
         brand=brand,
         layout_mode=clip_layout(clip),
+        speaker_badges=look["speaker_badges"],
+        emphasis=look["emphasis"],
+        emoji=look["emoji"],
+        keywords=tuple(hashtag_words(highlight.hashtags or [])) if highlight is not None else (),
+        caption_size=look["caption_size"],
+        caption_position=look["caption_position"],
     )
 
 

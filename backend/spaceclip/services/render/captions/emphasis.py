@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -26,6 +27,7 @@ __all__ = [
     "Emphasis",
     "drawable_lexicon",
     "emphasis_color",
+    "hashtag_words",
     "key_words",
     "line_emoji",
     "load_lexicon",
@@ -147,3 +149,11 @@ def emphasis_color(highlight: str) -> str:
     """The key-word colour for a style whose spoken-word highlight is ``highlight``: yellow, or cyan
     where yellow is the highlight already."""
     return "3DDCFF" if highlight.upper() == "FFD400" else "FFD400"
+
+
+_CAMEL = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+
+
+def hashtag_words(tags: Iterable[str]) -> list[str]:
+    """The words of CamelCase hashtags (how highlights keep their keywords): "#SmallShops" -> small, shops. Pure."""
+    return [w.lower() for tag in tags for w in _CAMEL.findall(tag.lstrip("#"))]
