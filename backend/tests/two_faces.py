@@ -194,6 +194,8 @@ class SplitFigures:
 
     split_frames: int
     both_faces_inside: int  # split frames where each half holds a face wholly inside it
+    top_inside: int
+    bottom_inside: int
     single_frames: int
     single_face_inside: int
     mark_delays: list[float]  # per change of speaker in a split stretch: mark change - turn start (s)
@@ -290,15 +292,17 @@ def measure_split(
         wrong += a != expected
 
     big = _decode(video, out_w // 2 // 2 * 2, out_h // 2 // 2 * 2, 5, work / "half.rgb")
-    split_frames = both = single_frames = single_ok = 0
+    split_frames = both = top_ok = bottom_ok = single_frames = single_ok = 0
     for k, frame in enumerate(big):
         gray = cv2.cvtColor(np.ascontiguousarray(frame), cv2.COLOR_RGB2GRAY)
         q = min(len(kinds) - 1, round(k / 5 * 25))
         if kinds[q] == "split":
             split_frames += 1
             hh = gray.shape[0] // 2
-            both += _inside(gray[: hh - 2]) and _inside(gray[hh + 2 :])
+            top, bottom = _inside(gray[: hh - 2]), _inside(gray[hh + 2 :])
+            top_ok, bottom_ok, both = top_ok + top, bottom_ok + bottom, both + (top and bottom)
         else:
             single_frames += 1
             single_ok += _inside(gray)
-    return SplitFigures(split_frames, both, single_frames, single_ok, delays, wrong / total if total else 0.0, runs)
+    share = wrong / total if total else 0.0
+    return SplitFigures(split_frames, both, top_ok, bottom_ok, single_frames, single_ok, delays, share, runs)
