@@ -15,6 +15,8 @@ import { EditorDownload } from "@/components/clip/editor-download";
 
 import { CleanPanel } from "./clean-panel";
 import { ClipsPanel } from "./clips-panel";
+import { ExportsGallery } from "./exports-gallery";
+import { HighlightLane } from "./highlight-lane";
 import { HighlightsPanel } from "./highlights-panel";
 import { LanguagePicker } from "./language-picker";
 import { ProjectHeader } from "./project-header";
@@ -102,7 +104,8 @@ function PendingProject({ project, onChange }: { project: Project; onChange: () 
 function Workspace({ project, onChange }: { project: Project; onChange: () => void }) {
   const [media, setMedia] = useState<HTMLMediaElement | null>(null);
   const transcript = useTranscript(project.id);
-  const hasVideo = Boolean((project.media_info as { has_video?: boolean } | null)?.has_video);
+  const info = project.media_info as { has_video?: boolean; duration_s?: number } | null;
+  const hasVideo = Boolean(info?.has_video);
   const src = apiUrl(`/api/projects/${encodeURIComponent(project.id)}/media`);
 
   const seek = useCallback((t: number) => seekMedia(media, t), [media]);
@@ -133,6 +136,7 @@ function Workspace({ project, onChange }: { project: Project; onChange: () => vo
               />
             )}
           </div>
+          <HighlightLane projectId={project.id} duration={info?.duration_s ?? 0} media={media} />
           <TranscriptPanel projectId={project.id} state={transcript} media={media} onSeek={seek} />
         </section>
         <section className="stack" aria-label="Speakers, highlights and clips">
@@ -145,6 +149,7 @@ function Workspace({ project, onChange }: { project: Project; onChange: () => vo
             speakerNames={transcript.data?.speakers.map((s) => s.display_name).join("\n") ?? ""}
           />
           <ClipsPanel projectId={project.id} media={media} />
+          <ExportsGallery projectId={project.id} />
           <EditorDownload projectId={project.id} />
           <CleanPanel projectId={project.id} />
         </section>

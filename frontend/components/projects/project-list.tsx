@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useCallback, useEffect, useRef, useState } from "react";
 
-import { api, unwrap } from "@/lib/api/client";
+import { api, apiUrl, unwrap } from "@/lib/api/client";
 import { errorMessage } from "@/lib/api/errors";
 import { isTerminal, type Project } from "@/lib/api/types";
 import { formatBytes, formatDate } from "@/lib/format";
@@ -89,7 +89,8 @@ function ProjectRow({ project, onFinished, poll }: RowProps) {
   const busy = job !== null && !isTerminal(job);
   const status = busy ? "analyzing" : project.status;
   return (
-    <li className="card" data-testid="project-row">
+    <li className="card" data-testid="project-row" style={{ gridTemplateColumns: "160px 1fr auto" }}>
+      <ProjectThumb project={project} />
       <div>
         <h2>
           <Link href={`/project/?id=${encodeURIComponent(project.id)}`}>{project.name}</Link>
@@ -109,3 +110,32 @@ function ProjectRow({ project, onFinished, poll }: RowProps) {
     </li>
   );
 }
+
+/** A frame of the project (audio only: its audiogram); nothing while the media is not checked yet. */
+function ProjectThumb({ project }: { project: Project }) {
+  const [failed, setFailed] = useState(false);
+  if (!project.media_info || failed) return <div className="project-thumb" aria-hidden="true" style={THUMB} />;
+  return (
+    // eslint-disable-next-line @next/next/no-img-element -- an authenticated API image, made on first request
+    <img
+      className="project-thumb"
+      src={apiUrl(`/api/projects/${encodeURIComponent(project.id)}/thumbnail`)}
+      alt=""
+      loading="lazy"
+      width={160}
+      height={90}
+      style={THUMB}
+      onError={() => setFailed(true)}
+      data-testid="project-thumbnail"
+    />
+  );
+}
+
+const THUMB = {
+  width: 160,
+  height: 90,
+  objectFit: "cover",
+  borderRadius: 6,
+  background: "#1f2937",
+  flex: "none",
+} as const;

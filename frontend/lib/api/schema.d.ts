@@ -597,6 +597,26 @@ export interface paths {
         patch: operations["update_clip_api_clips__clip_id__patch"];
         trace?: never;
     };
+    "/api/clips/{clip_id}/posts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Clip Posts
+         * @description The clip's post text for each platform (hook, caption, hashtags), inside each platform's published limit.
+         */
+        get: operations["get_clip_posts_api_clips__clip_id__posts_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/projects/{project_id}/media": {
         parameters: {
             query?: never;
@@ -632,6 +652,34 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{project_id}/speakers/{speaker_id}/photo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Speaker Photo
+         * @description The speaker's photo as stored (a square PNG); 404 when the speaker has none.
+         */
+        get: operations["get_speaker_photo_api_projects__project_id__speakers__speaker_id__photo_get"];
+        put?: never;
+        /**
+         * Upload Speaker Photo
+         * @description Upload the speaker's photo for the audiogram badge (replaces any earlier one); a bad file stores nothing.
+         */
+        post: operations["upload_speaker_photo_api_projects__project_id__speakers__speaker_id__photo_post"];
+        /**
+         * Delete Speaker Photo
+         * @description Remove the speaker's photo; the badge shows their initials again.
+         */
+        delete: operations["delete_speaker_photo_api_projects__project_id__speakers__speaker_id__photo_delete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -978,6 +1026,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projects/{project_id}/chapters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Chapters
+         * @description The project's chapters (null until planned), with what YouTube would refuse in them.
+         */
+        get: operations["get_chapters_api_projects__project_id__chapters_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Edit Chapters
+         * @description Rename a chapter, move its start to the nearest sentence start, or merge it into the one before.
+         */
+        patch: operations["edit_chapters_api_projects__project_id__chapters_patch"];
+        trace?: never;
+    };
+    "/api/projects/{project_id}/chapters/plan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Plan Chapters
+         * @description Plan the chapters from the transcript's topic changes (a job; titles from the local LLM when it runs).
+         */
+        post: operations["plan_chapters_api_projects__project_id__chapters_plan_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{project_id}/chapters/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download Chapters
+         * @description The chapters as a YouTube description block, Podlove Simple Chapters or Podcasting 2.0 JSON.
+         */
+        get: operations["download_chapters_api_projects__project_id__chapters_download_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1138,6 +1250,78 @@ export interface components {
              * @default 2
              */
             seconds: number;
+        };
+        /**
+         * ChapterEdit
+         * @description One edit: rename chapter ``index`` to ``title``, move its start to the sentence start nearest
+         *     ``to`` (seconds), or merge it into the chapter before it.
+         */
+        ChapterEdit: {
+            /** Version */
+            version: number;
+            op: components["schemas"]["ChapterOp"];
+            /**
+             * Index
+             * @description 0 is the first chapter
+             */
+            index: number;
+            /** Title */
+            title?: string | null;
+            /** To */
+            to?: number | null;
+        };
+        /**
+         * ChapterFormat
+         * @description youtube: description block; podlove: Podlove Simple Chapters XML; json: Podcasting 2.0 JSON chapters.
+         * @enum {string}
+         */
+        ChapterFormat: "youtube" | "podlove" | "json";
+        /**
+         * ChapterOp
+         * @enum {string}
+         */
+        ChapterOp: "rename" | "move" | "merge";
+        /** ChapterPublic */
+        ChapterPublic: {
+            /**
+             * Start
+             * @description Seconds from the start of the episode
+             */
+            start: number;
+            /** End */
+            end: number;
+            /** Title */
+            title: string;
+        };
+        /**
+         * ChapterState
+         * @description The stored chapters (null: never planned), whether they follow YouTube's rules, and the latest
+         *     planning job.
+         */
+        ChapterState: {
+            /** Chapters */
+            chapters: components["schemas"]["ChapterPublic"][] | null;
+            /**
+             * Version
+             * @description Send it back with an edit; a stale one is a 409
+             */
+            version: number | null;
+            /**
+             * Edited
+             * @description The creator changed them since they were planned
+             */
+            edited: boolean;
+            /**
+             * Youtube Problems
+             * @description What keeps them from being YouTube chapters (empty: none)
+             */
+            youtube_problems: string[];
+            /**
+             * Llm Note
+             * @description Why the titles are extractive when the LLM was asked
+             */
+            llm_note: string | null;
+            job: components["schemas"]["JobPublic"] | null;
         };
         /** CheckItemPublic */
         CheckItemPublic: {
@@ -1362,6 +1546,38 @@ export interface components {
              */
             layout: "auto" | "single" | "split";
             /**
+             * Speaker Badges
+             * @description Audiograms: a badge per speaker (initials or photo), the active one lit
+             * @default false
+             */
+            speaker_badges: boolean;
+            /**
+             * Emphasis
+             * @description Captions: numbers, names and the highlight's keywords in an accent colour
+             * @default false
+             */
+            emphasis: boolean;
+            /**
+             * Emoji
+             * @description Captions: an emoji per line from the local lexicon, where a font draws it
+             * @default false
+             */
+            emoji: boolean;
+            /**
+             * Caption Size
+             * @description small, medium or large
+             * @default medium
+             * @enum {string}
+             */
+            caption_size: "small" | "medium" | "large";
+            /**
+             * Caption Position
+             * @description auto (the style's own), top, middle or bottom of the platform's safe area
+             * @default auto
+             * @enum {string}
+             */
+            caption_position: "auto" | "top" | "middle" | "bottom";
+            /**
              * Version
              * @description Send it back in updates; a stale one gives 409
              */
@@ -1433,6 +1649,16 @@ export interface components {
              * @description auto, single or split (see ClipPublic.layout)
              */
             layout?: ("auto" | "single" | "split") | null;
+            /** Speaker Badges */
+            speaker_badges?: boolean | null;
+            /** Emphasis */
+            emphasis?: boolean | null;
+            /** Emoji */
+            emoji?: boolean | null;
+            /** Caption Size */
+            caption_size?: ("small" | "medium" | "large") | null;
+            /** Caption Position */
+            caption_position?: ("auto" | "top" | "middle" | "bottom") | null;
             /**
              * Version
              * @description The version you edited; a newer one gives 409
@@ -1839,11 +2065,70 @@ export interface components {
              */
             new_password: string;
         };
+        /** PlanChaptersRequest */
+        PlanChaptersRequest: {
+            /**
+             * Use Llm
+             * @description Ask the local LLM for the titles when it answers
+             * @default true
+             */
+            use_llm: boolean;
+            /**
+             * Replace
+             * @description Replace chapters the creator edited
+             * @default false
+             */
+            replace: boolean;
+        };
         /**
          * PlatformKey
          * @enum {string}
          */
         PlatformKey: "instagram_reels" | "instagram_feed" | "tiktok" | "youtube_shorts" | "linkedin_square" | "linkedin_landscape" | "x";
+        /** PostTextPublic */
+        PostTextPublic: {
+            /**
+             * Platform
+             * @description tiktok, instagram, youtube, linkedin or x
+             */
+            platform: string;
+            /**
+             * Text
+             * @description The whole post to paste: hook, caption, hashtags
+             */
+            text: string;
+            /** Hook */
+            hook: string;
+            /** Caption */
+            caption: string;
+            /** Hashtags */
+            hashtags: string[];
+            /**
+             * Title
+             * @description The video title, where the platform has one (YouTube)
+             */
+            title: string | null;
+            /**
+             * Length
+             * @description The text's length as the platform counts it
+             */
+            length: number;
+            /**
+             * Limit
+             * @description The platform's published limit
+             */
+            limit: number;
+            /**
+             * Source
+             * @description Where the limit is published
+             */
+            source: string;
+        };
+        /** PostsPublic */
+        PostsPublic: {
+            /** Posts */
+            posts: components["schemas"]["PostTextPublic"][];
+        };
         /** PresetPublic */
         PresetPublic: {
             key: components["schemas"]["PlatformKey"];
@@ -2088,6 +2373,34 @@ export interface components {
              * @description Absolute expiry; an idle session ends earlier.
              */
             expires_at: string;
+        };
+        /**
+         * SpeakerPhotoPublic
+         * @description A stored speaker photo: what was uploaded, and the square PNG kept for the badge.
+         */
+        SpeakerPhotoPublic: {
+            /** Speaker Id */
+            speaker_id: string;
+            /**
+             * Format
+             * @description The uploaded image's format by its contents: PNG, JPEG or WEBP
+             */
+            format: string;
+            /**
+             * Width
+             * @description Uploaded width in pixels
+             */
+            width: number;
+            /**
+             * Height
+             * @description Uploaded height in pixels
+             */
+            height: number;
+            /**
+             * Stored Side
+             * @description Side of the square PNG kept for the badge, in pixels
+             */
+            stored_side: number;
         };
         /** SpeakerPublic */
         SpeakerPublic: {
@@ -4620,6 +4933,69 @@ export interface operations {
             };
         };
     };
+    get_clip_posts_api_clips__clip_id__posts_get: {
+        parameters: {
+            query?: {
+                /** @description One platform's post (a preset key); all without */
+                platform?: components["schemas"]["PlatformKey"] | null;
+            };
+            header?: never;
+            path: {
+                clip_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostsPublic"];
+                };
+            };
+            /** @description Not signed in, or the session expired or was signed out: sign in again. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such item, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request is not valid: `errors` names each field (code invalid_request), or the detail says why. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The server is busy (code service_busy): retry after the number of seconds in Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     get_media_api_projects__project_id__media_get: {
         parameters: {
             query?: never;
@@ -4732,6 +5108,228 @@ export interface operations {
             };
             /** @description Not signed in, or the session expired or was signed out: sign in again. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such item, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request is not valid: `errors` names each field (code invalid_request), or the detail says why. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The server is busy (code service_busy): retry after the number of seconds in Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_speaker_photo_api_projects__project_id__speakers__speaker_id__photo_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+                speaker_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": unknown;
+                };
+            };
+            /** @description Not signed in, or the session expired or was signed out: sign in again. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such item, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request is not valid: `errors` names each field (code invalid_request), or the detail says why. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The server is busy (code service_busy): retry after the number of seconds in Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    upload_speaker_photo_api_projects__project_id__speakers__speaker_id__photo_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+                speaker_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description A PNG, JPEG or WebP image (at most 8 MB, 8000 px a side) as the raw request body; checked by its contents, never its name or type. */
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpeakerPhotoPublic"];
+                };
+            };
+            /** @description Not signed in, or the session expired or was signed out: sign in again. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Refused: a cookie-authenticated write without this site's Origin, or not allowed for this account. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such item, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too large: the file is over the server's upload limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not a media file SpaceClip can read, or one without the audio it needs. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request is not valid: `errors` names each field (code invalid_request), or the detail says why. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The server is busy (code service_busy): retry after the number of seconds in Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_speaker_photo_api_projects__project_id__speakers__speaker_id__photo_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+                speaker_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the session expired or was signed out: sign in again. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Refused: a cookie-authenticated write without this site's Origin, or not allowed for this account. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6135,6 +6733,322 @@ export interface operations {
             };
             /** @description No such item, or it is not yours. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request is not valid: `errors` names each field (code invalid_request), or the detail says why. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The server is busy (code service_busy): retry after the number of seconds in Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_chapters_api_projects__project_id__chapters_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChapterState"];
+                };
+            };
+            /** @description Not signed in, or the session expired or was signed out: sign in again. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such item, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request is not valid: `errors` names each field (code invalid_request), or the detail says why. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The server is busy (code service_busy): retry after the number of seconds in Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    edit_chapters_api_projects__project_id__chapters_patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChapterEdit"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChapterState"];
+                };
+            };
+            /** @description The request body could not be read (not JSON, or not the form this operation takes). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session expired or was signed out: sign in again. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Refused: a cookie-authenticated write without this site's Origin, or not allowed for this account. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such item, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict with the item's current state: a stale version, or work still running. Reload and retry. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request is not valid: `errors` names each field (code invalid_request), or the detail says why. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The server is busy (code service_busy): retry after the number of seconds in Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    plan_chapters_api_projects__project_id__chapters_plan_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlanChaptersRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobPublic"];
+                };
+            };
+            /** @description The request body could not be read (not JSON, or not the form this operation takes). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session expired or was signed out: sign in again. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Refused: a cookie-authenticated write without this site's Origin, or not allowed for this account. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such item, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict with the item's current state: a stale version, or work still running. Reload and retry. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request is not valid: `errors` names each field (code invalid_request), or the detail says why. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The server is busy (code service_busy): retry after the number of seconds in Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    download_chapters_api_projects__project_id__chapters_download_get: {
+        parameters: {
+            query?: {
+                /** @description youtube, podlove or json */
+                format?: components["schemas"]["ChapterFormat"];
+            };
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": unknown;
+                    "application/xml": unknown;
+                    "application/json+chapters": unknown;
+                };
+            };
+            /** @description Not signed in, or the session expired or was signed out: sign in again. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such item, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict with the item's current state: a stale version, or work still running. Reload and retry. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

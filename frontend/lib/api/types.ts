@@ -36,3 +36,6 @@ export type LlmStatus = S["LlmStatusPublic"];
 export type Limits = S["LimitsPublic"];
 export type SpeechStatus = S["SpeechStatusPublic"];
 export type Language = S["LanguagePublic"];
+export type BrandKit = S["BrandKitPublic"];
+export type BrandKitUpdate = S["BrandKitUpdate"];
+export type FontCoverage = S["FontCoverage"];

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 
+import { BrandKitCard } from "@/components/settings/brand-kit";
 import { LlmStatusCard } from "@/components/settings/llm-status";
 import { PasswordForm } from "@/components/settings/password-form";
 import { SessionsCard } from "@/components/settings/sessions";
@@ -10,6 +11,7 @@ export default function SettingsPage() {
   return (
     <div className="stack" style={{ maxWidth: 900 }}>
       <h1>Settings</h1>
+      <BrandKitCard />
       <SessionsCard />
       <PasswordForm />
       <LlmStatusCard />
