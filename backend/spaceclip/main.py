@@ -111,7 +111,7 @@ def api_routers() -> list[APIRouter]:
     from spaceclip.api import brand, clean, editor, exports, thumbnails
 
     routers += [exports.router, editor.router, clean.router, brand.router, thumbnails.router]
-    from spaceclip.api import chapters
+    from spaceclip.api import chapters, show_notes
 
-    routers.append(chapters.router)
+    routers += [chapters.router, show_notes.router]
     return routers
