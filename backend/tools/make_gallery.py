@@ -1,4 +1,5 @@
-"""Make the README gallery: one frame of each caption style and each audiogram style.
+"""Make the README gallery: one frame of each caption style and each audiogram style, of speaker
+badges with each visualiser, and of caption emphasis.
 
 Everything comes from SpaceClip's own code: a short talk is spoken with espeak-ng, transcribed by
 the analysis pipeline (faster-whisper tiny.en, offline), and each frame is rendered by
@@ -6,7 +7,12 @@ the analysis pipeline (faster-whisper tiny.en, offline), and each frame is rende
 The video source is a real face (``skimage.data.astronaut()``, from scikit-image, a dev dependency)
 on a wide frame, so the caption frames also show the speaker-tracking crop.
 
-Run from backend/ (writes ``../docs/gallery/caption-<style>.png`` and ``audiogram-<style>.png``)::
+The speaker-badge frames render the three-voice conversation ``studio_three`` of
+``tests/conversations.py`` (its true turns as the speaker track, one speaker with a photo: the
+astronaut again); the emphasis frame is karaoke on the video with the highlight's keywords and emoji.
+
+Run from backend/ (writes ``../docs/gallery/caption-<style>.png``, ``audiogram-<style>.png``,
+``badges-<style>.png`` and ``caption-emphasis.png``)::
 
     ../.venv/bin/python tools/make_gallery.py [--out ../docs/gallery] [--width 540] [--platform tiktok]
 """
@@ -35,7 +41,8 @@ from spaceclip.services.media.process import ffmpeg_args, run_process
 from spaceclip.services.render import presets
 from spaceclip.services.render.render import render_frame
 from spaceclip.services.render.spec import ClipSpec
-from spaceclip.services.speech.transcript import Transcript
+from spaceclip.services.speech.transcript import Segment, Speaker, Transcript
+from tests.conversations import build_conversation
 
 console = Console()
 TALK = (
@@ -93,6 +100,36 @@ def save_small(png: bytes, dest: Path, width: int) -> int:
     return dest.stat().st_size
 
 
+BADGE_NAMES = {"joe": "Joe Marsh", "slt": "Sally Tran", "rms": "Rob Stein"}
+
+
+def badge_frames(
+    out: Path, work: Path, preset: presets.Preset, settings: Settings, width: int
+) -> list[tuple[str, int]]:
+    """One frame of speaker badges with each visualiser, from the three-voice conversation."""
+    from skimage import data
+
+    conv = build_conversation("studio_three", work / "conversation")
+    photo = work / "joe.png"
+    Image.fromarray(data.astronaut()).crop((140, 20, 340, 220)).save(photo)
+    speakers = tuple(Speaker(label, BADGE_NAMES[label]) for label in conv.speakers)
+    segments = tuple(Segment(t.start, t.end, t.text, BADGE_NAMES[t.speaker]) for t in conv.turns)
+    transcript = Transcript(duration=conv.duration, language="en", speakers=speakers, segments=segments)
+    info = probe_media(conv.wav, settings)
+    turn = next(t for t in conv.turns if t.speaker == "slt" and t.end - t.start > 1.0)
+    written = []
+    for style in audiogram.AUDIOGRAM_STYLES:
+        spec = ClipSpec(
+            source=conv.wav, info=info, start=0.0, end=conv.duration, preset=preset, transcript=transcript,
+            caption_style=None, audiogram_style=style, title="Three voices, one channel", speaker_badges=True,
+            speaker_photos={"joe": photo},
+        )  # fmt: skip
+        png = render_frame(spec, turn.start + 0.6 * (turn.end - turn.start), settings, work)
+        dest = out / f"badges-{style}.png"
+        written.append((dest.name, save_small(png, dest, width)))
+    return written
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[2] / "docs" / "gallery")
@@ -134,6 +171,19 @@ def main() -> None:
             dest = args.out / f"{kind}-{style}.png"
             written.append((dest.name, save_small(png, dest, args.width)))
             bar.update(task, advance=1, description=f"Rendered {dest.name}")
+        video, info = sources["caption"]
+        spec = ClipSpec(
+            source=video, info=info, start=0.0, end=transcript.duration, preset=preset, transcript=transcript,
+            caption_style="karaoke", emphasis=True, emoji=True, keywords=("small", "shops", "trust", "people"),
+            audio_path=analysed.audio_path,
+        )  # fmt: skip
+        # "already": "people" (a keyword) in the accent, the spoken word in the highlight, "love" gives the ♥.
+        already = next(i for i, w in enumerate(transcript.words) if w.word.strip(",.").lower() == "already")
+        png = render_frame(spec, moment(transcript, already), settings, work)
+        dest = args.out / "caption-emphasis.png"
+        written.append((dest.name, save_small(png, dest, args.width)))
+        bar.update(task, description="Rendering speaker badges")
+        written += badge_frames(args.out, work, preset, settings, args.width)
     for name, size in written:
         console.print(f"[green]{args.out / name}[/green] {size / 1000:.0f} kB")
 
