@@ -23,6 +23,7 @@ import { CutsPanel, type CutChanges } from "./cuts-panel";
 import { EditorDownload } from "./editor-download";
 import { ExportsPanel } from "./exports-panel";
 import { PreviewFrame } from "./preview-frame";
+import { type Look, LookControls, lookOf } from "./look-controls";
 import { StylePicker } from "./style-picker";
 import { WaveformTrim } from "./waveform-trim";
 
@@ -61,6 +62,7 @@ type Draft = {
   audiogram_style: AudiogramStyleKey | "";
   speaker_colors: boolean;
   layout: Clip["layout"];
+  look: Look;
 };
 
 const LAYOUTS: { key: Clip["layout"]; name: string; description: string }[] = [
@@ -78,6 +80,7 @@ function draftOf(clip: Clip): Draft {
     audiogram_style: clip.audiogram_style ?? "",
     speaker_colors: clip.speaker_colors,
     layout: clip.layout ?? "auto",
+    look: lookOf(clip),
   };
 }
 
@@ -130,6 +133,7 @@ function Editor({ clip: initial, project, transcript }: Loaded) {
             audiogram_style: draft.audiogram_style || null,
             speaker_colors: draft.speaker_colors,
             layout: draft.layout,
+            ...draft.look,
             version: clip.version,
           },
         }),
@@ -294,6 +298,11 @@ function Editor({ clip: initial, project, transcript }: Loaded) {
                   />
                   Colour captions by speaker
                 </label>
+                <LookControls
+                  look={draft.look}
+                  audiogram={!hasVideo || Boolean(draft.audiogram_style)}
+                  onChange={(look) => setDraft({ ...draft, look })}
+                />
                 {hasVideo && (
                   <StylePicker
                     legend="Layout (9:16 of a wide shot)"

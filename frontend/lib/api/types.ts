@@ -11,6 +11,7 @@ export type ProjectCreated = S["ProjectCreated"];
 export type Transcript = S["TranscriptPublic"];
 export type Segment = S["SegmentPublic"];
 export type Speaker = S["SpeakerPublic"];
+export type SpeakerPhoto = S["SpeakerPhotoPublic"];
 export type Word = S["WordPublic"];
 
 export const TERMINAL_JOB_STATUSES: ReadonlySet<string> = new Set(["succeeded", "failed", "cancelled"]);
