@@ -11,6 +11,7 @@ carries the logo in its corner.
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -155,3 +156,21 @@ def test_preview_frame_and_card(
         band = rgb.crop((0, preset.height // 2 - 100, preset.width, preset.height // 2 + 300))
         assert any(_close(p, (0xFD, 0xE6, 0x8A), tol=30) for p in band.getdata())
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_captions_use_the_brand_font_and_accent(
+    sources: dict[str, tuple[Path, MediaInfo]], look: BrandLook, render_settings: Settings, tmp_path: Path
+) -> None:
+    """With a brand font the captions are laid out, measured and burned in it, highlighted in the accent."""
+    from spaceclip.services.render.render import caption_script, caption_style_of
+
+    spec = _spec("video", "tiktok", sources, look)
+    style = caption_style_of(spec)
+    assert (style.font_family, style.font_weight, style.highlight_color) == ("DejaVu Sans", str(DEJAVU), "F97316")
+    ass = caption_script(spec, CLIP[0], CLIP[1] - CLIP[0], {})
+    assert ass is not None and "\nStyle: Default,DejaVu Sans," in ass
+    plain = caption_script(replace(spec, brand=None), CLIP[0], CLIP[1] - CLIP[0], {})
+    assert plain is not None and "\nStyle: Default,Source Sans Pro," in plain
+    # The preview draws it with the font folder made for it, and leaves nothing behind.
+    png = render_frame(spec, 1.0, render_settings, tmp_path)
+    assert png[:4] == b"\x89PNG" and list(tmp_path.iterdir()) == []

@@ -68,8 +68,24 @@ def package_font_dir() -> Path:
 
 
 def font_file(weight: str = "bold") -> Path:
-    """The bundled TTF for ``weight`` (a key of :data:`FONT_FILES`), e.g. for measuring text with Pillow."""
+    """The bundled TTF for ``weight`` (a key of :data:`FONT_FILES`), e.g. for measuring text with Pillow.
+
+    An absolute path is a creator's own font (the brand kit's, checked when it was uploaded) and is
+    returned as it is, so captions measure and draw in it.
+    """
+    if os.path.isabs(weight):
+        return Path(weight)
     return package_font_dir() / FONT_FILES[weight]
+
+
+def font_dir_with(extra: Path, parent: Path) -> Path:
+    """A new folder in ``parent`` holding links to the bundled fonts and to ``extra`` (a brand font),
+    for libass's ``fontsdir`` when captions are drawn in the creator's font. The caller removes it."""
+    folder = Path(tempfile.mkdtemp(prefix=".fonts-", dir=parent))
+    for path in sorted(package_font_dir().glob("*.ttf")):
+        (folder / path.name).symlink_to(path)
+    (folder / f"brand{extra.suffix.lower()}").symlink_to(extra.resolve())
+    return folder
 
 
 @functools.lru_cache(maxsize=64)

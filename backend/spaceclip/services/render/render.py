@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -293,6 +294,30 @@ def _clip_words(spec: ClipSpec, start: float, length: float) -> tuple[list[Word]
     return words, start, start + length
 
 
+def caption_style_of(spec: ClipSpec) -> Any:
+    """The clip's caption style (a ``CaptionStyle``; None without captions), in the brand kit's font
+    and with its accent as the highlight when the kit has a font."""
+    import spaceclip.services.render.captions as captions
+
+    if spec.caption_style is None:
+        return None
+    style = captions.get_caption_style(spec.caption_style)
+    look = spec.brand
+    if look is None or look.font is None:
+        return style
+    family = look.font_family or style.font_family
+    return replace(style, font_family=family, font_weight=look.font, highlight_color=look.accent.lstrip("#"))
+
+
+def _caption_font_folder(spec: ClipSpec, parent: Path) -> Path | None:
+    """A fonts folder with the brand font beside the bundled ones (None: the bundled folder will do)."""
+    from spaceclip.services.render import fonts
+
+    if spec.brand is None or spec.brand.font is None or spec.caption_style is None:
+        return None
+    return fonts.font_dir_with(Path(spec.brand.font), parent)
+
+
 def caption_fonts(spec: ClipSpec, start: float, length: float, settings: Settings) -> dict[str, Path]:
     """The system font file for each caption character the bundled font lacks (empty without captions).
 
@@ -305,8 +330,10 @@ def caption_fonts(spec: ClipSpec, start: float, length: float, settings: Setting
     if spec.caption_style is None or spec.transcript is None:
         return {}
     words, clip_start, clip_end = _clip_words(spec, start, length)
-    text = captions.caption_text(words, clip_start=clip_start, clip_end=clip_end, style=spec.caption_style)
-    font = fonts.font_file(captions.get_caption_style(spec.caption_style).font_weight)
+    style = caption_style_of(spec)
+    assert style is not None
+    text = captions.caption_text(words, clip_start=clip_start, clip_end=clip_end, style=style)
+    font = fonts.font_file(style.font_weight)
     timeout = tier_timeout(settings.process_timeout_s, "still")
     fallback = glyphs.caption_fallbacks(text, font, timeout_s=timeout)
     if spec.emoji:
@@ -320,13 +347,13 @@ def caption_fonts(spec: ClipSpec, start: float, length: float, settings: Setting
 
 def _emphasis(spec: ClipSpec, fallback: dict[str, Path]) -> Any:
     """The captions' emphasis for ``spec`` (None when both emphasis and emoji are off)."""
-    import spaceclip.services.render.captions as captions
     from spaceclip.services.render import fonts
     from spaceclip.services.render.captions import emphasis
 
     if not (spec.emphasis or spec.emoji) or spec.caption_style is None:
         return None
-    style = captions.get_caption_style(spec.caption_style)
+    style = caption_style_of(spec)
+    assert style is not None
     lexicon = emphasis.load_lexicon() if spec.emoji else {}
     lexicon = emphasis.usable_lexicon(lexicon, fonts.font_file(style.font_weight), fallback)
     names = [s.display_name for s in spec.transcript.speakers] if spec.transcript is not None else []
@@ -352,7 +379,7 @@ def caption_script(spec: ClipSpec, start: float, length: float, fallback: dict[s
         words,
         clip_start=clip_start,
         clip_end=clip_end,
-        style=spec.caption_style,
+        style=caption_style_of(spec) or spec.caption_style,
         width=spec.preset.width,
         height=spec.preset.height,
         safe=spec.preset.safe,
@@ -387,6 +414,7 @@ def _picture_argv(
     progress: bool = True,
     keeps: Sequence[Range] | None = None,
     level: str | None = None,
+    font_folder: Path | None = None,
 ) -> list[str]:
     """The ffmpeg argv drawing ``picture`` over ``[start, start + length]``, the ``ass`` captions burned in.
 
@@ -400,7 +428,7 @@ def _picture_argv(
     cards = look is not None and level is not None and look.cards_seconds > 0
     routed = (bool(keeps) or cards) and audio is not None and level is not None
     cut_audio = (audio, level) if routed and audio is not None and level is not None else None
-    subtitles = None if ass is None else captions.ass_filter(ass)
+    subtitles = None if ass is None else captions.ass_filter(ass, font_folder=font_folder)
     extra = list(picture.extra_inputs)
     if look is None:
         graph = filter_graph(
@@ -503,6 +531,7 @@ def _encode(
     keeps = _keeps(spec, start, length)
     out_length = _out_length(keeps, length) + _cards_s(spec)
     routed = bool(keeps) or _cards_s(spec) > 0
+    font_folder = _caption_font_folder(spec, video.parent)
     try:
         # Measured first (audio only, the kept ranges as they will be joined), then levelled by one
         # fixed gain in the render's own pass.
@@ -523,6 +552,7 @@ def _encode(
             audio=_audio_stream(spec.info),
             keeps=keeps,
             level=audio_filter,
+            font_folder=font_folder,
         )
         report("render", PLAN_SHARE, "Rendering")
         on_line = progress_reporter(
@@ -533,6 +563,8 @@ def _encode(
     finally:
         tmp.unlink(missing_ok=True)
         ass.unlink(missing_ok=True)
+        if font_folder is not None:
+            shutil.rmtree(font_folder, ignore_errors=True)
 
 
 def _write_side_files(
@@ -690,6 +722,7 @@ def render_frame(
     picture = make_picture(spec, w_start, w_len, cancel=cancel)
     token = uuid.uuid4().hex[:12]
     ass, png = work_dir / f".frame-{token}.ass", work_dir / f".frame-{token}.png"
+    font_folder = _caption_font_folder(spec, work_dir)
     try:
         # Captions are laid out for the whole clip, then shifted to the window, so the frame shows the
         # same page the video shows at that moment.
@@ -714,6 +747,7 @@ def render_frame(
             output_seek=lead,
             container="image2",
             progress=False,
+            font_folder=font_folder,
         )
         run_process(argv, timeout_s=tier_timeout(settings.process_timeout_s, "still"), cancel=cancel)
         if not png.exists():
@@ -722,6 +756,8 @@ def render_frame(
     finally:
         ass.unlink(missing_ok=True)
         png.unlink(missing_ok=True)
+        if font_folder is not None:
+            shutil.rmtree(font_folder, ignore_errors=True)
 
 
 def render_card(

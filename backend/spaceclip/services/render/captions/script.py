@@ -228,7 +228,7 @@ def build_ass(
     *,
     clip_start: float,
     clip_end: float,
-    style: str,
+    style: str | CaptionStyle,
     width: int,
     height: int,
     safe: SafeArea,
@@ -281,7 +281,7 @@ def caption_text(
     *,
     clip_start: float,
     clip_end: float,
-    style: str,
+    style: str | CaptionStyle,
     speaker_names: Mapping[str, str] | None = None,
 ) -> str:
     """Every character :func:`build_ass` draws for these arguments (the clip's words as shown, in

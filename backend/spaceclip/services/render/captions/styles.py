@@ -83,8 +83,13 @@ CAPTION_STYLES: dict[str, CaptionStyle] = {
 SPEAKER_PALETTE = ("FFD400", "3DDCFF", "FF5CA8", "7CFF6B", "FF9F1C", "B69CFF")
 
 
-def get_caption_style(key: str) -> CaptionStyle:
-    """The caption style called ``key``; raises ValidationFailed listing the valid keys."""
+def get_caption_style(key: str | CaptionStyle) -> CaptionStyle:
+    """The caption style called ``key``; raises ValidationFailed listing the valid keys.
+
+    A :class:`CaptionStyle` is returned as it is (a style in the creator's brand font and colour).
+    """
+    if isinstance(key, CaptionStyle):
+        return key
     return choose(CAPTION_STYLES, key, "caption style")
 
 
