@@ -78,6 +78,7 @@ for (const [name, status, body, expected] of CASES) {
 
 for (const [layout, expected] of [
   ["crop:track", "reframed around the speaker"],
+  ["split", "split screen while both people talk"],
   ["crop:center", "centre crop (no face found)"],
   ["crop:blur_fit", "whole picture over a blurred fill (no face found)"],
   ["scale", "scaled to the frame"],
