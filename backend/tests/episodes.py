@@ -20,6 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from spaceclip.services.highlights.chapters import Chapter, plan_chapters
+from spaceclip.services.highlights.sentences import split_sentences
+from spaceclip.services.highlights.topics import topic_shifts
 from spaceclip.services.speech.transcript import Segment, Speaker, Transcript, Word
 from tests.speech import DATA_DIR, load_script
 
@@ -231,3 +234,51 @@ def describe(episode: Episode) -> dict[str, Any]:
         "kinds": kinds,
         "topics": len({t.topic for t in episode.turns if t.kind == "topic"}),
     }
+
+
+# --- chapter checks (issue 15) -------------------------------------------------------------------
+
+TOLERANCE_S = 15.0
+GOAL_SHARE = 0.8
+MIN_CHAPTER_S = 10.0
+
+
+@dataclass(frozen=True)
+class ChapterFigures:
+    chapters: int
+    true_changes: int
+    precision: float  # chapter starts near a true change
+    recall: float  # true changes near a chapter start
+    shortest: float
+    rules: bool  # first at 0:00, at least three, none under 10 s
+
+
+# (name, minutes, topics, sponsor reads)
+CHAPTER_EPISODES: tuple[tuple[str, float, tuple[str, ...], int], ...] = (
+    ("15 min, 5 topics", 15.0, HIGHLIGHT_SCRIPTS, 0),
+    ("20 min, 8 topics + sponsor", 20.0, TOPIC_SCRIPTS[:8], 1),
+    ("45 min, 18 topics", 45.0, ALL_TOPICS, 0),
+)
+
+
+def chapter_figures(episode: Episode, chapters: list[Chapter]) -> ChapterFigures:
+    starts = [c.start for c in chapters[1:]]
+    changes = list(episode.topic_changes)
+    near = [s for s in starts if nearest(changes, s) <= TOLERANCE_S]
+    found = [c for c in changes if nearest(sorted(starts), c) <= TOLERANCE_S]
+    shortest = min((c.end - c.start for c in chapters), default=0.0)
+    rules = bool(chapters) and chapters[0].start == 0.0 and len(chapters) >= 3 and shortest >= MIN_CHAPTER_S
+    return ChapterFigures(
+        chapters=len(chapters),
+        true_changes=len(changes),
+        precision=len(near) / max(1, len(starts)),
+        recall=len(found) / max(1, len(changes)),
+        shortest=shortest,
+        rules=rules,
+    )
+
+
+def plan_for(episode: Episode) -> list[Chapter]:
+    sentences = split_sentences(list(episode.transcript.words))
+    shifts = topic_shifts([s.text for s in sentences])
+    return plan_chapters(sentences, shifts, episode.transcript.duration)

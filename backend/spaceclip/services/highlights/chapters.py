@@ -20,9 +20,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from spaceclip.errors import LlmBadAnswer, LlmUnavailable
 from spaceclip.services.highlights import features
-from spaceclip.services.highlights.topics import TopicShifts
+from spaceclip.services.highlights.topics import TopicShifts, shifts_from_vectors
 from spaceclip.services.highlights.types import Sentence
 
 if TYPE_CHECKING:
@@ -46,6 +48,39 @@ MIN_CHAPTER_S = 10.0  # YouTube: each at least ten seconds
 SECONDS_PER_CHAPTER = 180.0  # at most one chapter per three minutes
 MIN_GAP_SHARE = 0.5  # on long episodes a chapter lasts at least half of SECONDS_PER_CHAPTER
 TITLE_CHARS = 60
+CHAPTER_WINDOW = 8  # sentences each side when the shifts carry their vectors (chapter scale)
+REFINE_SENTENCES = 6  # a chosen start may move this many sentences to the better split
+CUE_WEIGHT = 0.5  # a show's greeting or farewell next to a topic shift (English word lists only)
+# Where a part of a show opens or closes ("Hello and welcome to ...", "... see you next week").
+OPENING_CUES = (
+    "welcome to",
+    "welcome back",
+    "hello and welcome",
+    "hi and welcome",
+    "hey everyone",
+    "hello everyone",
+    "hi everyone",
+    "my guest",
+    "with me today",
+    "joining me",
+    "this week on",
+    "today on",
+    "it is time for",
+    "it's time for",
+    "moving on to",
+    "next up",
+)
+CLOSING_CUES = (
+    "see you next",
+    "that is it for",
+    "that's it for",
+    "that is all for",
+    "that's all for",
+    "thanks for listening",
+    "thank you for listening",
+    "thank you both",
+    "thanks both",
+)
 _LLM_TITLE_SCHEMA = {
     "type": "object",
     "properties": {"title": {"type": "string"}},
@@ -81,16 +116,63 @@ def _fits(start: float, taken: Sequence[float], duration: float, gap: float) -> 
     return start >= gap and duration - start >= gap and all(abs(start - t) >= gap for t in taken)
 
 
-def _choose_starts(sentences: Sequence[Sentence], shifts: TopicShifts, duration: float) -> list[float]:
+def _cues(sentences: Sequence[Sentence], word_lists: bool) -> list[float]:
+    """Per sentence gap ``g`` (before sentence ``g``): 1 where sentence ``g`` greets or ``g - 1``
+    says goodbye (0.5 for one of them), 0 without word lists."""
+    if not word_lists:
+        return [0.0] * len(sentences)
+    lowered = [features.lower_text(s.text) for s in sentences]
+    opening = [any(features.has_phrase(t, c) for c in OPENING_CUES) for t in lowered]
+    closing = [any(features.has_phrase(t, c) for c in CLOSING_CUES) for t in lowered]
+    return [0.5 * opening[g] + 0.5 * (g > 0 and closing[g - 1]) for g in range(len(sentences))]
+
+
+def _refine(vectors: np.ndarray, starts: list[int], cues: Sequence[float]) -> list[int]:
+    """Move each start (sentence index; ``starts[0]`` is 0) to the split, within
+    :data:`REFINE_SENTENCES` either way, where the sentences near it lean most towards their own
+    side: the sentences before the split closer to the previous chapter's mean vector, those after
+    closer to the next chapter's (the new show's greeting belongs to the new topic, the old one's
+    farewell to the old)."""
+    n = vectors.shape[0]
+    bounds = [*starts, n]
+    out = list(starts)
+    for k in range(1, len(starts)):
+        lo_chapter, here, hi_chapter = out[k - 1], starts[k], bounds[k + 1]
+        left = vectors[lo_chapter:here].mean(axis=0)
+        right = vectors[here:hi_chapter].mean(axis=0)
+        lean = vectors @ (right - left)  # > 0: the sentence belongs with the next chapter
+        lo = max(lo_chapter + 1, here - REFINE_SENTENCES)
+        hi = min(hi_chapter - 1, here + REFINE_SENTENCES)
+        best, best_score = here, -np.inf
+        for g in range(lo, hi + 1):
+            score = float(lean[g : hi + 1].sum() - lean[lo:g].sum()) + 2 * CUE_WEIGHT * cues[g]
+            if score > best_score + 1e-9:
+                best, best_score = g, score
+        out[k] = best
+    return out
+
+
+def _choose_starts(
+    sentences: Sequence[Sentence], shifts: TopicShifts, duration: float, word_lists: bool
+) -> list[float]:
     limit = chapter_count(duration)
     if limit == 0:
         return []
+    vectors = shifts.vectors
+    if vectors is not None and vectors.shape[0] == len(sentences) and len(sentences) > 2 * CHAPTER_WINDOW:
+        shifts = shifts_from_vectors(vectors, shifts.method, window=CHAPTER_WINDOW)
+    else:
+        vectors = None
     gap = _min_gap(duration)
-    order = sorted(
-        range(1, len(sentences)),
-        key=lambda i: (-(shifts.strength[i] if i < len(shifts.strength) else 0.0), i not in shifts.boundaries, i),
-    )
-    taken: list[float] = []
+    cues = _cues(sentences, word_lists)
+    near_cue = [max(cues[max(0, g - REFINE_SENTENCES) : g + REFINE_SENTENCES + 1]) for g in range(len(sentences))]
+
+    def rank(i: int) -> tuple[float, bool, int]:
+        strength = shifts.strength[i] if i < len(shifts.strength) else 0.0
+        return (-(strength + CUE_WEIGHT * near_cue[i]), i not in shifts.boundaries, i)
+
+    order = sorted(range(1, len(sentences)), key=rank)
+    taken: list[int] = []
     # First the liberal boundaries (strongest first), then any other sentence start to reach three.
     for pass_boundaries in (True, False):
         for i in order:
@@ -98,12 +180,20 @@ def _choose_starts(sentences: Sequence[Sentence], shifts: TopicShifts, duration:
                 break
             if pass_boundaries and i not in shifts.boundaries:
                 continue
-            start = sentences[i].start
-            if start not in taken and _fits(start, taken, duration, gap if pass_boundaries else MIN_CHAPTER_S):
-                taken.append(start)
+            starts = [sentences[j].start for j in taken]
+            if i not in taken and _fits(
+                sentences[i].start, starts, duration, gap if pass_boundaries else MIN_CHAPTER_S
+            ):
+                taken.append(i)
     if len(taken) < MIN_CHAPTERS - 1:  # too few sentences: cut into equal parts
-        taken = [duration * k / MIN_CHAPTERS for k in range(1, MIN_CHAPTERS)]
-    return [0.0, *sorted(taken)]
+        return [duration * k / MIN_CHAPTERS for k in range(MIN_CHAPTERS)]
+    chosen = [0, *sorted(taken)]
+    if vectors is not None:
+        refined = _refine(vectors, chosen, cues)
+        times = [sentences[i].start for i in refined]
+        if all(b - a >= MIN_CHAPTER_S for a, b in zip([0.0, *times[1:]], [*times[1:], duration], strict=True)):
+            chosen = refined
+    return [0.0, *(sentences[i].start for i in chosen[1:])]
 
 
 def _title(sentences: Sequence[Sentence], all_texts: Sequence[str], word_lists: bool) -> str:
@@ -151,7 +241,7 @@ def plan_chapters(
     Returns:
         The chapters, each with an extractive title (empty only where a chapter holds no sentence).
     """
-    starts = _choose_starts(sentences, shifts, duration)
+    starts = _choose_starts(sentences, shifts, duration, word_lists)
     if not starts:
         return []
     all_texts = [s.text for s in sentences]

@@ -49,10 +49,12 @@ __all__ = [
     "display_sentence",
     "extractive_title",
     "filler_score",
+    "has_phrase",
     "hashtags",
     "hook_score",
     "is_question",
     "keyword_weights",
+    "lower_text",
     "pick_hashtags",
     "quotability",
     "sentence_features",
@@ -118,11 +120,13 @@ def tokens(text: str) -> list[str]:
     return out
 
 
-def _lower_text(text: str) -> str:
+def lower_text(text: str) -> str:
+    """``text`` as lower-case tokens without edge punctuation, padded with spaces (for :func:`has_phrase`)."""
     return " " + " ".join(clean_token(t) for t in text.split()) + " "
 
 
-def _has_phrase(lowered: str, phrase: str) -> bool:
+def has_phrase(lowered: str, phrase: str) -> bool:
+    """Whether ``phrase`` occurs as whole words in ``lowered`` (from :func:`lower_text`)."""
     return f" {phrase} " in lowered
 
 
@@ -182,13 +186,13 @@ def hook_score(text: str, *, word_lists: bool = True) -> float:
     and housekeeping score nothing. Without word lists: a question mark, digits and a short
     declarative (at most 0.65).
     """
-    lowered = _lower_text(text)
+    lowered = lower_text(text)
     words = [clean_token(t) for t in text.split() if clean_token(t)]
     if not words or filler_score(text, word_lists=word_lists) >= 0.6:
         return 0.0
     question = is_question(text)
     score = 0.0
-    if word_lists and any(_has_phrase(lowered, p) for p in HOOK_PHRASES):
+    if word_lists and any(has_phrase(lowered, p) for p in HOOK_PHRASES):
         score += 0.55
     first = words[0]
     if question or (word_lists and first in QUESTION_OPENERS and len(words) > 3 and "?" in text):
@@ -208,7 +212,7 @@ def hook_score(text: str, *, word_lists: bool = True) -> float:
 
 def contrast_hits(text: str) -> int:
     """Markers of contrast and surprise ("but", "actually", "turns out", superlatives...)."""
-    lowered = _lower_text(text)
+    lowered = lower_text(text)
     hits = _count_phrases(lowered, CONTRAST_PHRASES)
     hits += sum(1 for w in lowered.split() if w in SUPERLATIVES)
     return hits
@@ -216,13 +220,13 @@ def contrast_hits(text: str) -> int:
 
 def story_score(text: str) -> float:
     """First-person past narrative and emotion (0..1)."""
-    lowered = _lower_text(text)
+    lowered = lower_text(text)
     words = lowered.split()
     score = 0.0
     narrative = any(w in FIRST_PERSON for w in words) and any(w in PAST_VERBS or w.endswith("ed") for w in words)
     if narrative:
         score += 0.5
-    if any(_has_phrase(lowered, p) for p in NARRATIVE_ANCHORS):
+    if any(has_phrase(lowered, p) for p in NARRATIVE_ANCHORS):
         score += 0.25
     emotions = sum(1 for w in words if w in EMOTION_WORDS)
     score += min(0.5, 0.25 * emotions)
@@ -263,7 +267,7 @@ def quotability(text: str, *, word_lists: bool = True) -> float:
 def conclusion_score(text: str, *, word_lists: bool = True) -> float:
     """Whether a sentence sounds like a landing: a lesson, a result, a rule (0..1). Without word
     lists: a number in digits."""
-    lowered = _lower_text(text)
+    lowered = lower_text(text)
     if is_question(text):
         return 0.0
     hits = _count_phrases(lowered, CONCLUSION_PHRASES) if word_lists else 0
@@ -273,7 +277,7 @@ def conclusion_score(text: str, *, word_lists: bool = True) -> float:
 def filler_score(text: str, *, word_lists: bool = True) -> float:
     """Small talk, housekeeping and back-channel (0 = content, 1 = pure filler). Without word
     lists: only a sentence of five words or fewer without a number (0.35)."""
-    lowered = _lower_text(text)
+    lowered = lower_text(text)
     words = lowered.split()
     if not words:
         return 1.0
@@ -281,7 +285,7 @@ def filler_score(text: str, *, word_lists: bool = True) -> float:
     if word_lists:
         hits = _count_phrases(lowered, HOUSEKEEPING_PHRASES)
         score = 0.0 if hits == 0 else (0.7 if hits == 1 else 1.0)
-        if any(_has_phrase(lowered, p) for p in STALLING_PHRASES):
+        if any(has_phrase(lowered, p) for p in STALLING_PHRASES):
             score = max(score, 0.6)
     if word_lists and len(words) <= 8 and all(w in BACKCHANNEL for w in words):
         score = max(score, 0.8)

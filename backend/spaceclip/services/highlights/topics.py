@@ -14,14 +14,22 @@ import logging
 import re
 import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from spaceclip.errors import ModelMissing
 from spaceclip.services.highlights.embeddings import get_embedder
 
-__all__ = ["TopicShifts", "depth_scores", "gap_similarities", "lexical_vectors", "sentence_vectors", "topic_shifts"]
+__all__ = [
+    "TopicShifts",
+    "depth_scores",
+    "gap_similarities",
+    "lexical_vectors",
+    "sentence_vectors",
+    "shifts_from_vectors",
+    "topic_shifts",
+]
 
 log = logging.getLogger(__name__)
 
@@ -47,11 +55,14 @@ _LEXICAL_STOP = frozenset(
 @dataclass(frozen=True, slots=True)
 class TopicShifts:
     """``strength[i]`` (0..1): how strongly the topic changes right before sentence ``i``
-    (``strength[0]`` is 1); ``boundaries``: sentence indices that open a new topic (0 included)."""
+    (``strength[0]`` is 1); ``boundaries``: sentence indices that open a new topic (0 included);
+    ``vectors``: the unit sentence vectors the shifts were found in (one row per sentence), kept so
+    that later stages (chapters, near-duplicates) do not embed the sentences again."""
 
     strength: tuple[float, ...]
     boundaries: frozenset[int]
     method: str
+    vectors: np.ndarray | None = field(default=None, compare=False, repr=False)
 
 
 def lexical_vectors(texts: Sequence[str]) -> np.ndarray:
@@ -123,14 +134,19 @@ def depth_scores(sims: Sequence[float]) -> list[float]:
 def _shifts_from_vectors(vectors: np.ndarray, method: str, window: int) -> TopicShifts:
     n = vectors.shape[0]
     if n == 0:
-        return TopicShifts((), frozenset(), method)
+        return TopicShifts((), frozenset(), method, vectors)
     depths = depth_scores(gap_similarities(vectors, window).tolist())
     valleys = [d for d in depths if d > 0]
     top = max(valleys, default=0.0)
     cutoff = float(np.mean(valleys) - np.std(valleys) / 2) if valleys else 0.0
     strength = [1.0] + [round(d / top, 4) if top > 0 else 0.0 for d in depths]
     boundaries = {0} | {g + 1 for g, d in enumerate(depths) if d > 0 and d >= cutoff}
-    return TopicShifts(tuple(strength), frozenset(boundaries), method)
+    return TopicShifts(tuple(strength), frozenset(boundaries), method, vectors)
+
+
+def shifts_from_vectors(vectors: np.ndarray, method: str, *, window: int = WINDOW) -> TopicShifts:
+    """Topic shifts over given sentence vectors (a coarser ``window`` for chapters)."""
+    return _shifts_from_vectors(vectors, method, window)
 
 
 def topic_shifts(texts: Sequence[str], *, window: int = WINDOW) -> TopicShifts:
