@@ -96,6 +96,12 @@ class Settings(BaseSettings):
     allow_private_urls: bool = Field(default=False, validation_alias=_env("SPACECLIP_ALLOW_PRIVATE_URLS"))
     cookies_file: Path | None = Field(default=None, validation_alias=_env("SPACECLIP_COOKIES_FILE"))
 
+    # Podcast feeds (services/feeds, usecases/feeds): the most a feed document may weigh, how long
+    # one fetch may take, and how often auto-import looks at a feed again.
+    feed_max_mb: int = Field(default=10, ge=1, le=100, validation_alias=_env("SPACECLIP_FEED_MAX_MB"))
+    feed_timeout_s: float = Field(default=20.0, gt=0, validation_alias=_env("SPACECLIP_FEED_TIMEOUT_S"))
+    feed_poll_s: float = Field(default=1800.0, gt=0, validation_alias=_env("SPACECLIP_FEED_POLL_S"))
+
     # Server
     host: str = Field(default="127.0.0.1", validation_alias=_env("SPACECLIP_HOST"))
     port: int = Field(default=8000, ge=1, le=65535, validation_alias=_env("SPACECLIP_PORT"))

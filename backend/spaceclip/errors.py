@@ -8,7 +8,8 @@ Tree::
     │   │   ├── UrlRefused            a link SpaceClip will not fetch (bad scheme, port, credentials, ...)
     │   │   │   ├── PrivateAddressRefused   the host is, or resolves to, a non-public address
     │   │   │   └── HostNotFound      the host name does not resolve
-    │   │   └── SignInRequired        the site wants a signed-in cookies file (X Spaces)
+    │   │   ├── SignInRequired        the site wants a signed-in cookies file (X Spaces)
+    │   │   └── FeedRefused           a podcast feed SpaceClip will not read (hostile XML, too big, gone)
     │   ├── NotAuthenticated          401
     │   ├── Forbidden                 403 (CSRF: foreign or missing Origin)
     │   ├── NotFound                  404 (also for other users' objects)
@@ -51,6 +52,7 @@ __all__ = [
     "Conflict",
     "DownloadNetworkError",
     "ExternalToolError",
+    "FeedRefused",
     "Forbidden",
     "GlyphsMissing",
     "HostNotFound",
@@ -137,6 +139,12 @@ class HostNotFound(UrlRefused):
 
 class SignInRequired(BadRequest):
     code = "sign_in_required"
+
+
+class FeedRefused(BadRequest):
+    """A podcast feed SpaceClip will not read: hostile XML, too large, gone, or rewritten episode ids."""
+
+    code = "feed_refused"
 
 
 class NotAuthenticated(UserError):

@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -375,3 +376,56 @@ class ChapterList(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class FeedStatus(StrEnum):
+    NEW = "new"
+    OK = "ok"
+    ERROR = "error"
+
+
+class Feed(Base):
+    """A podcast feed (RSS or Atom) the owner follows; its episodes can be imported as projects.
+
+    ``status``/``last_error`` say how the last fetch went; a feed that breaks or disappears keeps its
+    episodes and the projects imported from them. With ``auto_import`` the worker's maintenance loop
+    checks it every ``Settings.feed_poll_s`` (``next_check_at``) and imports episodes first seen
+    after ``auto_import_since``; ``recipe`` is what to make of them (platforms, caption style, clips).
+    """
+
+    __tablename__ = "feeds"
+    __table_args__ = (UniqueConstraint("owner_id", "url", name="uq_feeds_owner_url"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    owner_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(String(300), default="")
+    status: Mapped[str] = mapped_column(String(16), default=FeedStatus.NEW)
+    last_error: Mapped[str | None] = mapped_column(Text, default=None)
+    last_checked_at: Mapped[datetime | None] = mapped_column(default=None)
+    auto_import: Mapped[bool] = mapped_column(Boolean, default=False)
+    auto_import_since: Mapped[datetime | None] = mapped_column(default=None)
+    next_check_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
+    recipe: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class FeedEpisode(Base):
+    """One item of a feed, keyed by its GUID: ``UNIQUE(feed_id, guid)`` and ``imported_at`` make an
+    import happen once, whichever worker or request gets there first (a conditional update)."""
+
+    __tablename__ = "feed_episodes"
+    __table_args__ = (UniqueConstraint("feed_id", "guid", name="uq_feed_episodes_feed_guid"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    feed_id: Mapped[str] = mapped_column(ForeignKey("feeds.id", ondelete="CASCADE"), index=True)
+    guid: Mapped[str] = mapped_column(String(1000))
+    title: Mapped[str] = mapped_column(String(300))
+    enclosure_url: Mapped[str | None] = mapped_column(Text, default=None)
+    enclosure_type: Mapped[str | None] = mapped_column(String(100), default=None)
+    published_at: Mapped[datetime | None] = mapped_column(default=None)
+    problem: Mapped[str | None] = mapped_column(Text, default=None)
+    first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    imported_at: Mapped[datetime | None] = mapped_column(default=None)
+    project_id: Mapped[str | None] = mapped_column(ForeignKey("projects.id", ondelete="SET NULL"), default=None)

@@ -17,7 +17,10 @@ conditional UPDATEs, so several processes may run it at once):
   loss): it is re-queued, or failed with a reason once it has used ``max_attempts``;
 * a ``queued`` job untouched for ``job_stale_s`` and not in the queue was never delivered (e.g. the
   process died between commit and enqueue): it is enqueued again;
-* expired sign-in sessions are purged every few minutes.
+* expired sign-in sessions are purged every few minutes;
+* podcast feeds with auto-import that are due are refreshed and their new episodes imported
+  (:func:`spaceclip.usecases.feeds.poll_due_feeds`: a few feeds per pass, each fetch time-limited,
+  each episode imported once whatever the number of workers or restarts).
 """
 
 from __future__ import annotations
@@ -40,12 +43,14 @@ from spaceclip.services.media.process import check_media_tools
 from spaceclip.tasks.queue import JobQueue
 from spaceclip.tasks.runner import JobRunner
 from spaceclip.usecases import jobs as job_service
+from spaceclip.usecases.feeds import poll_due_feeds
 
 log = logging.getLogger(__name__)
 
 __all__ = ["Worker", "run_worker"]
 
 SESSION_PURGE_INTERVAL_S = 300.0
+FEED_TICK_MAX_S = 60.0
 STOP_TIMEOUT_S = 30.0
 
 
@@ -70,6 +75,7 @@ class Worker:
         self._consumer: _InProcessConsumer | None = None
         self._maintenance: threading.Thread | None = None
         self._next_purge = 0.0
+        self._next_feed_poll = 0.0
 
     def start(self) -> None:
         """Start the consumer threads and the maintenance loop; returns at once."""
@@ -154,6 +160,13 @@ class Worker:
                 purged = purge_expired_sessions(db, self.settings)
             if purged:
                 log.info("Purged %d expired session(s)", purged)
+        if time.monotonic() >= self._next_feed_poll:
+            self._next_feed_poll = time.monotonic() + min(FEED_TICK_MAX_S, self.settings.feed_poll_s)
+            try:
+                for job_id in poll_due_feeds(self.database, self.settings):
+                    self.queue.enqueue(job_id)
+            except Exception:  # a feed bug must not stop the job recovery below; logged, retried next tick
+                log.exception("Feed auto-import pass failed")
         if not self._stopped.is_set():
             self._consumer.check_worker_health()
 

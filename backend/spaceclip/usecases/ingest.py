@@ -12,7 +12,7 @@ in the request, then the ``analyze`` job fetches it (see :func:`create_url_proje
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 from sqlalchemy.orm import Session
 
@@ -96,7 +96,12 @@ def create_upload_project(
 
 
 def create_url_project(
-    db: Session, owner_id: str, request: ProjectUrlCreate, settings: Settings
+    db: Session,
+    owner_id: str,
+    request: ProjectUrlCreate,
+    settings: Settings,
+    *,
+    before_commit: Callable[[Project], None] | None = None,
 ) -> tuple[Project, Job]:
     """Accept a link: SSRF-check it now, then write the Project and its queued ``analyze`` Job.
 
@@ -127,6 +132,8 @@ def create_url_project(
         db.add(project)
         db.flush()
         job = create_job(db, project, URL_FIRST_JOB, settings)
+        if before_commit is not None:  # e.g. a feed episode linked to its project in the same transaction
+            before_commit(project)
         db.commit()
     except BaseException:
         db.rollback()

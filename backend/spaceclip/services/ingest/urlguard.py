@@ -50,6 +50,7 @@ __all__ = [
     "IPAddress",
     "UrlGuard",
     "VettedUrl",
+    "connect_vetted",
     "forbidden_reason",
     "parse_numeric_ipv4",
 ]
@@ -393,3 +394,25 @@ class UrlGuard:
             return
         log.info("refused %s:%s (%s, %s)", host, port, addr, reason)
         raise PrivateAddressRefused(detail=f"{host} -> {addr}: {reason}")
+
+
+def connect_vetted(infos: list[AddrInfo], timeout: Any, source_address: tuple[str, int] | None) -> socket.socket:
+    """Connect to the first vetted address that answers (like ``socket.create_connection``).
+
+    Args:
+        infos: what :meth:`UrlGuard.resolve` returned, so no second lookup can swap the address.
+    """
+    last_error: OSError | None = None
+    for family, kind, proto, _name, sockaddr in infos:
+        sock = socket.socket(family, kind, proto)
+        try:
+            if timeout is not socket._GLOBAL_DEFAULT_TIMEOUT:  # type: ignore[attr-defined]
+                sock.settimeout(timeout)
+            if source_address:
+                sock.bind(source_address)
+            sock.connect(sockaddr)
+            return sock
+        except OSError as exc:
+            sock.close()
+            last_error = exc
+    raise last_error or OSError("no address to connect to")

@@ -32,7 +32,7 @@ from yt_dlp.networking import _urllib as ytdlp_urllib
 from yt_dlp.networking.common import Request as YtdlpRequest
 
 from spaceclip.errors import UrlRefused
-from spaceclip.services.ingest.urlguard import AddrInfo
+from spaceclip.services.ingest.urlguard import connect_vetted
 from spaceclip.services.ingest.ytdlp_state import Abort, DownloadState
 
 log = logging.getLogger(__name__)
@@ -132,7 +132,7 @@ class _GuardedRH(ytdlp_urllib.UrllibRH):  # type: ignore[misc]
             infos = self._state.guard.resolve(host, port)
         except UrlRefused as exc:
             raise self._state.refuse(exc) from None
-        return _connect_first(infos, timeout, source_address)
+        return connect_vetted(infos, timeout, source_address)
 
     def _create_instance(self, proxies: Any, cookiejar: Any, legacy_ssl_support: Any = None) -> Any:
         opener = urllib.request.OpenerDirector()
@@ -154,24 +154,6 @@ class _GuardedRH(ytdlp_urllib.UrllibRH):  # type: ignore[misc]
             opener.add_handler(handler)
         opener.addheaders = []
         return opener
-
-
-def _connect_first(infos: list[AddrInfo], timeout: Any, source_address: tuple[str, int] | None) -> socket.socket:
-    """Connect to the first vetted address that answers (like ``socket.create_connection``)."""
-    last_error: OSError | None = None
-    for family, kind, proto, _name, sockaddr in infos:
-        sock = socket.socket(family, kind, proto)
-        try:
-            if timeout is not socket._GLOBAL_DEFAULT_TIMEOUT:  # type: ignore[attr-defined]
-                sock.settimeout(timeout)
-            if source_address:
-                sock.bind(source_address)
-            sock.connect(sockaddr)
-            return sock
-        except OSError as exc:
-            sock.close()
-            last_error = exc
-    raise last_error or OSError("no address to connect to")
 
 
 class GuardedYoutubeDL(yt_dlp.YoutubeDL):  # type: ignore[misc]
