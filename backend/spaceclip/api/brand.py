@@ -10,9 +10,9 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import FileResponse
 from starlette.concurrency import run_in_threadpool
 
+from spaceclip.api.bodies import read_capped
 from spaceclip.api.deps import CurrentUser, DbSession, SettingsDep
 from spaceclip.api.responses import errors
-from spaceclip.errors import PayloadTooLarge
 from spaceclip.models.bounds import MAX_VERSION
 from spaceclip.models.brand_schemas import BrandKitPublic, BrandKitUpdate, FontCoverage
 from spaceclip.models.render_keys import PlatformKey
@@ -37,22 +37,6 @@ def _raw_body(kind: str) -> dict[str, Any]:
             "description": f"{what}, as the raw request body; checked by its contents, never its name or type.",
         }
     }
-
-
-async def _read_capped(request: Request, cap: int) -> bytes:
-    """The request body, refused with 413 as soon as it passes ``cap`` bytes (never read whole first)."""
-    too_big = PayloadTooLarge(f"This file is over {cap // 1_048_576} MB. Upload a smaller one.")
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > cap:
-        raise too_big
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > cap:
-            raise too_big
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 Version = Annotated[int | None, Query(ge=0, le=MAX_VERSION, description="The kit version you edited; stale: 409")]
@@ -84,7 +68,7 @@ async def upload_brand_file(
     version: Version = None,
 ) -> BrandKitPublic:
     """Upload the kit's font (TTF/OTF) or logo (PNG/JPEG/WebP) as the raw body; a bad file stores nothing."""
-    data = await _read_capped(request, CAPS[kind])
+    data = await read_capped(request, CAPS[kind])
     storage = Storage(settings)
     store = brand_store.set_font if kind == "font" else brand_store.set_logo
     kit = await run_in_threadpool(store, db, storage, user.id, data, name, expected_version=version)
