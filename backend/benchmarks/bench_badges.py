@@ -5,7 +5,8 @@ Builds the three-voice one-channel conversation ``studio_three`` of :mod:`tests.
 speaker audiogram in each style with the true turns as the speaker track, decodes every frame and
 checks which badge is lit against who truly talks (:mod:`tests.badge_frames`). Prints, per style,
 the share of speaking frames whose lit badge is right (goal >= 95 %), the silent frames with a badge
-still lit, and the render time.
+still lit, the correlation of the lit badge's halo brightness with the sound's level frame by
+frame (the pulse; the radial ring also draws there), and the render time.
 
 This measures the picture, not the diarizer: the track is the truth (the diarizer's own accuracy is
 ``bench_speakers.py``'s word attribution).
@@ -45,7 +46,8 @@ def main() -> None:
             print(
                 f"  {style:<7} lit badge right in {score.right}/{score.frames} speaking frames "
                 f"({100 * score.accuracy:.2f} %, goal >= 95 %); silent frames with a badge lit "
-                f"{score.silent_lit}/{score.silent_frames}; render {score.render_s:.1f} s"
+                f"{score.silent_lit}/{score.silent_frames}; halo vs sound level r = {score.pulse:.2f}; "
+                f"render {score.render_s:.1f} s"
             )
 
 

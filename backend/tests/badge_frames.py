@@ -24,12 +24,12 @@ import numpy as np
 from spaceclip.config import Settings
 from spaceclip.services.media.probe import probe_media
 from spaceclip.services.media.process import ffmpeg_args, run_process
-from spaceclip.services.render.audiogram.badges import badge_slots
+from spaceclip.services.render.audiogram.badges import BadgeSlot, badge_slots
 from spaceclip.services.render.presets import Preset, get_preset
 from spaceclip.services.render.render import render_clip
 from spaceclip.services.render.spec import ClipSpec
 from spaceclip.services.speech.transcript import Segment, Speaker, Transcript
-from tests.conversations import MixedConversation
+from tests.conversations import RATE, MixedConversation, read_wav
 
 SCALE = 4
 
@@ -42,6 +42,9 @@ class BadgeScore:
     silent_lit: int  # silent frames with a badge lit
     render_s: float
     video: Path
+    #: Pearson correlation, over frames with one badge lit, of the halo's brightness around it with
+    #: the sound's level (RMS of the frame's 1/fps of audio): the pulse follows the voice.
+    pulse: float
 
     @property
     def accuracy(self) -> float:
@@ -103,4 +106,28 @@ def measure(
         else:
             silent += 1
             silent_lit += bool(shown)
-    return BadgeScore(frames_n, right, silent, silent_lit, sum(result.seconds.values()), result.video)
+    pulse = _pulse(conv, frames, slots, lit, preset.fps, xx, yy)
+    return BadgeScore(frames_n, right, silent, silent_lit, sum(result.seconds.values()), result.video, pulse)
+
+
+def _pulse(
+    conv: MixedConversation, frames: np.ndarray, slots: list[BadgeSlot], lit: np.ndarray, fps: float,
+    xx: np.ndarray, yy: np.ndarray,
+) -> float:  # fmt: skip
+    """Correlation of the halo ring's brightness (0.56-0.68 diameters from the centre) with the audio RMS."""
+    audio = read_wav(conv.wav)
+    hop = round(RATE / fps)
+    halo, level = [], []
+    for i in range(lit.shape[0]):
+        on = np.flatnonzero(lit[i])
+        if on.size != 1:
+            continue
+        slot = slots[int(on[0])]
+        dist = np.hypot(xx - slot.cx / SCALE, yy - slot.cy / SCALE) * SCALE / slot.d
+        ring = (dist >= 0.56) & (dist <= 0.68)
+        halo.append(float(frames[i][ring].mean()))
+        chunk = audio[max(0, (i - 1) * hop) : i * hop]
+        level.append(float(np.sqrt(np.mean(chunk.astype(np.float64) ** 2))) if chunk.size else 0.0)
+    if len(halo) < 3:
+        return 0.0
+    return float(np.corrcoef(halo, level)[0, 1])

@@ -106,6 +106,9 @@ def test_lit_badge_follows_the_true_speaker(conversation: MixedConversation, tmp
     score = measure(conversation, tmp_path, style=style, preset=get_preset("tiktok"))
     assert score.frames > 500
     assert score.accuracy >= 0.95, f"{style}: {score.right}/{score.frames} frames"
+    assert score.silent_lit <= 0.05 * score.silent_frames
+    if style == "bars":  # the halo pulses with the voice (the radial ring draws over the halo)
+        assert score.pulse >= 0.4, score.pulse
 
 
 def _spec(conv: MixedConversation, **kwargs: object) -> ClipSpec:

@@ -325,10 +325,11 @@ def badges_fragment(
     halo_ix = [first_input_index + 1 + n + k for k in range(n)]
     g = images.halo_size
     parts = [
-        # The level: a tiny wave picture averaged to one pixel, lifted so a quiet voice still glows.
+        # The level: a tiny wave picture averaged to one pixel (silence, the bare centre line, is about
+        # 17), so speech spans the halo's opacity from 60 to full without saturating.
         f"[{level_audio}]aformat=channel_layouts=mono,aresample=16000,"
         f"showwaves=s=32x16:mode=p2p:r={fps:g}:draw=full:colors=white,format=gray,scale=1:1:flags=area,"
-        f"lut=c0='min(255,70+6*val)',lagfun=decay=0.75,scale={g}:{g}:flags=neighbor,split={n}"
+        f"lut=c0='clip(60+4*(val-17),0,255)',lagfun=decay=0.75,scale={g}:{g}:flags=neighbor,split={n}"
         + "".join(f"[ag_lv{k}]" for k in range(n))
     ]
     for k in range(n):
