@@ -4,6 +4,7 @@ refused when unknown (nothing stored), and frozen into an export's snapshot. Rea
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
 
 from spaceclip.config import Settings
 from spaceclip.db import Database
@@ -11,6 +12,11 @@ from spaceclip.services.render.spec import RenderSnapshot
 from spaceclip.usecases.exports import create_export
 from tests.factories import UserFactory
 from tests.test_clip_cuts import _clip, _signed_in_project
+
+
+def _snapshot(db: Session, user_id: str, clip_id: str, settings: Settings) -> RenderSnapshot:
+    export, _ = create_export(db, user_id, clip_id, "linkedin_landscape", settings)
+    return RenderSnapshot.from_dict(export.settings)
 
 
 def test_layout_is_a_clip_option_exports_freeze(
@@ -30,7 +36,7 @@ def test_layout_is_a_clip_option_exports_freeze(
     assert client.get(f"/api/clips/{clip['id']}").json()["layout"] == "split"
 
     with database.session() as db:
-        snap = RenderSnapshot.from_dict(create_export(db, user_id, clip["id"], "linkedin_landscape", settings)[0].settings)
+        snap = _snapshot(db, user_id, clip["id"], settings)
     assert snap.layout_mode == "split"
 
     # Other edits keep it; a later change does not alter the export already asked for.
@@ -38,5 +44,5 @@ def test_layout_is_a_clip_option_exports_freeze(
     assert kept["layout"] == "split"
     client.patch(f"/api/clips/{clip['id']}", json={"layout": "single", "version": 3})
     with database.session() as db:
-        again = RenderSnapshot.from_dict(create_export(db, user_id, clip["id"], "linkedin_landscape", settings)[0].settings)
+        again = _snapshot(db, user_id, clip["id"], settings)
     assert (snap.layout_mode, again.layout_mode) == ("split", "single")
