@@ -14,8 +14,10 @@ import pytest
 from spaceclip.config import Settings
 from spaceclip.services.media.probe import probe_media
 from spaceclip.services.render import split
+from spaceclip.services.render.crop_path import CropPlan, Keyframe
 from spaceclip.services.render.faces import Box
 from spaceclip.services.render.presets import get_preset
+from spaceclip.services.render.reframe import crop_filter
 from spaceclip.services.render.render import render_clip
 from spaceclip.services.render.spec import ClipSpec, RenderSnapshot
 from spaceclip.services.render.split import LayoutSegment as Seg
@@ -218,3 +220,16 @@ def test_split_asked_for_with_one_face(media: Path, settings: Settings, tmp_path
     result = render_clip(spec, tmp_path / "out", settings, thumbnail=False, subtitles_files=False)
     assert result.layout == "crop:track"
     assert result.layout_note is not None and "one face" in result.layout_note
+
+
+def test_split_filter_stacks_only_during_split_segments() -> None:
+    crop = CropPlan("track", 1280, 720, 404, 720, keyframes=(Keyframe(0.0, 100.0, 0.0), Keyframe(20.0, 100.0, 0.0)))
+    plan = _plan("auto", 2)
+    graph = split.split_filter(crop, plan, 1080, 1920, "0:v", "pic")
+    assert "vstack=inputs=2" in graph and graph.endswith("[pic]")
+    assert "overlay=x=0:y=0:enable='gte(t,0.000)*lt(t,4.000)'" in graph
+    # The lone single (4-20 s) rests on the left person: x 0 from 4 s, a step, not a pan.
+    assert "gte(t,4.000)" in graph
+    # Without a split segment it is the plain single crop.
+    single = split.SplitPlan("single", (Seg(0.0, 20.0, "single"),))
+    assert split.split_filter(crop, single, 1080, 1920, "0:v", "pic") == crop_filter(crop, 1080, 1920, "0:v", "pic")
