@@ -116,7 +116,9 @@ def test_cut_audio_graph_needs_a_range() -> None:
 def test_filter_graph_without_cuts_is_unchanged() -> None:
     plain = "[0:0]scale=2:2[pic];[pic]fps=30,format=yuv420p[vout]"
     assert filter_graph("[0:0]scale=2:2[pic]", "pic", fps=30, subtitles=None) == plain
-    assert filter_graph("[0:0]scale=2:2[pic]", "pic", fps=30, subtitles=None, keeps=[], audio=("0:1", "x")) == plain
+    # no cuts: the sound is not split, only levelled in the graph (where brand cards can join it)
+    levelled = filter_graph("[0:0]scale=2:2[pic]", "pic", fps=30, subtitles=None, keeps=[], audio=("0:1", "x"))
+    assert levelled == plain + ";[0:1]x[aout]"
 
 
 def test_filter_graph_with_cuts() -> None:
