@@ -52,4 +52,21 @@ test("a video source: video player, reframed TikTok export", async ({ page }, te
   const probe = await downloadVideo(page, row, testInfo.outputDir);
   expect(probe).toMatchObject({ width: 1080, height: 1920, codec: "h264" });
   expect(probe.duration).toBeGreaterThan(3);
+
+  // Split screen asked for on a shot with one person: the export says it used a single crop, and why.
+  await page.getByRole("radio", { name: "Split screen" }).check();
+  const [saved] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === "PATCH" && /\/api\/clips\/[^/]+$/.test(r.url())),
+    page.getByRole("button", { name: "Export for TikTok" }).click(),
+  ]);
+  expect(((await saved.json()) as { layout: string }).layout).toBe("split");
+  const split = page
+    .getByTestId("export")
+    .filter({ has: page.getByRole("heading", { name: "TikTok" }) })
+    .first();
+  await expect(split).toHaveAttribute("data-status", "done", { timeout: 240_000 });
+  await expect(split.getByTestId("check-result")).toHaveText("passed");
+  await expect(split.getByTestId("layout-note")).toContainText("Split screen needs two people in the shot");
+  await expect(split.getByTestId("layout-note")).toContainText("a single crop was used");
+  await expect(row.getByTestId("layout-note")).toHaveCount(0);
 });
