@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import signal
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -435,6 +437,25 @@ def process(
         raise typer.Exit(1)
 
 
+@contextlib.contextmanager
+def _analysis_bar() -> Iterator[tuple[Path, Any, Any, Callable[[str, float, str], None]]]:
+    """A temporary work folder and a transient progress bar on stderr: (folder, bar, task, report)."""
+    import tempfile
+
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+    with tempfile.TemporaryDirectory(prefix="spaceclip-") as tmp, Progress(
+        TextColumn("{task.description:<40}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
+        console=err_console, transient=True,
+    ) as bar:  # fmt: skip
+        task = bar.add_task("Starting", total=1.0)
+
+        def report(_stage: str, fraction: float, message: str) -> None:
+            bar.update(task, completed=fraction, description=message)
+
+        yield Path(tmp), bar, task, report
+
+
 @app.command()
 def highlights(
     source: Annotated[str, typer.Argument(help="A media file, or a YouTube / X Space / direct media URL.")],
@@ -448,9 +469,6 @@ def highlights(
 ) -> None:
     """Find the moments worth sharing in a file or URL and print them ranked, offline."""
     import json
-    import tempfile
-
-    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
     from spaceclip.errors import SpaceClipError
     from spaceclip.services.analysis import analyze_media, find_media_highlights
@@ -462,16 +480,7 @@ def highlights(
         raise typer.BadParameter("--max-len must be at least --min.", param_hint="--max-len")
     settings = _setup(verbose)
     options = HighlightOptions(min_length=min_length, max_length=max_length, max_count=max_count, use_llm=llm)
-    with tempfile.TemporaryDirectory(prefix="spaceclip-") as tmp, Progress(
-        TextColumn("{task.description:<40}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
-        console=err_console, transient=True,
-    ) as bar:  # fmt: skip
-        task = bar.add_task("Starting", total=1.0)
-        work = Path(tmp)
-
-        def report(_stage: str, fraction: float, message: str) -> None:
-            bar.update(task, completed=fraction, description=message)
-
+    with _analysis_bar() as (work, bar, task, report):
         try:
             path = _local_media(source, work, settings, bar, task)
             analysed = analyze_media(path, work, settings, num_speakers=speakers, report=report)
@@ -501,6 +510,76 @@ def highlights(
     for item in items:
         span = f"{format_clock(item['start'])} to {format_clock(item['end'])} ({item['duration']:.0f} s)"
         table.add_row(str(item["rank"]), span, f"{item['score']:.0f}", item["title"], item["reason"])
+    console.print(table)
+    if json_out is not None:
+        console.print(f"[green]Wrote {json_out}[/green]")
+
+
+@app.command()
+def search(
+    source: Annotated[
+        str, typer.Argument(help="A media file, a YouTube / X Space / direct media URL, or a transcript .json.")
+    ],
+    query: Annotated[str, typer.Argument(help="What the moment is about, e.g. 'paying off debt'.")],
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=50, help="How many results at most.")] = 5,
+    speakers: Annotated[int | None, typer.Option("--speakers", min=1, max=20, help="How many people speak.")] = None,
+    llm: Annotated[bool, typer.Option(help="Ask the local LLM (OLLAMA_HOST) to re-rank the first results.")] = True,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Also write the results to this JSON.")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+) -> None:
+    """Find the moments about QUERY in a file, URL or transcript (meaning and keywords), offline."""
+    import json
+
+    from spaceclip.errors import SpaceClipError
+    from spaceclip.services.analysis import analyze_media
+    from spaceclip.services.speech.transcript import Transcript, format_clock
+    from spaceclip.usecases.search import search_transcript
+
+    settings = _setup(verbose)
+    with _analysis_bar() as (work, bar, task, report):
+        try:
+            if not _is_url(source) and source.lower().endswith(".json"):
+                path = Path(source).expanduser()
+                try:
+                    transcript = Transcript.from_dict(json.loads(path.read_text(encoding="utf-8")))
+                except (OSError, ValueError, KeyError, TypeError) as exc:
+                    raise typer.BadParameter(
+                        f"{source} is not a transcript JSON. Give one written by `spaceclip transcribe`, "
+                        "or a media file."
+                    ) from exc
+            else:
+                path = _local_media(source, work, settings, bar, task)
+                transcript = analyze_media(path, work, settings, num_speakers=speakers, report=report).transcript
+            bar.update(task, description="Searching")
+            found = search_transcript(transcript, query, settings, limit=limit, use_llm=llm)
+        except SpaceClipError as exc:
+            err_console.print(f"[red]{exc.user_message}[/red]")
+            raise typer.Exit(1) from exc
+        bar.update(task, completed=1.0, description="Done")
+    items = [
+        {"rank": rank, "start": round(h.start, 3), "end": round(h.end, 3), "score": h.score, "text": h.text,
+         "speakers": list(h.speakers), "matched_keywords": list(h.matched), "semantic": h.semantic,
+         "llm_rating": h.llm_rating, "why": h.why}
+        for rank, h in enumerate(found.hits, start=1)
+    ]  # fmt: skip
+    if json_out is not None:
+        data = {"source": source, "query": query, "semantic": found.semantic, "notes": found.notes}
+        json_out.write_text(json.dumps(data | {"results": items}, ensure_ascii=False, indent=1), encoding="utf-8")
+    for note in found.notes:
+        err_console.print(f"[yellow]{note}[/yellow]")
+    if not items:
+        err_console.print(f"[yellow]Nothing about '{query}' was found.[/yellow] Try other words.")
+        return
+    table = Table(title=f"SpaceClip: {len(items)} moments about '{query}' in {path.name}")
+    table.add_column("#", justify="right")
+    table.add_column("time")
+    table.add_column("score", justify="right")
+    table.add_column("text")
+    table.add_column("why")
+    for rank, hit in enumerate(found.hits, start=1):
+        span = f"{format_clock(hit.start)} to {format_clock(hit.end)}"
+        text = hit.text if len(hit.text) <= 160 else hit.text[:157].rsplit(" ", 1)[0] + " …"
+        table.add_row(str(rank), span, f"{hit.score:.0f}", text, hit.why)
     console.print(table)
     if json_out is not None:
         console.print(f"[green]Wrote {json_out}[/green]")

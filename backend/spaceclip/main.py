@@ -114,6 +114,9 @@ def api_routers() -> list[APIRouter]:
     from spaceclip.api import chapters, show_notes
 
     routers += [chapters.router, show_notes.router]
+    from spaceclip.api import search
+
+    routers.append(search.router)
     from spaceclip.api import feeds
 
     routers.append(feeds.router)

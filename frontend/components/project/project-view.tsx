@@ -20,6 +20,7 @@ import { HighlightLane } from "./highlight-lane";
 import { HighlightsPanel } from "./highlights-panel";
 import { LanguagePicker } from "./language-picker";
 import { ProjectHeader } from "./project-header";
+import { SearchPanel } from "./search-panel";
 import { SpeakersPanel } from "./speakers-panel";
 import { TranscriptPanel } from "./transcript-panel";
 import { useTranscript } from "./use-transcript";
@@ -143,6 +144,7 @@ function Workspace({ project, onChange }: { project: Project; onChange: () => vo
           {transcript.data && (
             <SpeakersPanel projectId={project.id} speakers={transcript.data.speakers} onRenamed={transcript.reload} />
           )}
+          <SearchPanel projectId={project.id} onPlay={seek} />
           <HighlightsPanel
             projectId={project.id}
             onPlay={seek}
