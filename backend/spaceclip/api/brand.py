@@ -86,7 +86,7 @@ def delete_brand_file(
     )
 
 
-@router.get("/logo", response_class=FileResponse, responses={200: {"content": {"image/png": {}}}})
+@router.get("/logo", response_class=FileResponse, responses={200: {"content": {"image/png": {}}}, **errors(404)})
 def get_brand_logo(user: CurrentUser, db: DbSession, settings: SettingsDep) -> FileResponse:
     """The kit's logo as stored (re-encoded PNG)."""
     path = brand_store.file_path(db, Storage(settings), user.id, "logo")
@@ -107,7 +107,7 @@ def preview_brand_card(
     return Response(content=png, media_type="image/png", headers={"Content-Disposition": "inline"})
 
 
-@router.get("/coverage", response_model=FontCoverage)
+@router.get("/coverage", response_model=FontCoverage, responses=errors(404))
 def get_font_coverage(
     user: CurrentUser,
     db: DbSession,

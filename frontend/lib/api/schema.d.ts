@@ -1111,6 +1111,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projects/{project_id}/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search Project
+         * @description Ranked ranges of whole sentences about ``q``, by meaning (MiniLM) and keywords, re-ranked by the
+         *     local LLM when it answers. 409 before the transcript exists, 422 for an empty query or one over
+         *     200 characters.
+         */
+        get: operations["search_project_api_projects__project_id__search_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/feeds": {
         parameters: {
             query?: never;
@@ -1217,28 +1239,6 @@ export interface paths {
          * @description Import one episode, some, or all not yet imported: a project and a queued analysis job for each.
          */
         post: operations["import_feed_episodes_api_feeds__feed_id__import_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/projects/{project_id}/search": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Search Project
-         * @description Ranked ranges of whole sentences about ``q``, by meaning (MiniLM) and keywords, re-ranked by the
-         *     local LLM when it answers. 409 before the transcript exists, 422 for an empty query or one over
-         *     200 characters.
-         */
-        get: operations["search_project_api_projects__project_id__search_get"];
-        put?: never;
-        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -6872,6 +6872,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description No such item, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description The server is busy (code service_busy): retry after the number of seconds in Retry-After. */
             503: {
                 headers: {
@@ -6961,6 +6970,15 @@ export interface operations {
             };
             /** @description Not signed in, or the session expired or was signed out: sign in again. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such item, or it is not yours. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7454,6 +7472,81 @@ export interface operations {
                 content: {
                     "text/markdown": unknown;
                     "text/plain": unknown;
+                };
+            };
+            /** @description Not signed in, or the session expired or was signed out: sign in again. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such item, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict with the item's current state: a stale version, or work still running. Reload and retry. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request is not valid: `errors` names each field (code invalid_request), or the detail says why. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The server is busy (code service_busy): retry after the number of seconds in Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    search_project_api_projects__project_id__search_get: {
+        parameters: {
+            query: {
+                /** @description What the moment is about */
+                q: string;
+                limit?: number;
+                /** @description Let the local LLM re-rank the first results when it answers */
+                llm?: boolean;
+            };
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchResults"];
                 };
             };
             /** @description Not signed in, or the session expired or was signed out: sign in again. */
@@ -8007,81 +8100,6 @@ export interface operations {
             };
             /** @description Refused: a cookie-authenticated write without this site's Origin, or not allowed for this account. */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description No such item, or it is not yours. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Conflict with the item's current state: a stale version, or work still running. Reload and retry. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The request is not valid: `errors` names each field (code invalid_request), or the detail says why. */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The server is busy (code service_busy): retry after the number of seconds in Retry-After. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    search_project_api_projects__project_id__search_get: {
-        parameters: {
-            query: {
-                /** @description What the moment is about */
-                q: string;
-                limit?: number;
-                /** @description Let the local LLM re-rank the first results when it answers */
-                llm?: boolean;
-            };
-            header?: never;
-            path: {
-                project_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["SearchResults"];
-                };
-            };
-            /** @description Not signed in, or the session expired or was signed out: sign in again. */
-            401: {
                 headers: {
                     [name: string]: unknown;
                 };
