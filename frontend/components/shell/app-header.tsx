@@ -12,6 +12,7 @@ import { useUser } from "./auth-guard";
 const LINKS = [
   { href: "/", label: "Projects" },
   { href: "/new/", label: "New project" },
+  { href: "/feeds/", label: "Feeds" },
   { href: "/settings/", label: "Settings" },
 ];
 
