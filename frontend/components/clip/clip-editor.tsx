@@ -22,6 +22,7 @@ import { IdFromQuery } from "@/components/ui/id-from-query";
 import { CutsPanel, type CutChanges } from "./cuts-panel";
 import { EditorDownload } from "./editor-download";
 import { ExportsPanel } from "./exports-panel";
+import { PostText } from "./post-text";
 import { PreviewFrame } from "./preview-frame";
 import { type Look, LookControls, lookOf } from "./look-controls";
 import { StylePicker } from "./style-picker";
@@ -336,6 +337,7 @@ function Editor({ clip: initial, project, transcript }: Loaded) {
                 beforeExport={dirty ? save : null}
               />
               <EditorDownload clipId={clip.id} />
+              <PostText clipId={clip.id} version={clip.version} />
             </>
           )}
           {options.error && (

@@ -13,6 +13,7 @@ import { IdFromQuery } from "@/components/ui/id-from-query";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { EditorDownload } from "@/components/clip/editor-download";
 
+import { ChaptersPanel } from "./chapters-panel";
 import { CleanPanel } from "./clean-panel";
 import { ClipsPanel } from "./clips-panel";
 import { ExportsGallery } from "./exports-gallery";
@@ -21,6 +22,7 @@ import { HighlightsPanel } from "./highlights-panel";
 import { LanguagePicker } from "./language-picker";
 import { ProjectHeader } from "./project-header";
 import { SearchPanel } from "./search-panel";
+import { ShowNotes } from "./show-notes";
 import { SpeakersPanel } from "./speakers-panel";
 import { TranscriptPanel } from "./transcript-panel";
 import { useTranscript } from "./use-transcript";
@@ -153,6 +155,8 @@ function Workspace({ project, onChange }: { project: Project; onChange: () => vo
           <ClipsPanel projectId={project.id} media={media} />
           <ExportsGallery projectId={project.id} />
           <EditorDownload projectId={project.id} />
+          <ChaptersPanel projectId={project.id} media={media} onSeek={seek} />
+          <ShowNotes projectId={project.id} />
           <CleanPanel projectId={project.id} />
         </section>
       </div>
