@@ -17,12 +17,13 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from spaceclip.errors import LlmBadAnswer, LlmUnavailable
+from spaceclip.services.edit.chapters import Chapter
 from spaceclip.services.highlights import features
 from spaceclip.services.highlights.topics import TopicShifts, shifts_from_vectors
 from spaceclip.services.highlights.types import Sentence
@@ -87,15 +88,6 @@ _LLM_TITLE_SCHEMA = {
     "required": ["title"],
     "additionalProperties": False,
 }
-
-
-@dataclass(frozen=True, slots=True)
-class Chapter:
-    """One chapter: ``start``/``end`` in seconds of the source media, and its title."""
-
-    start: float
-    end: float
-    title: str
 
 
 def chapter_count(duration: float) -> int:

@@ -57,5 +57,5 @@ def episode_chapters(
         if note:
             log_note_once(client.host, client.model, note)
     report(1.0, f"Planned {len(planned)} chapters")
-    chapters = tuple(Chapter(c.start, c.end, c.title) for c in planned)
+    chapters = tuple(planned)
     return EpisodeChapters(chapters, tuple(s.start for s in sentences), note)
