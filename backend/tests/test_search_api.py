@@ -119,3 +119,21 @@ def test_search_command_prints_ranked_moments_of_a_transcript(tmp_path: Path) ->
         env=_env(tmp_path), capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert empty.returncode == 1 and "Type what the moment is about" in plain(empty.stderr)
+
+
+def test_search_command_transcribes_a_media_file(tmp_path: Path) -> None:
+    wav = tmp_path / "bakery.wav"
+    speech = (
+        "Welcome back to the kitchen table podcast. Today my guest is a baker who opened her shop at nineteen. "
+        "The oven broke before a wedding, so she baked four hundred rolls in her neighbour's kitchen overnight. "
+        "Her advice is simple. Always know your neighbours."
+    )
+    subprocess.run(["espeak-ng", "-s", "150", "-w", str(wav), speech], check=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "spaceclip.cli", "search", str(wav), "broken oven before a wedding", "--no-llm"],
+        env=_env(tmp_path), capture_output=True, text=True, timeout=400,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    table = plain(result.stdout)
+    assert "moments about 'broken oven before a wedding' in bakery.wav" in table
+    assert "wedding" in table.lower() and "LLM unavailable" not in plain(result.stderr)
