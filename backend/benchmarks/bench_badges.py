@@ -8,8 +8,10 @@ the share of speaking frames whose lit badge is right (goal >= 95 %), the silent
 still lit, the correlation of the lit badge's halo brightness with the sound's level frame by
 frame (the pulse; the radial ring also draws there), and the render time.
 
-This measures the picture, not the diarizer: the track is the truth (the diarizer's own accuracy is
-``bench_speakers.py``'s word attribution).
+With the true turns this measures the picture alone. ``--diarized`` also renders with SpaceClip's own
+analysis (Whisper tiny.en and the speaker stage, told the number of speakers), each found speaker
+named after the true one it overlaps most: what a creator gets, diarization errors included (its
+turns vary from run to run; 92-96 % of speaking frames in the runs so far).
 
 Run from backend/: ``python benchmarks/bench_badges.py [--conversation studio_three] [--platform tiktok]``.
 """
@@ -25,7 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from spaceclip.services.render.audiogram import AUDIOGRAM_STYLES
 from spaceclip.services.render.presets import get_preset
-from tests.badge_frames import measure
+from spaceclip.services.speech.transcript import Transcript
+from tests.badge_frames import diarized_transcript, measure
 from tests.conversations import RECIPES, build_conversation
 
 
@@ -33,6 +36,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--conversation", default="studio_three", choices=sorted(RECIPES))
     parser.add_argument("--platform", default="tiktok")
+    parser.add_argument("--diarized", action="store_true", help="also score SpaceClip's own speaker track")
     args = parser.parse_args()
     preset = get_preset(args.platform)
     with tempfile.TemporaryDirectory(prefix="bench-badges-") as tmp:
@@ -41,10 +45,13 @@ def main() -> None:
             f"{conv.name}: {conv.duration:.1f} s, {len(conv.speakers)} speakers, {len(conv.turns)} turns, "
             f"{conv.overlap_seconds():.1f} s overlap; {preset.key} {preset.width}x{preset.height} @ {preset.fps:g} fps"
         )
-        for style in AUDIOGRAM_STYLES:
-            score = measure(conv, Path(tmp) / style, style=style, preset=preset)
+        runs: list[tuple[str, str, Transcript | None]] = [("true turns", s, None) for s in AUDIOGRAM_STYLES]
+        if args.diarized:
+            runs.append(("diarized", "bars", diarized_transcript(conv, Path(tmp) / "diarized")))
+        for track, style, transcript in runs:
+            score = measure(conv, Path(tmp) / f"{track}-{style}", style=style, preset=preset, transcript=transcript)
             print(
-                f"  {style:<7} lit badge right in {score.right}/{score.frames} speaking frames "
+                f"  {track:<10} {style:<7} lit badge right in {score.right}/{score.frames} speaking frames "
                 f"({100 * score.accuracy:.2f} %, goal >= 95 %); silent frames with a badge lit "
                 f"{score.silent_lit}/{score.silent_frames}; halo vs sound level r = {score.pulse:.2f}; "
                 f"render {score.render_s:.1f} s"

@@ -16,7 +16,7 @@ talks are counted apart: a badge is allowed to stay lit through a same-speaker p
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -63,17 +63,46 @@ def _frames(video: Path, w: int, h: int) -> np.ndarray:
     return np.fromfile(raw, dtype=np.uint8).reshape(-1, h, w)
 
 
+def diarized_transcript(conv: MixedConversation, work: Path) -> Transcript:
+    """SpaceClip's own analysis of ``conv`` (Whisper + the speaker stage, told the number of speakers),
+    each found speaker named after the true speaker its words overlap most (two may get one name)."""
+    from spaceclip.services.analysis import analyze_media
+
+    settings = Settings(data_dir=work / "data", _env_file=None)  # type: ignore[call-arg]
+    (work / "analysis").mkdir(parents=True, exist_ok=True)
+    found = analyze_media(conv.wav, work / "analysis", settings, num_speakers=len(conv.speakers)).transcript
+    overlap: dict[str, dict[str, float]] = {}
+    for word in found.words:
+        for turn in conv.turns:
+            both = min(word.end, turn.end) - max(word.start, turn.start)
+            if word.speaker and both > 0:
+                row = overlap.setdefault(word.speaker, {})
+                row[turn.speaker] = row.get(turn.speaker, 0.0) + both
+    name = {label: max(row, key=lambda k: row[k]) for label, row in overlap.items()}
+
+    def renamed(seg: Segment) -> Segment:
+        words = tuple(replace(w, speaker=name.get(w.speaker or "", w.speaker)) for w in seg.words)
+        return replace(seg, speaker=name.get(seg.speaker or "", seg.speaker), words=words)
+
+    return replace(found, speakers=(), segments=tuple(renamed(s) for s in found.segments))
+
+
 def measure(
     conv: MixedConversation,
     work: Path,
     *,
     style: str = "bars",
     preset: Preset | None = None,
+    transcript: Transcript | None = None,
 ) -> BadgeScore:
-    """Render ``conv`` as a speaker audiogram in ``style`` and score the lit badge frame by frame."""
+    """Render ``conv`` as a speaker audiogram in ``style`` and score the lit badge frame by frame.
+
+    ``transcript``: what to render (default: segments that are the true turns, no words;
+    :func:`diarized_transcript` for SpaceClip's own); the score is always against the true turns.
+    """
     preset = preset or get_preset("tiktok")
     settings = Settings(data_dir=work / "data", _env_file=None)  # type: ignore[call-arg]
-    segs = turn_segments(conv)
+    segs = list(transcript.segments) if transcript is not None else turn_segments(conv)
     names = list(dict.fromkeys(s.speaker for s in segs if s.speaker))
     transcript = Transcript(
         duration=conv.duration, language="en", speakers=tuple(Speaker(n) for n in names), segments=tuple(segs)
@@ -98,8 +127,8 @@ def measure(
     right = frames_n = silent = silent_lit = 0
     for i in range(lit.shape[0]):
         t = i / preset.fps
-        active = {names.index(s) for s in conv.active_at(t) if s in names}
-        shown = {k for k in range(len(names)) if lit[i, k]}
+        active = conv.active_at(t)
+        shown = {names[k] for k in range(len(names)) if lit[i, k]}
         if active:
             frames_n += 1
             right += bool(shown) and shown <= active

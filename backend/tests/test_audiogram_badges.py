@@ -4,6 +4,7 @@ whose lit badge follows the true speaker (frames decoded, see tests/badge_frames
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -161,3 +162,10 @@ def test_badge_names_outside_the_bundled_font_are_drawn_from_a_system_font(conve
     drawn, undrawn = glyphs.assign_fallbacks(missing, glyphs.system_fonts(timeout_s=30))
     picture = make_picture(replace(spec, transcript=named), 0.0, 6.0)  # no error: some installed font draws it
     assert not undrawn and set(drawn) == set(missing) and picture.layout == "audiogram:bars"
+
+
+def test_a_badge_silent_in_the_stretch_still_has_its_pictures_consumed() -> None:
+    badges = [Badge(n, "#FFD400") for n in ("Ann", "Bob")]
+    graph = ag.audiogram_graph("bars", width=540, height=960, fps=15, speaker_track=[(0.0, 1.0, "Ann")], badges=badges)
+    used = {int(m) for m in re.findall(r"\[(\d+):v\]", graph.filter)}
+    assert used == set(range(1, 1 + len(graph.extra_inputs)))  # every looped picture is read

@@ -351,8 +351,9 @@ def badges_fragment(
             f";[ag_g{k}][{lit_ix[k]}:v]overlay={lx}:{ly}:shortest=1:format=yuv420:enable={on}[ag_l{k}]"
         )
         last = f"ag_l{k}"
-    # Halos of speakers who never talk in the clip still need their streams consumed.
+    # The pictures of a speaker who does not talk in this stretch still need their (endless) streams
+    # consumed, or ffmpeg queues their frames without bound.
     for k in range(n):
         if not spans[k]:
-            chain += f";[ag_h{k}]nullsink"
+            chain += f";[ag_h{k}]nullsink;[{lit_ix[k]}:v]nullsink"
     return inputs, ";".join([*parts, chain]), last
