@@ -6,9 +6,12 @@ The transcript is made up (no speech recognition needed): two speakers taking tu
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from spaceclip.config import Settings
+from spaceclip.models.tables import Project
+from spaceclip.services.ingest.storage import Storage
 from spaceclip.services.media.probe import MediaInfo, probe_media
 from spaceclip.services.media.process import ffmpeg_args, run_process
 from spaceclip.services.speech.transcript import Segment, Speaker, Transcript, Word
@@ -97,3 +100,16 @@ def make_face_video(path: Path, *, seconds: float = 6.0, size: str = "1280x720",
     )  # fmt: skip
     face.unlink()
     return path
+
+
+def attach_source(project: Project, source: Path, settings: Settings) -> MediaInfo:
+    """Copy ``source`` in as ``project``'s media, as an upload leaves it (path, facts, size)."""
+    info = probe(source, settings)
+    storage = Storage(settings)
+    dest = storage.source_path(project.id, source.name)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, dest)
+    project.media_path = storage.relative(dest)
+    project.media_info = info.to_dict()
+    project.size_bytes = dest.stat().st_size
+    return info

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import time
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ from spaceclip.services.speech.transcript import parse_srt
 from spaceclip.usecases.transcripts import save_transcript
 from tests.factories import MadeUser, UserFactory
 from tests.job_api import TERMINAL, wait_for_api_job
-from tests.render_media import made_up_transcript, make_talk_video, probe
+from tests.render_media import attach_source, made_up_transcript, make_talk_video
 from tests.system_fonts import DEJAVU_SANS, use_fonts
 
 
@@ -35,18 +34,11 @@ def _ready_clip(
     database: Database, settings: Settings, owner: MadeUser, source: Path, *, start: float, end: float
 ) -> tuple[str, str]:
     """A project (media + transcript, as an analysis leaves it) with one clip; returns (project, clip) ids."""
-    info = probe(source, settings)
-    storage = Storage(settings)
     with database.session() as db:
         project = Project(owner_id=owner.id, name="Shop talk", source_kind="upload", status=ProjectStatus.READY)
         db.add(project)
         db.flush()
-        dest = storage.source_path(project.id, "talk.mp4")
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, dest)
-        project.media_path = storage.relative(dest)
-        project.media_info = info.to_dict()
-        project.size_bytes = dest.stat().st_size
+        info = attach_source(project, source, settings)
         save_transcript(db, project.id, made_up_transcript(info.duration_s), model="made-up")
         clip = Clip(
             project_id=project.id, owner_id=owner.id, title="Why small shops win", start=start, end=end,

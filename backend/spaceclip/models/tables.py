@@ -429,3 +429,5 @@ class FeedEpisode(Base):
     first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     imported_at: Mapped[datetime | None] = mapped_column(default=None)
     project_id: Mapped[str | None] = mapped_column(ForeignKey("projects.id", ondelete="SET NULL"), default=None)
+    # When the feed's recipe made this auto-imported episode's clips and exports (claimed like imported_at).
+    recipe_applied_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -20,7 +20,9 @@ conditional UPDATEs, so several processes may run it at once):
 * expired sign-in sessions are purged every few minutes;
 * podcast feeds with auto-import that are due are refreshed and their new episodes imported
   (:func:`spaceclip.usecases.feeds.poll_due_feeds`: a few feeds per pass, each fetch time-limited,
-  each episode imported once whatever the number of workers or restarts).
+  each episode imported once whatever the number of workers or restarts), and once such an
+  episode is analysed, its feed's recipe makes its clips and exports
+  (:func:`spaceclip.usecases.feed_recipes.apply_recipes`, also once).
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from spaceclip.services.media.process import check_media_tools
 from spaceclip.tasks.queue import JobQueue
 from spaceclip.tasks.runner import JobRunner
 from spaceclip.usecases import jobs as job_service
+from spaceclip.usecases.feed_recipes import apply_recipes
 from spaceclip.usecases.feeds import poll_due_feeds
 
 log = logging.getLogger(__name__)
@@ -163,7 +166,9 @@ class Worker:
         if time.monotonic() >= self._next_feed_poll:
             self._next_feed_poll = time.monotonic() + min(FEED_TICK_MAX_S, self.settings.feed_poll_s)
             try:
-                for job_id in poll_due_feeds(self.database, self.settings):
+                for job_id in poll_due_feeds(self.database, self.settings) + apply_recipes(
+                    self.database, self.settings
+                ):
                     self.queue.enqueue(job_id)
             except Exception:  # a feed bug must not stop the job recovery below; logged, retried next tick
                 log.exception("Feed auto-import pass failed")

@@ -53,6 +53,7 @@ def upgrade() -> None:
         sa.Column("first_seen_at", spaceclip.models.tables.UTCDateTime(timezone=True), nullable=False),
         sa.Column("imported_at", spaceclip.models.tables.UTCDateTime(timezone=True), nullable=True),
         sa.Column("project_id", sa.String(length=32), nullable=True),
+        sa.Column("recipe_applied_at", spaceclip.models.tables.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(["feed_id"], ["feeds.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["project_id"], ["projects.id"], ondelete="SET NULL"),
         sa.PrimaryKeyConstraint("id"),
