@@ -32,9 +32,9 @@ from spaceclip.services.render.brand import BrandLook, Card, validate_font, vali
 from spaceclip.services.render.render import render_card, render_frame
 from spaceclip.services.render.spec import ClipSpec
 from tests.render_media import made_up_transcript, make_face_video
+from tools.make_gallery import save_small
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
-MAX_BYTES = 300_000
 console = Console()
 
 
@@ -51,16 +51,6 @@ def make_logo(dest: Path) -> Path:
     img.save(raw, format="PNG")
     dest.write_bytes(validate_logo(raw.getvalue()).png)
     return dest
-
-
-def save(png: bytes, dest: Path, width: int) -> int:
-    with Image.open(io.BytesIO(png)) as im:
-        img = im.convert("RGB")
-        img = img.resize((width, round(img.height * width / img.width)), Image.Resampling.LANCZOS)
-        img.save(dest, optimize=True)
-        if dest.stat().st_size > MAX_BYTES:
-            img.quantize(colors=256, method=Image.Quantize.MEDIANCUT).save(dest, optimize=True)
-    return dest.stat().st_size
 
 
 def main() -> None:
@@ -96,7 +86,7 @@ def main() -> None:
         frame = render_frame(spec, 2.3, settings, work / "frames")
         card = render_card(look, preset, "intro", settings, work / "frames")
     for name, png in (("brand-frame.png", frame), ("brand-intro.png", card)):
-        size = save(png, args.out / name, args.width)
+        size = save_small(png, args.out / name, args.width)
         console.print(f"{args.out / name}: {size / 1000:.0f} kB")
 
 
