@@ -10,18 +10,15 @@ from spaceclip.errors import JobCancelled
 from spaceclip.services.highlights.episode_chapters import episode_chapters
 from spaceclip.tasks.registry import TaskSpec
 from spaceclip.tasks.runner import JobContext
-from spaceclip.usecases.chapters import store_planned
-from spaceclip.usecases.transcripts import load_transcript
+from spaceclip.usecases.chapters import plan_inputs, store_planned
 
 
 def run(ctx: JobContext) -> dict[str, Any]:
     """Plan and store the chapters of the job's project."""
-    from spaceclip.models.tables import Project
-
     with ctx.session() as db:
-        if db.get(Project, ctx.project_id) is None:
-            return {"skipped": "project deleted"}
-        transcript = load_transcript(db, ctx.project_id, display_names=False)
+        transcript = plan_inputs(db, ctx.project_id)
+    if transcript is None:
+        return {"skipped": "project deleted"}
 
     def on_progress(fraction: float, message: str) -> None:
         if ctx.should_stop():

@@ -24,6 +24,7 @@ from spaceclip.services.edit import chapter_formats
 from spaceclip.services.edit.chapters import Chapter
 from spaceclip.services.highlights import lexicon
 from spaceclip.services.highlights.sentences import SplitOptions, split_sentences
+from spaceclip.services.speech.transcript import Transcript
 from spaceclip.usecases.jobs import create_job
 from spaceclip.usecases.transcripts import load_transcript
 
@@ -33,6 +34,7 @@ __all__ = [
     "chapter_state",
     "chapters_of",
     "edit_chapters",
+    "plan_inputs",
     "start_plan",
     "store_planned",
 ]
@@ -84,6 +86,14 @@ def start_plan(db: Session, project: Project, settings: Settings, params: Mappin
             'Send {"replace": true} (or choose "Plan again" and confirm) to do it anyway.'
         )
     return create_job(db, project, CHAPTERS_JOB, settings, params={"use_llm": bool(params.get("use_llm", True))})
+
+
+@transactional
+def plan_inputs(db: Session, project_id: str) -> Transcript | None:
+    """The transcript a ``chapters`` job plans from; None when the project was deleted."""
+    if db.get(Project, project_id) is None:
+        return None
+    return load_transcript(db, project_id, display_names=False)
 
 
 @transactional
