@@ -23,6 +23,7 @@ from typing import Any
 from spaceclip.services.highlights.chapters import Chapter, plan_chapters
 from spaceclip.services.highlights.sentences import split_sentences
 from spaceclip.services.highlights.topics import topic_shifts
+from spaceclip.services.highlights.types import Highlight
 from spaceclip.services.speech.transcript import Segment, Speaker, Transcript, Word
 from tests.speech import DATA_DIR, load_script
 
@@ -282,3 +283,43 @@ def plan_for(episode: Episode) -> list[Chapter]:
     sentences = split_sentences(list(episode.transcript.words))
     shifts = topic_shifts([s.text for s in sentences])
     return plan_chapters(sentences, shifts, episode.transcript.duration)
+
+
+# --- coverage checks (issue 15) ------------------------------------------------------------------
+
+SPONSOR_S = 2.0
+GOAL_TOPICS = 6
+
+
+def _shingles(text: str, n: int = 3) -> set[tuple[str, ...]]:
+    words = [w.strip(".,;:!?\"'").lower() for w in text.split()]
+    return {tuple(words[i : i + n]) for i in range(max(0, len(words) - n + 1))}
+
+
+def text_containment(a: str, b: str) -> float:
+    """Shared word 3-grams as a share of the smaller set (an independent check, not the library's)."""
+    sa, sb = _shingles(a), _shingles(b)
+    return len(sa & sb) / max(1, min(len(sa), len(sb)))
+
+
+def coverage_figures(episode: Episode, highlights: list[Highlight]) -> dict[str, object]:
+    """The Must-show figures for ``highlights`` on ``episode``."""
+    same_passage = [
+        (i, j)
+        for (i, a), (j, b) in itertools.combinations(enumerate(highlights), 2)
+        if episode.passages(a.start, a.end) & episode.passages(b.start, b.end)
+    ]
+    same_text = [
+        (i, j)
+        for (i, a), (j, b) in itertools.combinations(enumerate(highlights), 2)
+        if text_containment(a.text, b.text) >= 0.5
+    ]
+    sponsor = [i for i, h in enumerate(highlights) if episode.sponsor_time(h.start, h.end) > SPONSOR_S]
+    topics = [episode.topic_of(h.start, h.end) for h in highlights]
+    return {
+        "count": len(highlights),
+        "duplicate_pairs": sorted(set(same_passage) | set(same_text)),
+        "sponsor": sponsor,
+        "topics": len(set(topics)),
+        "topic_list": topics,
+    }

@@ -15,10 +15,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from spaceclip.errors import ModelMissing, ValidationFailed
-from spaceclip.services.highlights import audio_features, features, lexicon, scorer
+from spaceclip.services.highlights import audio_features, coverage, features, lexicon, scorer
 from spaceclip.services.highlights.candidates import generate_windows, start_info
+from spaceclip.services.highlights.chapters import Chapter, chapter_of, plan_chapters
 from spaceclip.services.highlights.embeddings import get_embedder
-from spaceclip.services.highlights.select import select_spans
 from spaceclip.services.highlights.sentences import SplitOptions, split_sentences
 from spaceclip.services.highlights.topics import topic_shifts
 from spaceclip.services.highlights.types import (
@@ -65,6 +65,7 @@ def prepare(
         starts=tuple(start_info(sentences, i, shifts.strength, word_lists=word_lists) for i in range(len(sentences))),
         has_audio=profile is not None,
         word_lists=word_lists,
+        shifts=shifts,
     )
 
 
@@ -105,6 +106,40 @@ def _explain(item: ScoredCandidate, prep: scorer.Prepared, all_texts: Sequence[s
         title=features.extractive_title(key_text, word_lists=prep.word_lists),
         hashtags=features.pick_hashtags(weights),
     )
+
+
+def _with_coverage(scored: Sequence[ScoredCandidate], prep: scorer.Prepared, duration: float) -> list[ScoredCandidate]:
+    """Each candidate with its :class:`~.types.Coverage`: text, mean sentence vector (the topic
+    stage's), sponsor-read and housekeeping shares, and its chapter in an episode long enough to
+    spread over topics."""
+    sentences = prep.sentences
+    shifts = prep.shifts
+    vectors = shifts.vectors if shifts is not None else None
+    chapters: list[Chapter] = []
+    if shifts is not None and duration >= coverage.SPREAD_MIN_S:
+        chapters = plan_chapters(sentences, shifts, duration, word_lists=prep.word_lists)
+    if prep.word_lists:
+        ads = coverage.ad_sentences([s.text for s in sentences], [s.speaker for s in sentences])
+    else:
+        ads = [False] * len(sentences)
+    housekeeping = [f.filler >= coverage.HOUSEKEEPING_FILLER for f in prep.features]
+    words = [f.words for f in prep.features]
+    out = []
+    for item in scored:
+        cand = item.candidate
+        topic = chapter_of(chapters, (cand.start + cand.end) / 2) if chapters else -1
+        info = coverage.coverage_of(
+            cand.text,
+            cand.first,
+            cand.last,
+            words=words,
+            ads=ads,
+            housekeeping=housekeeping,
+            vectors=vectors,
+            topic=topic,
+        )
+        out.append(replace(item, coverage=info))
+    return out
 
 
 def _score_all(
@@ -167,7 +202,10 @@ def rank_candidates(
     prep = prepare(sentences, audio_path=audio_path, word_lists=word_lists)
     limit = options.max_count if pool is None else pool
     scored = [item for item in _score_all(candidates, prep, options) if item.score >= MIN_SCORE]
-    chosen = select_spans(scored, max_overlap=options.max_overlap, limit=limit)
+    scored = _with_coverage(scored, prep, transcript.duration)
+    if not options.include_housekeeping:
+        scored = [item for item in scored if not coverage.kept_out(item)]
+    chosen = coverage.select_covering(scored, max_overlap=options.max_overlap, limit=limit)
     texts = [s.text for s in sentences]
     result = [_explain(item, prep, texts) for item in chosen]
     log.info(
@@ -181,9 +219,12 @@ def rank_candidates(
 
 
 def select(scored: Sequence[ScoredCandidate], options: HighlightOptions) -> list[ScoredCandidate]:
-    """Best first, no two overlapping by more than ``options.max_overlap`` of the shorter, at most
-    ``options.max_count`` (reusable after an LLM re-rank changed the scores)."""
-    return select_spans(scored, max_overlap=options.max_overlap, limit=options.max_count)
+    """Best first, no two overlapping by more than ``options.max_overlap`` of the shorter, no two
+    near-duplicates, spread over the topics of a long episode, sponsor reads and housekeeping kept
+    out unless ``options.include_housekeeping``; at most ``options.max_count`` (reusable after an
+    LLM re-rank changed the scores; see :mod:`.coverage`)."""
+    items = scored if options.include_housekeeping else [sc for sc in scored if not coverage.kept_out(sc)]
+    return coverage.select_covering(items, max_overlap=options.max_overlap, limit=options.max_count)
 
 
 def as_highlight(sc: ScoredCandidate) -> Highlight:

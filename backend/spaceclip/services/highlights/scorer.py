@@ -65,6 +65,7 @@ from dataclasses import dataclass
 from spaceclip.services.highlights.candidates import StartInfo
 from spaceclip.services.highlights.features import SentenceFeatures, is_question
 from spaceclip.services.highlights.sentences import ends_sentence
+from spaceclip.services.highlights.topics import TopicShifts
 from spaceclip.services.highlights.types import HighlightOptions, Sentence
 
 __all__ = [
@@ -136,6 +137,7 @@ class Prepared:
     starts: tuple[StartInfo, ...]
     has_audio: bool
     word_lists: bool = True  # the transcript's language is one the word lists are written in
+    shifts: TopicShifts | None = None  # with the sentence vectors (chapters, near-duplicates)
 
 
 def _clamp(value: float) -> float:

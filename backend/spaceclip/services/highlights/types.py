@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 
 @dataclass(frozen=True, slots=True)
 class HighlightOptions:
@@ -20,6 +22,7 @@ class HighlightOptions:
     end: float | None = None
     max_overlap: float = 0.3  # of the shorter clip
     use_llm: bool = True
+    include_housekeeping: bool = False  # offer sponsor reads, greetings and sign-offs too
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +52,23 @@ class Candidate:
 
 
 @dataclass(frozen=True, slots=True)
+class Coverage:
+    """What selection needs to keep highlights apart in content (see :mod:`.coverage`): the word
+    3-grams of the text, the mean of the sentences' unit vectors (None without them) and the
+    vectors themselves with each sentence's word count, the topic
+    (chapter index; -1 when topics are not spread), and the share of the words in sponsor reads
+    and in housekeeping sentences."""
+
+    shingles: frozenset[str]
+    vector: np.ndarray | None = field(compare=False, repr=False)
+    sentence_vectors: np.ndarray | None = field(default=None, compare=False, repr=False)
+    sentence_words: tuple[int, ...] = ()
+    topic: int = -1
+    ad_share: float = 0.0
+    housekeeping_share: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
 class ScoredCandidate:
     """A candidate with the built-in scorer's verdict (score 0..100, features name → 0..1)."""
 
@@ -59,6 +79,7 @@ class ScoredCandidate:
     key_sentence: str
     title: str
     hashtags: tuple[str, ...]
+    coverage: Coverage | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
