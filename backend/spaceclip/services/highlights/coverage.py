@@ -5,9 +5,10 @@ passage comes back (a recurring segment, a clip replayed, a story told again) ca
 passage ten times. So selection here also:
 
 - drops **near-duplicates**: two candidates are the same when their word 3-grams overlap
-  (:data:`TEXT_CONTAINMENT` of the smaller set: said again nearly word for word) or when the mean of
-  their sentences' MiniLM vectors (the vectors the topic stage computed, never embedded again) lies
-  within :data:`MEANING_COSINE` (said again in other words); the better-scored take stays;
+  (:data:`TEXT_CONTAINMENT` of the smaller set: said again nearly word for word) or when most of the
+  smaller one's words lie in sentences with a close match (MiniLM cosine >= :data:`SENTENCE_COSINE`,
+  the vectors the topic stage computed, never embedded again) in the other (said again in other
+  words); the better-scored take stays;
 - keeps **sponsor reads and housekeeping** out: a sentence with an ad-read cue (:data:`AD_CUES`:
   "brought to you by", "use code", "dot com slash" ...) is an ad sentence, and so is every sentence
   of the same speaker between two of them at most :data:`AD_GAP` sentences apart; a candidate with
@@ -48,12 +49,12 @@ __all__ = [
 
 SHINGLE_WORDS = 3
 TEXT_CONTAINMENT = 0.5  # shared 3-grams over the smaller set: said again nearly word for word
-MEANING_COSINE = 0.8  # mean sentence vectors this close: said again in other words
 SENTENCE_COSINE = 0.75  # a sentence this close to one of the other candidate's says the same
 MEANING_CONTAINMENT = 0.5  # of the smaller candidate's words in such sentences: said again
 MIN_SENTENCE_WORDS = 4  # shorter sentences ("Okay.", "Right, right.") are left out of the match
+MEANING_MIN_WORDS = 30  # shorter candidates are compared by text only (one topic's short clips look alike)
 AD_SHARE = 0.25  # more of a candidate's words than this in a sponsor read: kept out
-HOUSEKEEPING_SHARE = 0.5  # at least this much ads + housekeeping: kept out
+HOUSEKEEPING_SHARE = 0.75  # at least this much ads + housekeeping: kept out
 HOUSEKEEPING_FILLER = 0.6  # a sentence's filler_score from which it counts as housekeeping
 AD_GAP = 3  # sentences without a cue that may lie between two ad sentences of one read
 SPREAD_MIN_S = 600.0  # topics are spread over in episodes at least this long
@@ -127,13 +128,16 @@ def meaning_containment(a: Coverage, b: Coverage) -> float:
 
 
 def is_near_duplicate(a: Coverage, b: Coverage) -> bool:
-    """Whether two candidates say the same thing: by text (3-gram containment), or by meaning
-    (cosine of their mean sentence vectors, or most of the smaller one's sentences matched)."""
+    """Whether two candidates say the same thing: by text (3-gram containment), or by meaning (most
+    of the smaller one's words in sentences that the other says too, by MiniLM cosine). The cosine of
+    the two mean vectors is not enough: in a one-topic talk every long window looks alike."""
     if containment(a.shingles, b.shingles) >= TEXT_CONTAINMENT:
         return True
     if a.vector is None or b.vector is None:
         return False
-    return float(a.vector @ b.vector) >= MEANING_COSINE or meaning_containment(a, b) >= MEANING_CONTAINMENT
+    if min(sum(a.sentence_words), sum(b.sentence_words)) < MEANING_MIN_WORDS:
+        return False
+    return meaning_containment(a, b) >= MEANING_CONTAINMENT
 
 
 def near_duplicate_text(a: str, b: str) -> bool:
