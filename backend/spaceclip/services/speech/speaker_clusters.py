@@ -46,6 +46,8 @@ ONE_VOICE_SILHOUETTE = 0.18
 SAME_VOICE_SIMILARITY = 0.1
 #: The cost of changing speaker between frames, in summed cosine similarity (a frame is 0.1 s).
 SWITCH_PENALTY = 0.2
+#: The weight of the whole affinity added to the k-NN graph (see spectral_vectors).
+_CONNECT = 1e-5
 _NEIGHBOUR_SHARES = (0.05, 0.1, 0.15, 0.2, 0.3, 0.4)
 _ITERATIONS = 4
 _KMEANS_STARTS = 4
@@ -90,7 +92,10 @@ def spectral_vectors(embeddings: np.ndarray, most: int) -> np.ndarray:
             continue
         binary = np.zeros_like(affinity)
         np.put_along_axis(binary, order[:, :p], 1.0, axis=1)
-        binary = np.maximum(binary, binary.T)
+        # A faint copy of the (positive) affinity keeps the graph in one piece: a neighbourhood that
+        # splits one voice into two islands would leave more zero eigenvalues than voices, and the
+        # eigenvectors LAPACK returns for them are any basis of that space (they differ by version).
+        binary = np.maximum(binary, binary.T) + _CONNECT * np.clip(affinity, 0.0, None)
         degree = binary.sum(axis=1)
         scale = 1.0 / np.sqrt(degree)
         laplacian = np.eye(n) - scale[:, None] * binary * scale[None, :]
