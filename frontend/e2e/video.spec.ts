@@ -54,19 +54,20 @@ test("a video source: video player, reframed TikTok export", async ({ page }, te
   expect(probe.duration).toBeGreaterThan(3);
 
   // Split screen asked for on a shot with one person: the export says it used a single crop, and why.
-  await page.getByRole("radio", { name: "Split screen" }).check();
+  await page.locator("input[name=layout][value=split]").check();
   const [saved] = await Promise.all([
     page.waitForResponse((r) => r.request().method() === "PATCH" && /\/api\/clips\/[^/]+$/.test(r.url())),
     page.getByRole("button", { name: "Export for TikTok" }).click(),
   ]);
   expect(((await saved.json()) as { layout: string }).layout).toBe("split");
-  const split = page
-    .getByTestId("export")
-    .filter({ has: page.getByRole("heading", { name: "TikTok" }) })
-    .first();
+  const tiktok = page.getByTestId("export").filter({ has: page.getByRole("heading", { name: "TikTok" }) });
+  await expect(tiktok).toHaveCount(2); // the new export's row is on top before it is followed
+  const split = tiktok.first();
   await expect(split).toHaveAttribute("data-status", "done", { timeout: 240_000 });
   await expect(split.getByTestId("check-result")).toHaveText("passed");
   await expect(split.getByTestId("layout-note")).toContainText("Split screen needs two people in the shot");
   await expect(split.getByTestId("layout-note")).toContainText("a single crop was used");
-  await expect(row.getByTestId("layout-note")).toHaveCount(0);
+  await screenshot(page, "clip-split-note");
+  // The first export (Auto) is now the second TikTok row: it carries no note.
+  await expect(tiktok.nth(1).getByTestId("layout-note")).toHaveCount(0);
 });
