@@ -155,7 +155,12 @@ def render_markdown(notes: ShowNotes) -> str:
             out.append(f"- **{clock(q.start)}** “{q.text}”{who}")
         out.append("")
     if notes.clips:
-        out += ["## Clips", "", *[f"- [{c.title}]({c.url}) ({clock(c.start)} to {clock(c.end)})" for c in notes.clips], ""]
+        out += [
+            "## Clips",
+            "",
+            *[f"- [{c.title}]({c.url}) ({clock(c.start)} to {clock(c.end)})" for c in notes.clips],
+            "",
+        ]
     return "\n".join(out).rstrip() + "\n"
 
 
