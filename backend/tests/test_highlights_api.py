@@ -3,6 +3,7 @@ speaker names, thumbs stored, "find more" over a range as a job, highlight → c
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +67,18 @@ def test_drop_duplicates_keeps_moments_overlapping_at_most_30_percent() -> None:
     found = [_h(0, 20, "same"), _h(14, 34, "exactly 30 %"), _h(40, 60, "new"), _h(90, 95, "inside")]
     kept = drop_duplicates(found, [(0, 20), (80, 100)])
     assert [h.title for h in kept] == ["exactly 30 %", "new"]
+
+
+def test_drop_duplicates_leaves_out_what_an_existing_highlight_already_says() -> None:
+    """A passage said again later (a recurring segment) is far from the first in time, not in text."""
+    said = "So the one rule is this: pay yourself first, the day your salary arrives, before a single bill."
+    again = replace(
+        _h(300, 320, "again"), text="And again, the one rule is this: pay yourself first, the day your salary arrives."
+    )
+    other = replace(_h(400, 420, "other"), text="We trained for the marathon through a wet winter, four runs a week.")
+    kept = drop_duplicates([again, other], [(10, 30)], texts=[said])
+    assert [h.title for h in kept] == ["other"]
+    assert [h.title for h in drop_duplicates([again, other], [(10, 30)])] == ["again", "other"]  # by time alone
 
 
 @pytest.mark.parametrize(

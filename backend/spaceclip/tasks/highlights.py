@@ -1,7 +1,7 @@
 """The ``highlights`` job ("find more"): rank moments in a range or with other lengths, appended as a batch.
 
 Safe to run twice: the batch is keyed by the job id and replaced in the transaction that marks the
-job succeeded. Highlights overlapping an existing one by more than 30 % are left out.
+job succeeded. Highlights overlapping an existing one by more than 30 %, or saying what one already says, are left out.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def run(ctx: JobContext) -> dict[str, Any]:
     result = find_highlights(
         transcript, ctx.settings, ask, audio_path=audio if audio.is_file() else None, progress=on_progress
     )
-    fresh = drop_duplicates(result.highlights, existing)[: options.max_count]
+    fresh = drop_duplicates(result.highlights, existing, texts=inputs.texts)[: options.max_count]
     summary: dict[str, Any] = {"highlights": len(fresh), "batch": ctx.job_id, "llm_note": result.llm_note}
     if fresh:
         message = f"Found {len(fresh)} new highlights"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import delete, func, select
@@ -68,11 +68,24 @@ def overlap_share(a_start: float, a_end: float, b_start: float, b_end: float) ->
 
 
 def drop_duplicates(
-    found: Sequence[Highlight], existing: Iterable[tuple[float, float]], *, max_overlap: float = DUPLICATE_OVERLAP
+    found: Sequence[Highlight],
+    existing: Iterable[tuple[float, float]],
+    *,
+    max_overlap: float = DUPLICATE_OVERLAP,
+    texts: Sequence[str] = (),
 ) -> list[Highlight]:
-    """``found`` without the highlights that overlap an ``existing`` range by more than ``max_overlap``."""
+    """``found`` without the highlights that overlap an ``existing`` range by more than ``max_overlap``,
+    or that say what one of the existing highlights' ``texts`` says (a segment that comes back later
+    in the episode, word for word or nearly: :func:`.coverage.near_duplicate_text`)."""
+    from spaceclip.services.highlights.coverage import near_duplicate_text
+
     ranges = list(existing)
-    return [h for h in found if all(overlap_share(h.start, h.end, s, e) <= max_overlap for s, e in ranges)]
+    return [
+        h
+        for h in found
+        if all(overlap_share(h.start, h.end, s, e) <= max_overlap for s, e in ranges)
+        and not any(near_duplicate_text(h.text, t) for t in texts if t)
+    ]
 
 
 def _row(project_id: str, batch: str, rank: int, h: Highlight, note: str | None, feedback: int = 0) -> HighlightRow:
@@ -275,6 +288,7 @@ class FindMoreInputs:
 
     transcript: Transcript
     existing: list[tuple[float, float]]
+    texts: list[str] = field(default_factory=list)  # what the existing highlights say
 
 
 @transactional
@@ -284,8 +298,10 @@ def find_more_inputs(db: Session, project_id: str, batch: str) -> FindMoreInputs
     if db.get(Project, project_id) is None:
         return None
     transcript = load_transcript(db, project_id, display_names=False)
-    existing = [(r.start, r.end) for r in list_highlights(db, project_id) if r.batch != batch]
-    return FindMoreInputs(transcript=transcript, existing=existing)
+    rows = [r for r in list_highlights(db, project_id) if r.batch != batch]
+    return FindMoreInputs(
+        transcript=transcript, existing=[(r.start, r.end) for r in rows], texts=[r.text for r in rows]
+    )
 
 
 @transactional
