@@ -84,7 +84,8 @@ def diarized_transcript(conv: MixedConversation, work: Path) -> Transcript:
         words = tuple(replace(w, speaker=name.get(w.speaker or "", w.speaker)) for w in seg.words)
         return replace(seg, speaker=name.get(seg.speaker or "", seg.speaker), words=words)
 
-    return replace(found, speakers=(), segments=tuple(renamed(s) for s in found.segments))
+    turns = tuple(replace(t, speaker=name.get(t.speaker, t.speaker)) for t in found.turns)
+    return replace(found, speakers=(), segments=tuple(renamed(s) for s in found.segments), turns=turns)
 
 
 def measure(
@@ -103,10 +104,12 @@ def measure(
     preset = preset or get_preset("tiktok")
     settings = Settings(data_dir=work / "data", _env_file=None)  # type: ignore[call-arg]
     segs = list(transcript.segments) if transcript is not None else turn_segments(conv)
-    names = list(dict.fromkeys(s.speaker for s in segs if s.speaker))
+    voices = transcript.turns if transcript is not None else ()
+    names = list(dict.fromkeys([*(s.speaker for s in segs if s.speaker), *(t.speaker for t in voices)]))
     transcript = Transcript(
-        duration=conv.duration, language="en", speakers=tuple(Speaker(n) for n in names), segments=tuple(segs)
-    )
+        duration=conv.duration, language="en", speakers=tuple(Speaker(n) for n in names), segments=tuple(segs),
+        turns=voices,
+    )  # fmt: skip
     spec = ClipSpec(
         source=conv.wav, info=probe_media(conv.wav, settings), start=0.0, end=conv.duration, preset=preset,
         transcript=transcript, caption_style=None, audiogram_style=style, speaker_badges=True,

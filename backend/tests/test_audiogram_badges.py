@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -22,7 +23,7 @@ from spaceclip.services.render.audiogram.layout import default_safe
 from spaceclip.services.render.presets import get_preset
 from spaceclip.services.render.render import make_picture, render_frame
 from spaceclip.services.render.spec import ClipSpec
-from spaceclip.services.speech.transcript import Speaker, Transcript
+from spaceclip.services.speech.transcript import Speaker, Transcript, VoiceTurn
 from tests.badge_frames import measure, turn_segments
 from tests.conversations import MixedConversation, build_conversation
 
@@ -139,6 +140,31 @@ def test_a_speakers_photo_fills_their_badge(conversation: MixedConversation, tmp
         others = [rgb.getpixel((s.cx, s.cy + s.d // 4)) for k, s in enumerate(slots) if k != index]
     assert r > 170 and g < 70 and b < 70  # the photo, lit
     assert all(sum(o) < 0.6 * 255 * 3 for o in others)  # the other two dim
+
+
+def test_badges_light_from_the_voice_turns_over_the_words(conversation: MixedConversation, tmp_path: Path) -> None:
+    """The transcript's segments all say the first speaker; its voice turns say who truly talks.
+    The badge lit in a frame in the middle of each of three turns is that turn's speaker."""
+    first = conversation.turns[0].speaker
+    segments = tuple(replace(s, speaker=first) for s in turn_segments(conversation))
+    voices = tuple(VoiceTurn(t.start, t.end, t.speaker) for t in conversation.turns)
+    names = tuple(Speaker(n) for n in conversation.speakers)
+    transcript = Transcript(conversation.duration, "en", speakers=names, segments=segments, turns=voices)
+    spec = _spec(conversation, transcript=transcript, end=conversation.duration)
+    settings = Settings(data_dir=tmp_path / "data", _env_file=None)  # type: ignore[call-arg]
+    slots = badge_slots(3, spec.preset.width, spec.preset.height, spec.preset.safe)
+    picked = [
+        next(t for t in conversation.turns if t.speaker == n and t.end - t.start > 0.8) for n in conversation.speakers
+    ]
+    for turn in picked:
+        frame = render_frame(spec, (turn.start + turn.end) / 2, settings, tmp_path)
+        with Image.open(io.BytesIO(frame)) as im:
+            grey = np.asarray(im.convert("L"), dtype=np.float32)
+        yy, xx = np.mgrid[0 : grey.shape[0], 0 : grey.shape[1]]
+        level = [float(grey[(xx - s.cx) ** 2 + (yy - s.cy) ** 2 <= (0.3 * s.d) ** 2].mean()) for s in slots]
+        lit = int(np.argmax(level))
+        assert conversation.speakers[lit] == turn.speaker, (turn, level)
+        assert sorted(level)[-2] < 0.6 * level[lit]  # the others dim
 
 
 def test_badge_names_no_font_draws_are_refused_before_rendering(conversation: MixedConversation) -> None:

@@ -19,8 +19,9 @@ from spaceclip.services.render.command import (
     fit_length,
     reframe_sample_fps,
     speaker_track,
+    voice_track,
 )
-from spaceclip.services.speech.transcript import Segment
+from spaceclip.services.speech.transcript import Segment, Transcript, VoiceTurn, Word
 from spaceclip.usecases.exports import download_name
 
 
@@ -116,6 +117,39 @@ def test_speaker_track(
     segments: list[Segment], start: float, end: float, expected: list[tuple[float, float, str]]
 ) -> None:
     assert speaker_track(segments, start, end) == [pytest.approx(e) for e in expected]
+
+
+def _said(start: float, end: float, speaker: str | None) -> Word:
+    return Word(start, end, "w", 1.0, speaker)
+
+
+@pytest.mark.parametrize(
+    ("segments", "turns", "start", "end", "expected"),
+    [
+        # Voice turns win over the words, clipped to the clip and made clip-relative.
+        ([Segment(0.0, 9.0, "x", "A", (_said(0.0, 9.0, "A"),))],
+         [VoiceTurn(1.0, 3.0, "A"), VoiceTurn(3.0, 4.5, "B"), VoiceTurn(5.0, 8.0, "A")], 2.0, 6.0,
+         [(0.0, 1.0, "A"), (1.0, 2.5, "B"), (3.0, 4.0, "A")]),
+        # Touching or overlapping turns of one voice join; a gap keeps them apart.
+        ([], [VoiceTurn(0.0, 1.0, "A"), VoiceTurn(0.8, 2.0, "A"), VoiceTurn(2.5, 3.0, "A")], 0.0, 5.0,
+         [(0.0, 2.0, "A"), (2.5, 3.0, "A")]),
+        # An overlap of two voices is kept (both lit).
+        ([], [VoiceTurn(0.0, 2.0, "A"), VoiceTurn(1.5, 3.0, "B")], 0.0, 3.0, [(0.0, 2.0, "A"), (1.5, 3.0, "B")]),
+        # Without turns: each word under its speaker, so a pause between two words is not lit.
+        ([Segment(0.0, 3.0, "a b", "A", (_said(0.0, 1.0, "A"), _said(2.0, 3.0, "A"))),
+          Segment(3.0, 4.0, "c", "B", (_said(3.0, 4.0, "B"),))], [], 0.0, 10.0,
+         [(0.0, 1.0, "A"), (2.0, 3.0, "A"), (3.0, 4.0, "B")]),
+        # ... and a segment without word times lights for its whole span; no speaker: nothing.
+        ([Segment(1.0, 2.0, "a", "A"), Segment(2.0, 3.0, "b", None)], [], 0.5, 10.0, [(0.5, 1.5, "A")]),
+        # Turns outside the clip: nothing.
+        ([], [VoiceTurn(0.0, 1.0, "A")], 2.0, 3.0, []),
+    ],
+)  # fmt: skip
+def test_voice_track(
+    segments: list[Segment], turns: list[VoiceTurn], start: float, end: float, expected: list[tuple[float, float, str]]
+) -> None:
+    transcript = Transcript(duration=10.0, language="en", segments=tuple(segments), turns=tuple(turns))
+    assert voice_track(transcript, start, end) == [pytest.approx(e) for e in expected]
 
 
 def test_filter_graph_orders_fps_captions_format() -> None:

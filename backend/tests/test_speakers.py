@@ -24,6 +24,25 @@ def test_finds_three_speakers_named_in_order(three_speaker_analysis: AnalyzedCon
     assert used == {"Speaker 1", "Speaker 2", "Speaker 3"}
 
 
+def test_voice_turns_are_kept_under_the_speakers_labels(three_speaker_analysis: AnalyzedConversation) -> None:
+    conv, transcript = three_speaker_analysis.conversation, three_speaker_analysis.transcript
+    turns = transcript.turns
+    assert turns and {t.speaker for t in turns} == {s.label for s in transcript.speakers}
+    assert all(t.end > t.start for t in turns) and [t.start for t in turns] == sorted(t.start for t in turns)
+    # They follow the voices: mapped to the true speakers the words were, they agree with the truth
+    # at most instants of speech (10 ms steps).
+    _, mapping = speaker_accuracy(conv.turns, list(transcript.words))
+    said = right = 0
+    for step in range(round(conv.turns[-1].end * 100)):
+        t = step / 100
+        truth = {x.speaker for x in conv.turns if x.start <= t < x.end}
+        heard = {mapping.get(v.speaker) for v in turns if v.start <= t < v.end}
+        if truth:
+            said += 1
+            right += bool(heard) and heard <= truth
+    assert right / said >= 0.9, f"{right}/{said}"
+
+
 def test_words_go_to_the_right_speaker(three_speaker_analysis: AnalyzedConversation) -> None:
     conv, transcript = three_speaker_analysis.conversation, three_speaker_analysis.transcript
     accuracy, mapping = speaker_accuracy(conv.turns, list(transcript.words))
@@ -156,6 +175,19 @@ def test_apply_turns_names_speakers_by_first_word() -> None:
         ("c", "Speaker 2"),
         ("d", "Speaker 1"),
     ]
+    assert [(t.start, t.end, t.speaker) for t in out.turns] == [
+        (0.0, 1.1, "Speaker 1"),
+        (1.1, 1.9, "Speaker 2"),
+        (1.9, 2.5, "Speaker 1"),
+    ]
+
+
+def test_apply_turns_leaves_out_a_voice_no_word_was_given() -> None:
+    words = (_w(0.0, 0.5, "a"), _w(0.6, 1.0, "b"))
+    transcript = Transcript(duration=3.0, language="en", segments=(Segment(0.0, 1.0, "a b", None, words),))
+    turns = [sp.SpeakerTurn(0.0, 1.05, 0), sp.SpeakerTurn(1.5, 1.7, 1)]  # 1: a cough, no words
+    out = sp.apply_turns(transcript, turns)
+    assert [(t.start, t.end, t.speaker) for t in out.turns] == [(0.0, 1.05, "Speaker 1")]
 
 
 @pytest.mark.parametrize(

@@ -165,3 +165,30 @@ def test_edited_words_are_flagged_as_fillers_again(client: TestClient, users: Us
     assert edited.status_code == 200
     words = edited.json()["words"]
     assert [w["word"] for w in words if w["filler"]] == ["Um,", "you", "know,", "it,"]
+
+
+def test_voice_turns_are_stored_and_come_back_under_the_speakers_names(users: UserFactory, database: Database) -> None:
+    from dataclasses import replace
+
+    from spaceclip.services.speech.transcript import VoiceTurn
+    from spaceclip.usecases.transcripts import get_transcript_rows, load_transcript, rename_speaker
+
+    owner = users.create()
+    turns = (VoiceTurn(0.0, 1.05, "Speaker 1"), VoiceTurn(1.45, 2.6, "Speaker 2"))
+    with database.session() as db:
+        project = Project(owner_id=owner.id, name="Turns.mp3", source_kind="upload", status="ready")
+        db.add(project)
+        db.flush()
+        save_transcript(db, project.id, replace(_transcript(), turns=turns), model="tiny.en")
+        pid = project.id
+    with database.session() as db:
+        _, speakers, _ = get_transcript_rows(db, pid)
+        rename_speaker(db, pid, speakers[1].id, "Maya")
+    with database.session() as db:
+        assert load_transcript(db, pid, display_names=False).turns == turns
+        named = load_transcript(db, pid).turns
+    assert [(t.start, t.end, t.speaker) for t in named] == [(0.0, 1.05, "Speaker 1"), (1.45, 2.6, "Maya")]
+    with database.session() as db:  # a transcript saved without turns (analysed before they were kept)
+        save_transcript(db, pid, _transcript(), model="tiny.en")
+    with database.session() as db:
+        assert load_transcript(db, pid).turns == ()

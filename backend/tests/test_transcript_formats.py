@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -12,6 +13,7 @@ from spaceclip.services.speech.transcript import (
     Segment,
     Speaker,
     Transcript,
+    VoiceTurn,
     Word,
     format_clock,
     format_srt_time,
@@ -116,6 +118,14 @@ def test_json_round_trip() -> None:
     again = Transcript.from_dict(json.loads(json.dumps(transcript.to_dict())))
     assert again == transcript
     assert [w.speaker for w in again.words][:3] == ["Speaker 1"] * 3
+
+
+def test_voice_turns_travel_with_the_json_only_when_there_are_some() -> None:
+    transcript = replace(_sample(), turns=(VoiceTurn(0.0, 1.2, "Speaker 1"), VoiceTurn(1.2, 2.0, "Speaker 2")))
+    data = json.loads(json.dumps(transcript.to_dict()))
+    assert data["turns"] == [[0.0, 1.2, "Speaker 1"], [1.2, 2.0, "Speaker 2"]]
+    assert Transcript.from_dict(data) == transcript
+    assert "turns" not in _sample().to_dict()
 
 
 def test_words_accept_a_stored_speaker() -> None:

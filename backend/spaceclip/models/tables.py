@@ -185,6 +185,8 @@ class Transcript(Base):
     language: Mapped[str] = mapped_column(String(16), default="en")
     duration: Mapped[float] = mapped_column(Float, default=0.0)
     model: Mapped[str] = mapped_column(String(200), default="")
+    #: The speaker stage's voice turns, ``[[start, end, label], ...]`` (null: analysed before they were kept).
+    turns: Mapped[list[list[Any]] | None] = mapped_column(JSON, default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
@@ -11,7 +13,7 @@ from spaceclip.models.tables import Segment as SegmentRow
 from spaceclip.models.tables import Speaker as SpeakerRow
 from spaceclip.models.tables import Transcript as TranscriptRow
 from spaceclip.services.speech.fillers import filler_flags
-from spaceclip.services.speech.transcript import Segment, Speaker, Transcript, Word
+from spaceclip.services.speech.transcript import Segment, Speaker, Transcript, VoiceTurn, Word
 from spaceclip.services.speech.transcript_edit import retime_words
 
 NO_TRANSCRIPT = "This project has no transcript yet. Wait for its analysis to finish, or start it again."
@@ -34,6 +36,7 @@ def save_transcript(db: Session, project_id: str, transcript: Transcript, *, mod
             language=transcript.language or "",
             duration=transcript.duration,
             model=model,
+            turns=[t.to_list() for t in transcript.turns] or None,
         )
     )
     labels = [s.label for s in transcript.speakers]
@@ -90,6 +93,7 @@ def load_transcript(db: Session, project_id: str, *, display_names: bool = True)
             )
             for row in segments
         ),
+        turns=tuple(replace(VoiceTurn.from_list(t), speaker=who(str(t[2]))) for t in meta.turns or ()),
     )
 
 

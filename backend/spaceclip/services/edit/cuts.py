@@ -178,7 +178,7 @@ class CutList:
             whole = len(words) == len(seg.words)
             text = seg.text if whole else " ".join(w.word.strip() for w in words)
             segments.append(replace(seg, start=words[0].start, end=words[-1].end, text=text, words=words))
-        return replace(transcript, duration=self.duration, segments=tuple(segments))
+        return replace(transcript, duration=self.duration, segments=tuple(segments), turns=())
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -30,7 +30,7 @@ from spaceclip.errors import ValidationFailed
 from spaceclip.services.edit.cuts import CutList
 from spaceclip.services.media.process import ffmpeg_args, media_input_args
 from spaceclip.services.render.spec import MIN_CUT_S
-from spaceclip.services.speech.transcript import Segment
+from spaceclip.services.speech.transcript import Segment, Transcript
 
 __all__ = [
     "AUDIO_OUT",
@@ -49,6 +49,7 @@ __all__ = [
     "fit_length",
     "reframe_sample_fps",
     "speaker_track",
+    "voice_track",
     "window_keeps",
 ]
 
@@ -359,4 +360,32 @@ def speaker_track(segments: Sequence[Segment], start: float, end: float) -> list
             track[-1] = (track[-1][0], max(track[-1][1], b), seg.speaker)
         else:
             track.append((a, b, seg.speaker))
+    return track
+
+
+def voice_track(transcript: Transcript, start: float, end: float) -> list[tuple[float, float, str]]:
+    """When each voice is heard inside ``[start, end]``: clip-relative ``(from, to, name)`` in time order. Pure.
+
+    The speaker stage's voice turns when the transcript has them (they follow the sound, where
+    Whisper's word times run on through pauses and drift at a change of speaker); otherwise each
+    word's span under its speaker (a segment without word times: its whole span), touching spans of
+    one speaker joined.
+    """
+    spans: list[tuple[float, float, str]] = []
+    if transcript.turns:
+        spans = [(t.start, t.end, t.speaker) for t in transcript.turns]
+    for seg in () if transcript.turns else transcript.segments:
+        for w in seg.words or (seg,):
+            who = getattr(w, "speaker", None) or seg.speaker
+            if who is not None:
+                spans.append((w.start, w.end, who))
+    track: list[tuple[float, float, str]] = []
+    for lo, hi, name in sorted(spans):
+        a, b = round(max(lo, start) - start, 3), round(min(hi, end) - start, 3)
+        if b <= a:
+            continue
+        if track and track[-1][2] == name and a <= track[-1][1]:
+            track[-1] = (track[-1][0], max(track[-1][1], b), name)
+        else:
+            track.append((a, b, name))
     return track

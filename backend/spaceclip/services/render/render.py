@@ -63,6 +63,7 @@ from spaceclip.services.render.command import (
     fit_filter,
     reframe_sample_fps,
     speaker_track,
+    voice_track,
     window_keeps,
 )
 from spaceclip.services.render.presets import Preset, encoder_args
@@ -144,6 +145,7 @@ def _badges(spec: ClipSpec) -> list[Any]:
     labels = [s.label for s in spec.transcript.speakers]
     # The speakers of the whole clip (not of the window being drawn), as display names.
     heard = {seg.speaker for seg in spec.transcript.segments if seg.end > spec.start and seg.start < spec.end}
+    heard |= {t.speaker for t in spec.transcript.turns if t.end > spec.start and t.start < spec.end}
     speakers = [s for s in spec.transcript.speakers if s.display_name in heard] or list(spec.transcript.speakers)
     # Names the bundled font cannot draw: a system font that can, or GlyphsMissing naming them.
     names = " ".join(s.display_name for s in speakers)
@@ -171,7 +173,7 @@ def make_picture(spec: ClipSpec, start: float, length: float, *, cancel: Cancel 
     if spec.is_audiogram:
         import spaceclip.services.render.audiogram as audiogram
 
-        track = speaker_track(spec.transcript.segments, start, start + length) if spec.transcript else []
+        track = voice_track(spec.transcript, start, start + length) if spec.transcript else []
         graph = audiogram.audiogram_graph(
             spec.style_of_audiogram,
             width=w,
@@ -596,7 +598,7 @@ def _shifted(transcript: Transcript, offset: float, extra: float) -> Transcript:
         return replace(s, start=s.start + offset, end=s.end + offset, words=words)
 
     segments = tuple(seg(s) for s in transcript.segments)
-    return replace(transcript, duration=transcript.duration + extra, segments=segments)
+    return replace(transcript, duration=transcript.duration + extra, segments=segments, turns=())
 
 
 def render_clip(

@@ -33,7 +33,7 @@ from spaceclip.services.models_cache import MODELS
 from spaceclip.services.speech import speaker_clusters as sc
 from spaceclip.services.speech.audio import ArrayAudio, Audio, mean_square
 from spaceclip.services.speech.speaker_clusters import normalise
-from spaceclip.services.speech.transcript import Segment, Speaker, Transcript, Word
+from spaceclip.services.speech.transcript import Segment, Speaker, Transcript, VoiceTurn, Word
 
 if TYPE_CHECKING:
     from resemblyzer import VoiceEncoder
@@ -377,7 +377,8 @@ def diarize(audio: Audio, words: Sequence[Word], *, num_speakers: int | None = N
 
 def apply_turns(transcript: Transcript, turns: Sequence[SpeakerTurn]) -> Transcript:
     """``transcript`` with every word and segment given its speaker from ``turns`` (``Speaker 1..n``
-    in order of first appearance among the words) and segments split where the speaker changes."""
+    in order of first appearance among the words), segments split where the speaker changes, and
+    the turns kept as the transcript's voice turns under those labels."""
     words = list(transcript.words)
     if not words:
         return replace(transcript, speakers=())
@@ -386,7 +387,9 @@ def apply_turns(transcript: Transcript, turns: Sequence[SpeakerTurn]) -> Transcr
     names = {label: f"Speaker {n}" for n, label in enumerate(order, start=1)}
     segments = split_segments(transcript.segments, [names[label] for label in labels])
     speakers = tuple(Speaker(label=names[label]) for label in order)
-    return replace(transcript, speakers=speakers, segments=tuple(segments))
+    # A voice no word was given to has no label; its turns are left out.
+    voices = tuple(VoiceTurn(t.start, t.end, names[t.speaker]) for t in turns if t.speaker in names)
+    return replace(transcript, speakers=speakers, segments=tuple(segments), turns=voices)
 
 
 def warm_up() -> None:

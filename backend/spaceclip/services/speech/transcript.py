@@ -7,6 +7,7 @@ Everything here is pure: no I/O, no models. The JSON form is the one the API and
      "segments": [{"start": 0.0, "end": 2.1, "speaker": "Speaker 1", "text": "Hello there.",
                    "words": [{"start": 0.0, "end": 0.4, "word": "Hello", "probability": 0.98}, ...]}]}
 
+After the speaker stage a ``"turns"`` list of ``[start, end, label]`` says when each voice is heard.
 A segment's ``speaker`` is a speaker's stable *label* ("Speaker 2"); display names are looked up in
 ``speakers`` so that renaming a speaker changes every export at once.
 """
@@ -23,6 +24,7 @@ __all__ = [
     "Segment",
     "Speaker",
     "Transcript",
+    "VoiceTurn",
     "Word",
     "format_clock",
     "format_srt_time",
@@ -123,21 +125,48 @@ class Speaker:
 
 
 @dataclass(frozen=True, slots=True)
+class VoiceTurn:
+    """When a voice is heard, as the speaker stage found it: ``speaker`` (a label) from ``start`` to
+    ``end`` (s). These follow the sound itself (voice activity, 0.1 s steps), where word times follow
+    Whisper's alignment; speaker audiograms light their badges from them."""
+
+    start: float
+    end: float
+    speaker: str
+
+    def to_list(self) -> list[Any]:
+        return [self.start, self.end, self.speaker]
+
+    @classmethod
+    def from_list(cls, data: Sequence[Any]) -> VoiceTurn:
+        start, end, speaker = data
+        return cls(start=float(start), end=float(end), speaker=str(speaker))
+
+
+@dataclass(frozen=True, slots=True)
 class Transcript:
-    """A whole transcript: audio duration (s), language code, speakers and time-ordered segments."""
+    """A whole transcript: audio duration (s), language code, speakers and time-ordered segments.
+
+    ``turns``: the speaker stage's voice turns (empty for a transcript analysed before they were
+    kept, or one re-timed for a clip: they are the source's times).
+    """
 
     duration: float
     language: str | None
     speakers: tuple[Speaker, ...] = ()
     segments: tuple[Segment, ...] = ()
+    turns: tuple[VoiceTurn, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "duration": self.duration,
             "language": self.language,
             "speakers": [s.to_dict() for s in self.speakers],
             "segments": [s.to_dict() for s in self.segments],
         }
+        if self.turns:
+            data["turns"] = [t.to_list() for t in self.turns]
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Transcript:
@@ -147,6 +176,7 @@ class Transcript:
             language=None if language is None else str(language),
             speakers=tuple(Speaker.from_dict(s) for s in data.get("speakers", ())),
             segments=tuple(Segment.from_dict(s) for s in data.get("segments", ())),
+            turns=tuple(VoiceTurn.from_list(t) for t in data.get("turns", ())),
         )
 
     @property

@@ -30,7 +30,7 @@ def _clip_segment(segment: Segment, start: float, end: float) -> Segment | None:
 def clip_transcript(transcript: Transcript, start: float, end: float) -> Transcript:
     """The part of ``transcript`` inside ``[start, end)``, re-timed so the clip starts at 0. Pure."""
     segments = tuple(s for s in (_clip_segment(seg, start, end) for seg in transcript.segments) if s is not None)
-    return replace(transcript, duration=max(0.0, end - start), segments=segments)
+    return replace(transcript, duration=max(0.0, end - start), segments=segments, turns=())
 
 
 def clip_srt(transcript: Transcript, start: float, end: float) -> str:

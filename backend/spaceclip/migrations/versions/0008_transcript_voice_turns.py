@@ -1,0 +1,26 @@
+"""transcript voice turns (when each speaker's voice is heard, for speaker audiograms)
+
+Revision ID: 0008
+Revises: 0007
+Create Date: 2026-12-04
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0008"
+down_revision: str | None = "0007"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("transcripts", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("turns", sa.JSON(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("transcripts", schema=None) as batch_op:
+        batch_op.drop_column("turns")
