@@ -19,6 +19,7 @@ import { seekMedia, useMediaTime } from "@/lib/hooks/use-media-time";
 import { FormError } from "@/components/ui/form-error";
 import { IdFromQuery } from "@/components/ui/id-from-query";
 
+import { BrandCards, FontCoverageNote, useBrandKit } from "./brand-preview";
 import { CutsPanel, type CutChanges } from "./cuts-panel";
 import { EditorDownload } from "./editor-download";
 import { ExportsPanel } from "./exports-panel";
@@ -87,6 +88,7 @@ function draftOf(clip: Clip): Draft {
 
 function Editor({ clip: initial, project, transcript }: Loaded) {
   const options = useRenderOptions();
+  const brand = useBrandKit();
   const [clip, setClip] = useState(initial);
   const [draft, setDraft] = useState<Draft>(() => draftOf(initial));
   const [error, setError] = useState<string | null>(null);
@@ -303,6 +305,7 @@ function Editor({ clip: initial, project, transcript }: Loaded) {
                   look={draft.look}
                   audiogram={!hasVideo || Boolean(draft.audiogram_style)}
                   onChange={(look) => setDraft({ ...draft, look })}
+                  unsaved={JSON.stringify(draft.look) !== JSON.stringify(lookOf(clip))}
                 />
                 {hasVideo && (
                   <StylePicker
@@ -329,6 +332,8 @@ function Editor({ clip: initial, project, transcript }: Loaded) {
                 captionStyle={draft.caption_style}
                 audiogramStyle={draft.audiogram_style}
               />
+              <BrandCards kit={brand} platform={previewPlatform} platforms={options.data.platforms} />
+              <FontCoverageNote projectId={project.id} kit={brand} />
               <ExportsPanel
                 clip={clip}
                 platforms={options.data.platforms}

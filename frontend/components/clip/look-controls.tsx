@@ -28,10 +28,16 @@ const POSITIONS: { key: Look["caption_position"]; name: string; description: str
   { key: "bottom", name: "Bottom", description: "At the bottom of the safe area." },
 ];
 
-type Props = { look: Look; audiogram: boolean; onChange: (look: Look) => void };
+type Props = {
+  look: Look;
+  audiogram: boolean;
+  onChange: (look: Look) => void;
+  /** These choices differ from the saved clip's (the preview frame draws the saved ones). */
+  unsaved?: boolean;
+};
 
 /** Speaker badges (audiograms), caption emphasis and emoji, caption size and position. */
-export function LookControls({ look, audiogram, onChange }: Props) {
+export function LookControls({ look, audiogram, onChange, unsaved = false }: Props) {
   return (
     <>
       {audiogram && (
@@ -70,6 +76,11 @@ export function LookControls({ look, audiogram, onChange }: Props) {
         value={look.caption_position}
         onChange={(caption_position) => onChange({ ...look, caption_position })}
       />
+      {unsaved && (
+        <p className="small muted" data-testid="look-unsaved">
+          Save the clip to see these choices in the preview frame.
+        </p>
+      )}
     </>
   );
 }

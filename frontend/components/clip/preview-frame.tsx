@@ -101,7 +101,8 @@ export function PreviewFrame({
         )}
       </div>
       <p className="small muted">
-        Shows the saved trim with the styles picked here. Save the clip to preview a new trim.
+        Shows the saved clip (trim, speaker badges, emphasis, caption size and position) with the caption and audiogram
+        styles picked here. Save the clip to preview other changes.
       </p>
     </div>
   );
