@@ -7,22 +7,15 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-import { expect, type Locator, type Page, test } from "@playwright/test";
+import { expect, type Page, test } from "@playwright/test";
 
 import { SPEECH_MP4 } from "./paths";
-import { expectAccessible, ffprobe, openNewProject, screenshot, signUp, uniqueEmail } from "./helpers";
+import { expectAccessible, ffprobe, imageLoaded, openNewProject, screenshot, signUp, uniqueEmail } from "./helpers";
 
 const DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
 const PLATFORM = "X (9:16, 720p)"; // the quickest render
 const INTRO_S = 1.5;
 const OUTRO_S = 1;
-
-async function loaded(img: Locator): Promise<void> {
-  await expect(img).toBeVisible();
-  await expect
-    .poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth), { timeout: 60_000 })
-    .toBeGreaterThan(0);
-}
 
 async function saveKit(page: Page): Promise<void> {
   const [response] = await Promise.all([
@@ -65,7 +58,7 @@ test("brand kit, highlight lane, branded export in the gallery", async ({ page }
   await kit.locator("#brand-font-file").setInputFiles(DEJAVU);
   await expect(kit.getByTestId("brand-font")).toHaveText("DejaVu Sans");
   await kit.locator("#brand-logo-file").setInputFiles(logo);
-  await loaded(kit.getByTestId("brand-logo"));
+  await imageLoaded(kit.getByTestId("brand-logo"));
 
   await kit.getByLabel("Card background").fill("#1e3a8a");
   await kit.getByLabel("Card title").fill("#fde68a");
@@ -77,8 +70,8 @@ test("brand kit, highlight lane, branded export in the gallery", async ({ page }
   await kit.locator("#brand-outro-title").fill("Follow for more");
   await kit.locator("#brand-outro-seconds").fill(String(OUTRO_S));
   await saveKit(page);
-  await loaded(kit.getByTestId("brand-intro-preview"));
-  await loaded(kit.getByTestId("brand-outro-preview"));
+  await imageLoaded(kit.getByTestId("brand-intro-preview"));
+  await imageLoaded(kit.getByTestId("brand-outro-preview"));
   await screenshot(page, "settings-brand");
   await expectAccessible(page);
 
@@ -94,7 +87,7 @@ test("brand kit, highlight lane, branded export in the gallery", async ({ page }
   const lane = page.getByTestId("highlight-lane");
   const blocks = lane.getByTestId("lane-block");
   await expect(blocks.first()).toBeVisible();
-  await loaded(lane.getByTestId("highlight-thumbnail").first());
+  await imageLoaded(lane.getByTestId("highlight-thumbnail").first());
   const player = page.locator("video.player");
   await lane.getByRole("button", { name: /^Play highlight 1:/ }).click();
   await expect.poll(() => player.evaluate((el) => !(el as HTMLVideoElement).paused)).toBe(true);
@@ -165,6 +158,6 @@ test("brand kit, highlight lane, branded export in the gallery", async ({ page }
 
   // The dashboard shows a frame of the project.
   await page.goto("/");
-  await loaded(page.getByTestId("project-thumbnail").first());
+  await imageLoaded(page.getByTestId("project-thumbnail").first());
   await screenshot(page, "dashboard-thumbnails");
 });

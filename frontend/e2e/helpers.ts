@@ -31,6 +31,14 @@ export async function openNewProject(page: Page): Promise<void> {
   await Promise.all([page.waitForRequest((r) => r.url().endsWith("/api/system/limits")), page.goto("/new/")]);
 }
 
+/** The image is shown and its picture has arrived (an API-drawn PNG can take a render to come). */
+export async function imageLoaded(img: Locator): Promise<void> {
+  await expect(img).toBeVisible();
+  await expect
+    .poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth), { timeout: 60_000 })
+    .toBeGreaterThan(0);
+}
+
 /** Full-page screenshot for the README, under docs/screenshots/. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
