@@ -89,7 +89,10 @@ class ExportPublic(BaseModel):
             "What the render used: range, styles, title; once rendered also `layout`: `crop:track` "
             "(reframed around the speaker), `split` (split screen where two people take turns), "
             "`crop:center`, `crop:blur_fit`, `scale`, `pad`, `blur` or `audiogram:<style>`; and "
-            "`layout_note`: why a split screen asked for was not made (fewer than two faces), else null."
+            "`layout_note`: why a split screen asked for was not made (fewer than two faces), else null; "
+            "with a brand font, from the moment the export is asked for, `font_note`: the characters of "
+            "the clip's captions, title and speaker names that font cannot draw (drawn in a fallback "
+            "font), else null."
         )
     )
     has_video: bool

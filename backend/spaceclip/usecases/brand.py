@@ -38,6 +38,7 @@ __all__ = [
     "card_preview",
     "check_card_titles",
     "export_brand",
+    "export_font_note",
     "file_path",
     "font_coverage",
     "get_kit",
@@ -279,6 +280,32 @@ def font_coverage(db: Session, storage: Storage, owner_id: str, text: str) -> Fo
     missing = missing_chars(text, path)
     return FontCoverage(
         font_family=kit.font_family or "", missing=list(missing[:MAX_NAMED]), checked_chars=len(distinct)
+    )
+
+
+#: How many characters an export's font note names.
+NOTE_NAMED = 12
+
+
+def export_font_note(look: BrandLook | None, storage: Storage, text: str) -> str | None:
+    """What an export tells the creator, when it is asked for, about the characters of its clip's
+    ``text`` (captions, title, speakers' names) the brand font cannot draw; None without a brand
+    font or when it has them all. Those characters are drawn in a fallback font (SpaceClip's own, or
+    the installed font the captions fall back to)."""
+    from spaceclip.services.render.glyphs import missing_chars
+
+    if look is None or look.font is None:
+        return None
+    missing = missing_chars(text, storage.resolve(look.font))
+    if not missing:
+        return None
+    shown = ", ".join(f"{c} (U+{ord(c):04X})" for c in missing[:NOTE_NAMED])
+    more = f" and {len(missing) - NOTE_NAMED} more" if len(missing) > NOTE_NAMED else ""
+    family = look.font_family or "Your brand font"
+    log.info("Brand font %s lacks %d characters of an export's text: %s%s", family, len(missing), shown, more)
+    return (
+        f"{family} cannot draw {shown}{more} in this clip's captions, title or speaker names; they are "
+        "drawn in a fallback font. To keep one look, upload a font that has them, or edit the text."
     )
 
 

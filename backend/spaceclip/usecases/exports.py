@@ -35,6 +35,7 @@ from spaceclip.models.export_schemas import (
 )
 from spaceclip.models.render_keys import AudiogramStyleKey, CaptionStyleKey, PlatformKey
 from spaceclip.models.tables import TERMINAL_JOB_STATUSES, Clip, Export, ExportStatus, Highlight, Job, Project
+from spaceclip.models.tables import Transcript as TranscriptRow
 from spaceclip.services.analysis import AUDIO_NAME
 from spaceclip.services.edit.cuts import CutList
 from spaceclip.services.ingest.storage import Storage
@@ -208,6 +209,17 @@ def _get_clip(db: Session, owner_id: str, clip_id: str) -> Clip:
     return get_clip(db, owner_id, clip_id)
 
 
+def _clip_text(db: Session, clip: Clip) -> str:
+    """The text an export of ``clip`` draws: its words, its title and its speakers' names."""
+    if db.get(TranscriptRow, clip.project_id) is None:
+        return clip.title or ""
+    transcript = load_transcript(db, clip.project_id)
+    segments = [s for s in transcript.segments if s.end > clip.start and s.start < clip.end]
+    words = [w.word for s in segments for w in s.words if w.end > clip.start and w.start < clip.end]
+    names = {s.speaker or "" for s in segments}
+    return " ".join([clip.title or "", *words, *sorted(names)])
+
+
 @transactional
 def create_export(
     db: Session, owner_id: str, clip_id: str, platform: str, settings: Settings, *, audiogram: bool = False
@@ -246,6 +258,10 @@ def create_export(
             brand=brand,
         ).to_dict(),
     )
+    # Told now, before the render: the clip's characters the brand font cannot draw.
+    if brand is not None and brand.font is not None:
+        font_note = brand_store.export_font_note(brand, Storage(settings), _clip_text(db, clip))
+        export.settings = {**export.settings, "font_note": font_note}
     db.add(export)
     db.flush()
     job = create_job(db, project, RENDER_JOB, settings, params={"export_id": export.id})

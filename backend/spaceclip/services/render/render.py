@@ -79,6 +79,7 @@ __all__ = [
     "caption_script",
     "make_picture",
     "make_thumbnail",
+    "picture_fallbacks",
     "render_card",
     "render_clip",
     "render_frame",
@@ -132,10 +133,50 @@ def _audio_stream(info: MediaInfo) -> str:
 BADGE_FONT_TIMEOUT_S = 30.0
 
 
+def _brand_font(spec: ClipSpec) -> Path | None:
+    """The brand kit's font file the audiogram's text is drawn in (None: the bundled fonts)."""
+    return None if spec.brand is None or spec.brand.font is None else Path(spec.brand.font)
+
+
+def picture_fallbacks(text: str, font: Path | None) -> dict[str, Path]:
+    """The font file each character of ``text`` that ``font`` (None: the bundled bold) lacks is drawn
+    from in the pictures SpaceClip draws itself (audiogram title, names, badges): the bundled bold
+    when it has the character (a brand font without Cyrillic still shows it in SpaceClip's own
+    font), else the system font the captions would fall back to.
+
+    Raises:
+        GlyphsMissing: no installed font draws some of the characters.
+    """
+    from spaceclip.services.render import fonts, glyphs
+
+    bundled = fonts.font_file("bold")
+    main = font or bundled
+    missing = glyphs.missing_chars(text, main)
+    if not missing:
+        return {}
+    own: dict[str, Path] = {}
+    if main != bundled:
+        lacking = set(glyphs.missing_chars("".join(missing), bundled))
+        own = {c: bundled for c in missing if c not in lacking}
+    rest = "".join(c for c in missing if c not in own)
+    return {**own, **glyphs.caption_fallbacks(rest, bundled, timeout_s=BADGE_FONT_TIMEOUT_S)}
+
+
+def _named_chars(chars: Sequence[str]) -> str:
+    return ", ".join(f"{c} (U+{ord(c):04X})" for c in chars[:12])
+
+
+def _speakers_heard(spec: ClipSpec) -> list[Any]:
+    """The transcript's speakers heard in the whole clip (not the window being drawn); all when none is."""
+    assert spec.transcript is not None
+    heard = {seg.speaker for seg in spec.transcript.segments if seg.end > spec.start and seg.start < spec.end}
+    heard |= {t.speaker for t in spec.transcript.turns if t.end > spec.start and t.start < spec.end}
+    return [s for s in spec.transcript.speakers if s.display_name in heard] or list(spec.transcript.speakers)
+
+
 def _badges(spec: ClipSpec) -> list[Any]:
     """The speaker badges of ``spec`` (none unless ``speaker_badges``): the transcript's speakers by
-    display name, coloured as the captions colour them, with the creator's photos."""
-    from spaceclip.services.render import fonts, glyphs
+    display name, coloured as the captions colour them, with the creator's photos, in the brand font."""
     from spaceclip.services.render.audiogram.badges import Badge
     from spaceclip.services.render.captions.styles import speaker_color
 
@@ -143,27 +184,45 @@ def _badges(spec: ClipSpec) -> list[Any]:
         return []
     photos = spec.speaker_photos or {}
     labels = [s.label for s in spec.transcript.speakers]
-    # The speakers of the whole clip (not of the window being drawn), as display names.
-    heard = {seg.speaker for seg in spec.transcript.segments if seg.end > spec.start and seg.start < spec.end}
-    heard |= {t.speaker for t in spec.transcript.turns if t.end > spec.start and t.start < spec.end}
-    speakers = [s for s in spec.transcript.speakers if s.display_name in heard] or list(spec.transcript.speakers)
-    # Names the bundled font cannot draw: a system font that can, or GlyphsMissing naming them.
-    names = " ".join(s.display_name for s in speakers)
+    speakers = _speakers_heard(spec)
+    font = _brand_font(spec)
+    # Names the badge's font cannot draw: another font that can, or GlyphsMissing naming them.
+    names = " ".join(s.display_name for s in speakers) + " …"
     try:
-        fallback = tuple(
-            glyphs.caption_fallbacks(names, fonts.font_file("bold"), timeout_s=BADGE_FONT_TIMEOUT_S).items()
-        )
+        fallback = tuple(picture_fallbacks(names, font).items())
     except GlyphsMissing as exc:
-        shown = ", ".join(f"{c} (U+{ord(c):04X})" for c in exc.chars[:12])
+        shown = _named_chars(exc.chars)
         raise GlyphsMissing(
             f"The speakers' names on the badges contain characters no font on this server can draw: {shown}. "
             "Rename the speaker in the Speakers panel, or install a font that has them, then export again.",
             chars=exc.chars,
         ) from exc
     return [
-        Badge(s.display_name, "#" + (speaker_color(s.label, labels) or "FFD400"), photos.get(s.label), fallback)
+        Badge(s.display_name, "#" + (speaker_color(s.label, labels) or "FFD400"), photos.get(s.label), fallback, font)
         for s in speakers
     ]
+
+
+def _audiogram_text_fallbacks(spec: ClipSpec) -> dict[str, Path]:
+    """For a brand font: the font file for each character of the title and speakers' names it lacks
+    (empty without a brand font: the title and names are drawn in the bundled bold as they always were).
+
+    Raises:
+        GlyphsMissing: no installed font draws some of them.
+    """
+    font = _brand_font(spec)
+    if font is None:
+        return {}
+    names = [s.display_name for s in _speakers_heard(spec)] if spec.transcript is not None else []
+    try:
+        return picture_fallbacks(" ".join([spec.title or "", *names, "…"]), font)
+    except GlyphsMissing as exc:
+        raise GlyphsMissing(
+            f"The clip's title or speakers' names contain characters no font on this server can draw: "
+            f"{_named_chars(exc.chars)}. Edit the title or rename the speaker in the Speakers panel, or "
+            "install a font that has them, then export again.",
+            chars=exc.chars,
+        ) from exc
 
 
 def make_picture(spec: ClipSpec, start: float, length: float, *, cancel: Cancel | None = None) -> Picture:
@@ -185,6 +244,8 @@ def make_picture(spec: ClipSpec, start: float, length: float, *, cancel: Cancel 
             audio_input=_audio_stream(spec.info),
             safe=preset.safe,
             badges=_badges(spec),
+            font=_brand_font(spec),
+            fallback=_audiogram_text_fallbacks(spec),
         )
         return Picture(
             filter=graph.filter,

@@ -62,9 +62,12 @@ class Badge:
     name: str
     color: str
     photo: Path | None = None
-    #: Characters of the name the bundled font lacks -> the system font drawing them
+    #: Characters of the name the badge's font lacks -> the font file drawing them
     #: (:func:`~spaceclip.services.render.glyphs.caption_fallbacks`).
     fallback: tuple[tuple[str, Path], ...] = ()
+    #: The font the initials and the name are drawn in (the brand kit's); None: the bundled
+    #: Black for the initials and Bold for the name.
+    font: Path | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +150,21 @@ def _rgb(color: str) -> tuple[int, int, int]:
     return (value >> 16) & 0xFF, (value >> 8) & 0xFF, value & 0xFF
 
 
+def _runs(text: str, main: Path, badge: Badge, size: int) -> list[tuple[ImageFont.FreeTypeFont, str]]:
+    """``text`` as runs of one font each at ``size`` px: ``main``, or the badge's fallback for a character."""
+    by_char = dict(badge.fallback)
+    runs = groupby(text, key=lambda c: by_char.get(c, main))
+    return [(fonts.pillow_font(str(path), size), "".join(chars)) for path, chars in runs]
+
+
+def _font_key(badge: Badge) -> tuple[str, int, int] | None:
+    """The badge's font as a cache key (path, change time, size), so a replaced font is drawn again."""
+    if badge.font is None:
+        return None
+    st = Path(badge.font).stat()
+    return str(badge.font), st.st_mtime_ns, st.st_size
+
+
 def _disc(badge: Badge, d: int, lit: bool) -> Image.Image:
     """The badge's round face, ``d`` px across, RGBA: the photo cropped to a circle, or initials."""
     big = d * _SUPERSAMPLE
@@ -157,9 +175,16 @@ def _disc(badge: Badge, d: int, lit: bool) -> Image.Image:
     else:
         face = Image.new("RGB", (big, big), colour)
         text = initials(badge.name)
-        font = fonts.pillow_font("black", round(big * (0.42 if len(text) > 1 else 0.5)))
+        size = round(big * (0.42 if len(text) > 1 else 0.5))
         draw = ImageDraw.Draw(face)
-        draw.text((big / 2, big / 2), text, font=font, fill=(18, 22, 32), anchor="mm")
+        runs = _runs(text, badge.font or fonts.font_file("black"), badge, size)
+        if len(runs) == 1:
+            draw.text((big / 2, big / 2), text, font=runs[0][0], fill=(18, 22, 32), anchor="mm")
+        else:  # initials from two fonts: side by side, centred together
+            x = big / 2 - sum(face_.getlength(part) for face_, part in runs) / 2
+            for face_, part in runs:
+                draw.text((x, big / 2), part, font=face_, fill=(18, 22, 32), anchor="lm")
+                x += face_.getlength(part)
     if not lit:
         face = Image.eval(face, lambda v: round(v * DIM))
     mask = Image.new("L", (big, big), 0)
@@ -172,14 +197,8 @@ def _disc(badge: Badge, d: int, lit: bool) -> Image.Image:
 
 
 def _name(draw: ImageDraw.ImageDraw, badge: Badge, cx: float, y: float, size: int, lit: bool) -> None:
-    """The name centred under the badge; runs of characters the bundled font lacks in their own font."""
-    bundled = fonts.font_file("bold")
-    by_char = dict(badge.fallback)
-    runs = [
-        (path, "".join(chars)) for path, chars in groupby(clip_name(badge.name), key=lambda c: by_char.get(c, bundled))
-    ]
-    faces = [(ImageFont.truetype(str(path), size) if path != bundled else fonts.pillow_font("bold", size), text)
-             for path, text in runs]  # fmt: skip
+    """The name centred under the badge; runs of characters the badge's font lacks in their own font."""
+    faces = _runs(clip_name(badge.name), badge.font or fonts.font_file("bold"), badge, size)
     x = cx - sum(face.getlength(text) for face, text in faces) / 2
     fill = (255, 255, 255, 255) if lit else (150, 156, 170, 255)
     for face, text in faces:
@@ -246,7 +265,7 @@ def _cell(slot: BadgeSlot, width: int) -> tuple[int, int, int, int]:
 
 def badge_images(badges: Sequence[Badge], slots: Sequence[BadgeSlot], width: int, height: int) -> BadgeImages:
     """Draw (or find in the cache) the pictures of ``badges`` at ``slots`` on a ``width`` x ``height`` frame."""
-    keys = [(b.name, b.color, _photo_key(b), b.fallback) for b in badges]
+    keys = [(b.name, b.color, _photo_key(b), b.fallback, _font_key(b)) for b in badges]
     geometry = [(s.x, s.y, s.d, s.name_y, s.name_size) for s in slots]
 
     def sheet() -> Image.Image:

@@ -1,9 +1,17 @@
-"""The audiogram's filter graph: background, visualiser, title and speaker names in one fragment."""
+"""The audiogram's filter graph: background, visualiser, title and speaker names in one fragment.
+
+Title and names are drawn with ``drawtext`` in the bundled bold, or in the brand kit's font when the
+render passes one (``font``). ``drawtext`` has no font fallback, so a line holding characters that
+font lacks (``fallback``: character -> the file that draws it, as for the captions) is drawn as one
+``drawtext`` per run of characters in the same font, placed side by side from Pillow's widths and on
+one baseline (each run's ``y`` is the baseline less its own ``ascent``).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from itertools import groupby
 from pathlib import Path
 
 from spaceclip.errors import ValidationFailed, choose
@@ -44,9 +52,9 @@ class FilterGraph:
     out_label: str
 
 
-def _drawtext(text: str, size: int, y: int, color: str, enable: str | None = None) -> str:
+def _drawtext_run(font: Path, text: str, size: int, x: str, y: str, color: str, enable: str | None) -> str:
     parts = [
-        f"fontfile={drawtext_escape(str(fonts.font_file('bold')))}",
+        f"fontfile={drawtext_escape(str(font))}",
         f"text={drawtext_escape(text)}",
         "expansion=none",
         f"fontsize={size}",
@@ -54,12 +62,55 @@ def _drawtext(text: str, size: int, y: int, color: str, enable: str | None = Non
         "shadowcolor=black@0.6",
         f"shadowx={max(1, size // 20)}",
         f"shadowy={max(1, size // 20)}",
-        "x=(w-text_w)/2",
+        f"x={x}",
         f"y={y}",
     ]
     if enable is not None:
         parts.append(f"enable={drawtext_escape(enable)}")
     return "drawtext=" + ":".join(parts)
+
+
+def text_runs(text: str, font: Path, fallback: Mapping[str, Path] | None) -> list[tuple[Path, str]]:
+    """``text`` as ``(font file, characters)`` runs: ``font`` but where ``fallback`` names another. Pure."""
+    if not fallback:
+        return [(font, text)]
+    return [(path, "".join(chars)) for path, chars in groupby(text, key=lambda c: fallback.get(c, font))]
+
+
+def runs_width(runs: Sequence[tuple[Path, str]], size: int) -> float:
+    """The width in px of ``runs`` (:func:`text_runs`) at ``size`` px, each run in its own font."""
+    return sum(float(fonts.pillow_font(str(path), size).getlength(text)) for path, text in runs)
+
+
+def _drawtext(
+    text: str,
+    size: int,
+    y: int,
+    color: str,
+    enable: str | None = None,
+    *,
+    font: Path | None = None,
+    fallback: Mapping[str, Path] | None = None,
+) -> str:
+    """``text`` centred at ``y`` (its top) in ``font`` (default the bundled bold); runs of characters
+    ``fallback`` names are drawn in their own font on the same baseline."""
+    main = font or fonts.font_file("bold")
+    runs = text_runs(text, main, fallback)
+    if len(runs) == 1 and runs[0][0] == main:
+        return _drawtext_run(main, text, size, "(w-text_w)/2", str(y), color, enable)
+    # drawtext puts the tallest glyph's top at y; all runs share the baseline the whole line would have.
+    top = max(-fonts.pillow_font(str(path), size).getbbox(run, anchor="ls")[1] for path, run in runs)
+    baseline = y + round(top)
+    total = runs_width(runs, size)
+    drawn, offset = [], 0.0
+    for path, run in runs:
+        # The filter parser drops a value's leading blanks, so they become part of the offset.
+        shown = run.lstrip()
+        x = f"(w-{total:.1f})/2+{offset + runs_width([(path, run[: len(run) - len(shown)])], size):.1f}"
+        if shown:
+            drawn.append(_drawtext_run(path, shown, size, x, f"{baseline}-ascent", color, enable))
+        offset += runs_width([(path, run)], size)
+    return ",".join(drawn)
 
 
 def _speaker_enable(spans: Sequence[tuple[float, float]]) -> str:
@@ -106,6 +157,8 @@ def audiogram_graph(
     accent: str = DEFAULT_ACCENT,
     first_input_index: int = 1,
     badges: Sequence[Badge] = (),
+    font: Path | None = None,
+    fallback: Mapping[str, Path] | None = None,
 ) -> FilterGraph:
     """The audiogram picture for one clip, as a filter_complex fragment.
 
@@ -126,6 +179,10 @@ def audiogram_graph(
         badges: speaker badges (:mod:`.badges`); when given, the speakers heard in the clip (at most
             four) get a badge each instead of the name line, the active one lit and pulsing with the
             sound, and the visualiser is placed around them.
+        font: the font file the title and the name line are drawn in (the brand kit's); default the
+            bundled bold. The badges carry their own (:attr:`.badges.Badge.font`).
+        fallback: character -> font file for the characters of the title and names that ``font``
+            lacks (the render finds them as for the captions); those runs are drawn in that file.
 
     Returns:
         The inputs to add after the source, the fragment, and its output label (no brackets).
@@ -170,16 +227,20 @@ def audiogram_graph(
         pre.append(",".join(chain) + "[ag_pre]")
         pre.append(fragment)
         chain = [f"[{label}]null"]
+    main = font or fonts.font_file("bold")
     if title and title.strip():
-        font = fonts.pillow_font("bold", lay.title_size)
-        lines = wrap_title(title, font.getlength, lay.title_width)
-        for i, line in enumerate(lines):
-            chain.append(_drawtext(line, lay.title_size, round(lay.title_y + i * lay.title_size * 1.15), "white"))
+
+        def measure(text: str) -> float:
+            return runs_width(text_runs(text, main, fallback), lay.title_size)
+
+        for i, line in enumerate(wrap_title(title, measure, lay.title_width)):
+            y = round(lay.title_y + i * lay.title_size * 1.15)
+            chain.append(_drawtext(line, lay.title_size, y, "white", font=main, fallback=fallback))
     if not shown:
         for name, name_spans in turns.items():
-            chain.append(
-                _drawtext(clip_name(name), lay.name_size, lay.name_y, ffcolor(accent), _speaker_enable(name_spans))
-            )
+            on = _speaker_enable(name_spans)
+            label = clip_name(name)
+            chain.append(_drawtext(label, lay.name_size, lay.name_y, ffcolor(accent), on, font=main, fallback=fallback))
     chain.append("setsar=1")
     graph = ";".join([bg_filter, *pre[:1], viz, *pre[1:], ",".join(chain) + "[ag_out]"])
     return FilterGraph(extra_inputs=inputs, filter=graph, out_label="ag_out")
