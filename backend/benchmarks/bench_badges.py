@@ -10,8 +10,8 @@ frame (the pulse; the radial ring also draws there), and the render time.
 
 With the true turns this measures the picture alone. ``--diarized`` also renders with SpaceClip's own
 analysis (Whisper tiny.en and the speaker stage, told the number of speakers), each found speaker
-named after the true one it overlaps most: what a creator gets, diarization errors included (its
-turns vary from run to run; 92-96 % of speaking frames in the runs so far).
+named after the true one it overlaps most: what a creator gets, diarization errors included. The
+badges follow the speaker stage's voice turns (``Transcript.turns``), not Whisper's word times.
 
 Run from backend/: ``python benchmarks/bench_badges.py [--conversation studio_three] [--platform tiktok]``.
 """
@@ -37,6 +37,7 @@ def main() -> None:
     parser.add_argument("--conversation", default="studio_three", choices=sorted(RECIPES))
     parser.add_argument("--platform", default="tiktok")
     parser.add_argument("--diarized", action="store_true", help="also score SpaceClip's own speaker track")
+    parser.add_argument("--diarized-only", action="store_true", help="only SpaceClip's own speaker track (bars)")
     args = parser.parse_args()
     preset = get_preset(args.platform)
     with tempfile.TemporaryDirectory(prefix="bench-badges-") as tmp:
@@ -45,8 +46,10 @@ def main() -> None:
             f"{conv.name}: {conv.duration:.1f} s, {len(conv.speakers)} speakers, {len(conv.turns)} turns, "
             f"{conv.overlap_seconds():.1f} s overlap; {preset.key} {preset.width}x{preset.height} @ {preset.fps:g} fps"
         )
-        runs: list[tuple[str, str, Transcript | None]] = [("true turns", s, None) for s in AUDIOGRAM_STYLES]
-        if args.diarized:
+        runs: list[tuple[str, str, Transcript | None]] = []
+        if not args.diarized_only:
+            runs += [("true turns", s, None) for s in AUDIOGRAM_STYLES]
+        if args.diarized or args.diarized_only:
             runs.append(("diarized", "bars", diarized_transcript(conv, Path(tmp) / "diarized")))
         for track, style, transcript in runs:
             score = measure(conv, Path(tmp) / f"{track}-{style}", style=style, preset=preset, transcript=transcript)
