@@ -1,4 +1,4 @@
-"""Make the README's brand kit frames: a clip frame with the kit applied, and its intro card.
+"""Make the README's brand kit frames: a clip frame with the kit applied, its intro card, a speaker audiogram.
 
 Both come from SpaceClip's render code: :func:`spaceclip.services.render.render.render_frame` (the
 pipeline of the exports and the editor's preview) draws a TikTok frame of a face video with the
@@ -7,7 +7,10 @@ logo watermark and karaoke captions in the brand font (DejaVu Sans) and accent c
 filters. The video is the astronaut of ``skimage.data`` (NASA, public domain) drifting across a
 wide frame; the transcript is made up (``tests/render_media.py``); the logo is drawn here.
 
-Run from backend/ (writes ``../docs/gallery/brand-frame.png`` and ``brand-intro.png``)::
+A third frame is a speaker audiogram of a generated talk (``tests/render_media.py``) with the kit: its
+title and the speaker badges' initials and names in the brand font.
+
+Run from backend/ (writes ``../docs/gallery/brand-frame.png``, ``brand-intro.png`` and ``brand-badges.png``)::
 
     ../.venv/bin/python tools/make_brand_gallery.py [--out ../docs/gallery] [--width 540]
 """
@@ -18,6 +21,7 @@ import argparse
 import io
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from PIL import Image, ImageDraw
@@ -31,7 +35,7 @@ from spaceclip.services.render import presets
 from spaceclip.services.render.brand import BrandLook, Card, validate_font, validate_logo
 from spaceclip.services.render.render import render_card, render_frame
 from spaceclip.services.render.spec import ClipSpec
-from tests.render_media import made_up_transcript, make_face_video
+from tests.render_media import made_up_transcript, make_face_video, make_talk_audio
 from tools.make_gallery import save_small
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
@@ -85,7 +89,19 @@ def main() -> None:
         )  # fmt: skip
         frame = render_frame(spec, 2.3, settings, work / "frames")
         card = render_card(look, preset, "intro", settings, work / "frames")
-    for name, png in (("brand-frame.png", frame), ("brand-intro.png", card)):
+        # A speaker audiogram of a talk with the kit: title, badge initials and names in the brand font
+        # (without the logo: in a top corner it covers the audiogram's title, at the bottom the captions).
+        audio = make_talk_audio(work / "talk.wav", seconds=8.0)
+        audio_info = probe_media(audio, settings)
+        badges = ClipSpec(
+            source=audio, info=audio_info, start=1.0, end=7.0, preset=preset,
+            transcript=made_up_transcript(audio_info.duration_s), caption_style="karaoke",
+            brand=replace(look, logo=None), audiogram_style="bars", speaker_badges=True,
+            title="Night Shift: why small shops win",
+        )  # fmt: skip
+        badge_frame = render_frame(badges, 1.2, settings, work / "frames")
+    shots = (("brand-frame.png", frame), ("brand-intro.png", card), ("brand-badges.png", badge_frame))
+    for name, png in shots:
         size = save_small(png, args.out / name, args.width)
         console.print(f"{args.out / name}: {size / 1000:.0f} kB")
 
