@@ -202,7 +202,7 @@ def test_apply_turns_leaves_out_a_voice_no_word_was_given() -> None:
     ],
 )
 def test_window_spans(start: float, end: float, expected: list[tuple[float, float]]) -> None:
-    spans = sp.window_spans(start, end)
+    spans = sp.window_spans(start, end, window=1.0, hop=0.4)
     assert len(spans) == len(expected)
     assert np.allclose(np.array(spans), np.array(expected))
 
