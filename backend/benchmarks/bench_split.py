@@ -14,8 +14,7 @@ the halves are measured bare), then the file is decoded and:
 
 Then a one-face video with ``split`` asked for (the note it gets), and ``--gallery`` writes
 ``docs/gallery/layout-split.png``, a frame of the split look made by ``render_frame`` with karaoke
-captions on the divider (position ``middle``: the render does not yet move ``auto`` captions off the
-bottom face by itself).
+captions at their ``auto`` position, which is the divider while the split screen shows.
 Run from backend/:
 
     ../.venv/bin/python benchmarks/bench_split.py [--platform tiktok] [--gallery]
@@ -95,7 +94,7 @@ def main() -> None:
         if args.gallery:
             look = ClipSpec(
                 source=shot.video, info=info, start=0.0, end=shot.duration, preset=get_preset("tiktok"),
-                transcript=shot.transcript, caption_style="karaoke", caption_position="middle",
+                transcript=shot.transcript, caption_style="karaoke",
             )  # fmt: skip
             GALLERY.write_bytes(render_frame(look, 4.6, settings, work / "frame"))
             print(f"wrote {GALLERY}")

@@ -133,3 +133,22 @@ def test_long_word_is_scaled_down_to_fit() -> None:
     scales = [int(x) for x in re.findall(r"\\fscx(\d+)\\fscy\d+\)", event.tags)]
     assert scales and scales[-1] < 100  # the pop settles below full size: the word fits the width
     assert fonts.text_width(word[0].word.upper(), "black", 108) * scales[-1] / 100 <= 1080 - 65 - 180
+
+
+@pytest.mark.parametrize("style", ["karaoke", "pop", "subtitle"])
+@pytest.mark.parametrize(("position", "on_seam"), [("auto", True), ("bottom", False), ("top", False)])
+def test_captions_sit_on_the_split_screens_seam_while_it_shows(style: str, position: str, on_seam: bool) -> None:
+    preset = PRESETS["tiktok"]
+    plain = parse_events(sample_ass(style, position=position))
+    middle = (plain[0].start + plain[-1].end) / 2
+    seam = [(middle, CLIP_END - CLIP_START)]  # the split screen shows in the second half of the clip
+    events = parse_events(sample_ass(style, position=position, seam=seam))
+    assert [(e.start, e.end, e.words) for e in events] == [(e.start, e.end, e.words) for e in plain]
+    own = placement(CAPTION_STYLES[style], preset.width, preset.height, preset.safe, position=position)
+    for event in events:
+        split = event.start >= middle
+        # On the seam: centred on the line between the halves, across the safe area like the rest.
+        want = (5, own.x, preset.height // 2) if split and on_seam else (own.align, own.x, own.y)
+        match = re.search(r"\\an(\d)\\pos\((\d+),(\d+)\)", event.tags)
+        assert match is not None and tuple(int(g) for g in match.groups()) == want, (event.start, event.tags)
+    assert any(e.start >= middle for e in events) and any(e.start < middle for e in events)

@@ -7,6 +7,7 @@ with two espeak-ng voices and a transcript of their turns.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -14,13 +15,15 @@ import pytest
 from spaceclip.config import Settings
 from spaceclip.services.media.probe import probe_media
 from spaceclip.services.render import split
+from spaceclip.services.render.captions.script import SEAM_SLACK_S
 from spaceclip.services.render.crop_path import CropPlan, Keyframe
 from spaceclip.services.render.faces import Box
 from spaceclip.services.render.presets import get_preset
 from spaceclip.services.render.reframe import crop_filter
-from spaceclip.services.render.render import render_clip
+from spaceclip.services.render.render import caption_script, make_picture, render_clip
 from spaceclip.services.render.spec import ClipSpec, RenderSnapshot
 from spaceclip.services.render.split import LayoutSegment as Seg
+from tests.ass_reader import parse_events
 from tests.render_media import make_face_video
 from tests.two_faces import measure_split, two_faces
 
@@ -207,6 +210,24 @@ def test_split_render_of_two_people(media: Path, settings: Settings, tmp_path: P
     assert figures.shortest_run >= split.MIN_SEGMENT_S
     assert len(figures.mark_delays) >= 5 and max(abs(d) for d in figures.mark_delays) <= 0.5
     assert figures.mark_wrong == 0.0
+
+
+def test_auto_captions_move_to_the_seam_while_the_split_screen_shows(media: Path, settings: Settings) -> None:
+    shot = two_faces(media / "two.mp4")
+    preset = get_preset("tiktok")
+    spec = ClipSpec(
+        source=shot.video, info=probe_media(shot.video, settings), start=0.0, end=shot.duration,
+        preset=preset, transcript=shot.transcript, caption_style="karaoke",
+    )  # fmt: skip
+    picture = make_picture(spec, 0.0, shot.duration)
+    assert picture.layout == "split" and len(picture.split_spans) == 2  # the two exchanges
+    events = parse_events(caption_script(spec, 0.0, shot.duration, {}, picture.split_spans) or "")
+    seam = rf"\\an5\\pos\(\d+,{preset.height // 2}\)"
+    at_seam = {e.start for e in events if re.search(seam, e.tags)}
+    slack = SEAM_SLACK_S
+    inside = {e.start for e in events if any(a - slack <= e.start < b - slack for a, b in picture.split_spans)}
+    assert inside and at_seam == inside  # on the seam exactly while the stack shows
+    assert all("\\an2" in e.tags for e in events if e.start not in inside)  # the style's own place otherwise
 
 
 def test_split_asked_for_with_one_face(media: Path, settings: Settings, tmp_path: Path) -> None:

@@ -104,6 +104,8 @@ class Picture:
     layout: str = "scale"
     #: Why the layout asked for was not used (a split screen without two faces); None when it was.
     note: str | None = None
+    #: When the stacked split screen shows (seconds from the window's start): captions sit on its seam.
+    split_spans: tuple[tuple[float, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -315,7 +317,10 @@ def _split_picture(
         len(layout.marks),
     )  # fmt: skip
     name = "split" if layout.has_split else f"crop:{plan.mode}"
-    return Picture(split.split_filter(plan, layout, w, h, in_label, "pic"), "pic", layout=name, note=layout.note)
+    spans = tuple((seg.start, seg.end) for seg in layout.segments if seg.kind == "split")
+    return Picture(
+        split.split_filter(plan, layout, w, h, in_label, "pic"), "pic", layout=name, note=layout.note, split_spans=spans
+    )
 
 
 def _keeps(spec: ClipSpec, start: float, length: float) -> list[Range] | None:
@@ -428,16 +433,27 @@ def _emphasis(spec: ClipSpec, fallback: dict[str, Path]) -> Any:
     return made
 
 
-def caption_script(spec: ClipSpec, start: float, length: float, fallback: dict[str, Path]) -> str | None:
+def caption_script(
+    spec: ClipSpec,
+    start: float,
+    length: float,
+    fallback: dict[str, Path],
+    split_spans: Sequence[tuple[float, float]] = (),
+) -> str | None:
     """The ASS script the render burns into the window ``[start, start + length]`` (None without captions).
 
     Its events are in the time of the rendered clip: from ``start``, or across the clip's cuts.
+    ``split_spans`` (seconds from ``start``, :attr:`Picture.split_spans`): captions sit on the split
+    screen's seam then.
     """
     import spaceclip.services.render.captions as captions
 
     if spec.caption_style is None or spec.transcript is None:
         return None
     words, clip_start, clip_end = _clip_words(spec, start, length)
+    seam = list(split_spans)
+    if spec.cuts is not None and _keeps(spec, start, length) is not None:
+        seam = [(spec.cuts.to_output(start + a), spec.cuts.to_output(start + b)) for a, b in split_spans]
     return captions.build_ass(
         words,
         clip_start=clip_start,
@@ -451,11 +467,19 @@ def caption_script(spec: ClipSpec, start: float, length: float, fallback: dict[s
         emphasis=_emphasis(spec, fallback),
         size=spec.caption_size,
         position=spec.caption_position,
+        seam=seam,
     )
 
 
-def _write_ass(spec: ClipSpec, start: float, length: float, dest: Path, fallback: dict[str, Path]) -> bool:
-    text = caption_script(spec, start, length, fallback)
+def _write_ass(
+    spec: ClipSpec,
+    start: float,
+    length: float,
+    dest: Path,
+    fallback: dict[str, Path],
+    split_spans: Sequence[tuple[float, float]] = (),
+) -> bool:
+    text = caption_script(spec, start, length, fallback, split_spans)
     if text is None:
         return False
     dest.write_text(text, encoding="utf-8")
@@ -606,7 +630,7 @@ def _encode(
         argv = _picture_argv(
             spec,
             picture,
-            ass if _write_ass(spec, start, length, ass, fallback) else None,
+            ass if _write_ass(spec, start, length, ass, fallback, picture.split_spans) else None,
             start=start,
             length=length,
             output=tmp,
@@ -793,7 +817,9 @@ def render_frame(
         if spec.caption_style is not None and spec.transcript is not None:
             whole = work_dir / f".frame-{token}.whole.ass"
             try:
-                has_ass = _write_ass(spec, start, length, whole, fallback)
+                # The picture is of the short window; its split spans, from the clip's start.
+                spans = [(a + w_start - start, b + w_start - start) for a, b in picture.split_spans]
+                has_ass = _write_ass(spec, start, length, whole, fallback, spans)
                 if has_ass:
                     ass.write_text(captions.shift_ass(whole.read_text(encoding="utf-8"), at - lead), encoding="utf-8")
             finally:

@@ -12,7 +12,7 @@ names and colours are optional.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from spaceclip.services.render import fonts
@@ -35,6 +35,10 @@ from spaceclip.services.speech.transcript import Word
 __all__ = ["HOLD_S", "MAX_NAME_CHARS", "MIN_EVENT_S", "NAME_SCALE", "POP_HOLD_S", "build_ass", "caption_text"]
 
 
+#: How early an event may start and still count as in the split screen's layout that follows (s).
+SEAM_SLACK_S = 0.1
+
+
 @dataclass(frozen=True, slots=True)
 class _Context:
     """What every event of one script is drawn with."""
@@ -46,6 +50,16 @@ class _Context:
     speaker_colors: bool
     fallback: Mapping[str, Path] | None = None  # characters drawn from a system font, and its file
     emphasis: Emphasis | None = None  # key words in its colour, and its emoji lexicon
+    seam: tuple[tuple[float, float], ...] = ()  # clip seconds of a split screen (captions on its seam)
+    seam_place: Placement | None = None
+
+    def place_at(self, t: float) -> Placement:
+        """Where an event starting at ``t`` goes: on the split screen's seam while it shows, else the style's."""
+        # The layout changes at a turn's start and the page starts at its first word, a few
+        # milliseconds either side: an event belongs to the layout it starts within SEAM_SLACK_S of.
+        if self.seam_place is not None and any(a - SEAM_SLACK_S <= t < b - SEAM_SLACK_S for a, b in self.seam):
+            return self.seam_place
+        return self.place
 
 
 def _display(ctx: _Context, text: str) -> str:
@@ -144,8 +158,9 @@ def _page_text(ctx: _Context, page: Sequence[CaptionWord], counts: Sequence[int]
     return "".join(parts)
 
 
-def _prefix(ctx: _Context, scale: int, extra: str = "") -> str:
-    tags = f"\\an{ctx.place.align}\\pos({ctx.place.x},{ctx.place.y})"
+def _prefix(ctx: _Context, scale: int, extra: str = "", *, at: float = 0.0) -> str:
+    place = ctx.place_at(at)
+    tags = f"\\an{place.align}\\pos({place.x},{place.y})"
     if scale != 100:
         tags += f"\\fscx{scale}\\fscy{scale}"
     return "{" + tags + extra + "}"
@@ -180,7 +195,7 @@ def _laid_out(ctx: _Context, pages: Sequence[Sequence[CaptionWord]], clip_len: f
         next_start = pages[p + 1][0].start if p + 1 < len(pages) else None
         end = _page_end(page, next_start, clip_len, HOLD_S)
         counts, lines = _lines_of(ctx, page)
-        head = _prefix(ctx, _fit_scale(ctx, lines)) + _name_line(ctx, page[0].speaker)
+        head = _prefix(ctx, _fit_scale(ctx, lines), at=page[0].start) + _name_line(ctx, page[0].speaker)
         yield _Page(page, end, counts, head)
 
 
@@ -217,7 +232,7 @@ def _pop_events(ctx: _Context, words: Sequence[CaptionWord], clip_len: float) ->
             f"\\t(0,70,\\fscx{round(112 * s)}\\fscy{round(112 * s)})"
             f"\\t(70,140,\\fscx{scale}\\fscy{scale})"
         )
-        head = _prefix(ctx, 100, anim) + _name_line(ctx, word.speaker) + _speaker_tag(ctx, word.speaker)
+        head = _prefix(ctx, 100, anim, at=word.start) + _name_line(ctx, word.speaker) + _speaker_tag(ctx, word.speaker)
         if ctx.emphasis is not None and key_words([word.text], ctx.emphasis, after_sentence=False)[0]:
             head += f"{{\\1c{ass_color(ctx.emphasis.color)}}}"
         yield dialogue(word.start, end, head + ass_escape(shown))
@@ -238,6 +253,7 @@ def build_ass(
     emphasis: Emphasis | None = None,
     size: str = "medium",
     position: str = "auto",
+    seam: Sequence[tuple[float, float]] = (),
 ) -> str:
     """An ASS script captioning the words of ``[clip_start, clip_end)`` on a ``width`` x ``height`` frame.
 
@@ -257,12 +273,21 @@ def build_ass(
             hold only emoji some font draws, :func:`~.emphasis.drawable_lexicon`).
         size: ``small``, ``medium`` or ``large`` (:data:`~.layout.CAPTION_SIZES`).
         position: ``auto`` (the style's), ``top``, ``middle`` or ``bottom`` of the safe area.
+        seam: when a stacked split screen shows (clip seconds, the events' time): with ``auto``
+            position, an event starting then is centred on the line between the two halves, clear
+            of both faces, instead of over the lower person's chin.
     """
     caption_style = get_caption_style(style)
     place = placement(caption_style, width, height, safe, size=size, position=position)
     cwords = clip_words(words, clip_start, clip_end)
     labels = tuple(sorted({w.speaker for w in cwords if w.speaker is not None}))
-    ctx = _Context(caption_style, place, labels, speaker_names, speaker_colors, fallback, emphasis)
+    seam_place = None
+    if seam and position == "auto":
+        middle = placement(caption_style, width, height, safe, size=size, position="middle")
+        seam_place = replace(middle, y=height // 2 // 2 * 2, align=5)
+    ctx = _Context(
+        caption_style, place, labels, speaker_names, speaker_colors, fallback, emphasis, tuple(seam), seam_place
+    )
     clip_len = max(0.0, clip_end - clip_start)
     out = [header(caption_style, width, height, place)]
     if caption_style.mode == "pop":
