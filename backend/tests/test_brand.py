@@ -34,6 +34,22 @@ def test_watermark_sits_in_a_corner_of_the_safe_area(position: brand.LogoPositio
 
 
 @pytest.mark.parametrize(
+    ("position", "logo", "expected"),
+    [
+        ("top-left", (172, 86), SafeArea(top=270 + 22 + 86 + 22, bottom=670, left=65, right=65)),
+        ("top-right", (172, 86), SafeArea(top=400, bottom=670, left=65, right=65)),
+        ("bottom-left", (172, 86), SafeArea(top=270, bottom=670 + 130, left=65, right=65)),
+        ("bottom-right", (172, 400), SafeArea(top=270, bottom=670 + 384, left=65, right=65)),  # at most 20%
+        ("bottom-right", None, SAFE),  # no logo: the whole safe area
+    ],
+)
+def test_text_keeps_clear_of_the_watermarks_band(
+    position: brand.LogoPosition, logo: tuple[int, int] | None, expected: SafeArea
+) -> None:
+    assert brand.text_safe_area(SAFE, position, logo, 1080, 1920) == expected
+
+
+@pytest.mark.parametrize(
     ("outs", "expected"),
     [
         ([("wm", 173)], "[1:v]format=rgba,colorchannelmixer=aa=0.9,scale=172:-2[wm]"),  # 86.5 halves: ties to even

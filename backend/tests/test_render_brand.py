@@ -11,6 +11,7 @@ carries the logo in its corner.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -174,3 +175,32 @@ def test_captions_use_the_brand_font_and_accent(
     # The preview draws it with the font folder made for it, and leaves nothing behind.
     png = render_frame(spec, 1.0, render_settings, tmp_path)
     assert png[:4] == b"\x89PNG" and list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("position", ["top-right", "bottom-left"])
+def test_captions_and_the_title_keep_clear_of_the_watermark(
+    sources: dict[str, tuple[Path, MediaInfo]], look: BrandLook, position: str, tmp_path: Path
+) -> None:
+    """Captions at the bottom and the audiogram's title at the top stay out of the band of the logo's
+    corner; the logo is where it always was. Read from the frame: no caption or title ink there."""
+    from spaceclip.services.render.render import caption_script, make_picture, text_safe
+
+    spec = replace(_spec("audio", "tiktok", sources, look), brand=replace(look, logo_position=position))
+    preset = spec.preset
+    with Image.open(look.logo) as im:
+        logo_h = round(preset.width * look.logo_scale * im.height / im.width)
+    inset = round(0.02 * preset.width)
+    safe = text_safe(spec)
+    if position.startswith("top"):
+        logo_bottom = preset.safe.top + inset + logo_h
+        assert safe.top >= logo_bottom and safe.bottom == preset.safe.bottom
+        graph = make_picture(spec, CLIP[0], CLIP[1] - CLIP[0]).filter
+        title_ys = [int(y) for y in re.findall(r"text=Why small shops win[^;,]*?:y=(\d+)", graph)]
+        assert title_ys and min(title_ys) >= logo_bottom  # the title's top below the logo
+    else:
+        logo_top = preset.height - preset.safe.bottom - inset - logo_h
+        assert safe.bottom >= preset.height - logo_top and safe.top == preset.safe.top
+        spec = replace(spec, audiogram_style=None)
+        ass = caption_script(replace(spec, caption_position="bottom"), CLIP[0], CLIP[1] - CLIP[0], {}) or ""
+        ys = [int(y) for y in re.findall(r"\\an2\\pos\(\d+,(\d+)\)", ass)]
+        assert ys and max(ys) <= logo_top  # bottom-anchored captions end above the logo

@@ -21,7 +21,6 @@ import argparse
 import io
 import sys
 import tempfile
-from dataclasses import replace
 from pathlib import Path
 
 from PIL import Image, ImageDraw
@@ -89,14 +88,14 @@ def main() -> None:
         )  # fmt: skip
         frame = render_frame(spec, 2.3, settings, work / "frames")
         card = render_card(look, preset, "intro", settings, work / "frames")
-        # A speaker audiogram of a talk with the kit: title, badge initials and names in the brand font
-        # (without the logo: in a top corner it covers the audiogram's title, at the bottom the captions).
+        # A speaker audiogram of a talk with the kit: title, badge initials and names in the brand font,
+        # the title below the logo's band (render.text_safe).
         audio = make_talk_audio(work / "talk.wav", seconds=8.0)
         audio_info = probe_media(audio, settings)
         badges = ClipSpec(
             source=audio, info=audio_info, start=1.0, end=7.0, preset=preset,
             transcript=made_up_transcript(audio_info.duration_s), caption_style="karaoke",
-            brand=replace(look, logo=None), audiogram_style="bars", speaker_badges=True,
+            brand=look, audiogram_style="bars", speaker_badges=True,
             title="Night Shift: why small shops win",
         )  # fmt: skip
         badge_frame = render_frame(badges, 1.2, settings, work / "frames")

@@ -55,6 +55,7 @@ __all__ = [
     "concat_filter",
     "hex_colour",
     "logo_chain",
+    "text_safe_area",
     "validate_font",
     "validate_logo",
     "watermark_filter",
@@ -219,6 +220,27 @@ def watermark_position(position: LogoPosition, safe: SafeArea, width: int, heigh
     x = str(left) if position.endswith("left") else f"W-w-{right}"
     y = str(top) if position.startswith("top") else f"H-h-{bottom}"
     return x, y
+
+
+#: The most of the frame's height the watermark's band may take from the titles and captions.
+MAX_LOGO_BAND = 0.2
+
+
+def text_safe_area(
+    safe: SafeArea, position: LogoPosition, logo_size: tuple[int, int] | None, width: int, height: int
+) -> SafeArea:
+    """The part of ``safe`` left to titles, captions and badges beside a watermark of ``logo_size`` (px,
+    as drawn) in ``position``: the band along that corner's edge, the logo's height with an inset on
+    each side, goes to the logo (at most :data:`MAX_LOGO_BAND` of the height), so a long caption line
+    or a title never runs under it. Pure.
+    """
+    if logo_size is None:
+        return safe
+    inset = round(min(width, height) * WATERMARK_INSET)
+    band = min(2 * inset + logo_size[1], round(MAX_LOGO_BAND * height))
+    if position.startswith("top"):
+        return replace(safe, top=safe.top + band)
+    return replace(safe, bottom=safe.bottom + band)
 
 
 def watermark_filter(main: str, logo: str, out: str, position: LogoPosition, safe: SafeArea, w: int, h: int) -> str:

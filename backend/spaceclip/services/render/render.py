@@ -38,6 +38,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from PIL import Image
+
 from spaceclip.config import Settings
 from spaceclip.errors import GlyphsMissing, ValidationFailed
 from spaceclip.services.media.probe import MediaInfo
@@ -66,7 +68,7 @@ from spaceclip.services.render.command import (
     voice_track,
     window_keeps,
 )
-from spaceclip.services.render.presets import Preset, encoder_args
+from spaceclip.services.render.presets import Preset, SafeArea, encoder_args
 from spaceclip.services.render.spec import ClipSpec
 from spaceclip.services.speech.transcript import Segment, Transcript, Word, to_srt, to_vtt
 
@@ -122,6 +124,19 @@ class RenderResult:
     seconds: dict[str, float] = field(default_factory=dict)
     #: Why the clip's layout differs from the one asked for (see :attr:`Picture.note`); None when it does not.
     layout_note: str | None = None
+
+
+def text_safe(spec: ClipSpec) -> SafeArea:
+    """The preset's safe area less the brand watermark's band (:func:`brand.text_safe_area`): where
+    the captions, the audiogram's title and its badges go."""
+    look, preset = spec.brand, spec.preset
+    if look is None or look.logo is None:
+        return preset.safe
+    with Image.open(look.logo) as im:  # a PNG SpaceClip wrote itself (validate_logo re-encodes uploads)
+        logo_w, logo_h = im.size
+    drawn_w = max(2, round(preset.width * look.logo_scale / 2) * 2)
+    drawn = (drawn_w, max(2, round(drawn_w * logo_h / max(1, logo_w) / 2) * 2))
+    return brand_kit.text_safe_area(preset.safe, look.logo_position, drawn, preset.width, preset.height)
 
 
 def _audio_stream(info: MediaInfo) -> str:
@@ -244,7 +259,7 @@ def make_picture(spec: ClipSpec, start: float, length: float, *, cancel: Cancel 
             title=spec.title or None,
             speaker_track=track,
             audio_input=_audio_stream(spec.info),
-            safe=preset.safe,
+            safe=text_safe(spec),
             badges=_badges(spec),
             font=_brand_font(spec),
             fallback=_audiogram_text_fallbacks(spec),
@@ -461,7 +476,7 @@ def caption_script(
         style=caption_style_of(spec) or spec.caption_style,
         width=spec.preset.width,
         height=spec.preset.height,
-        safe=spec.preset.safe,
+        safe=text_safe(spec),
         speaker_colors=spec.speaker_colors,
         fallback=fallback,
         emphasis=_emphasis(spec, fallback),
