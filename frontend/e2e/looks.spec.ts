@@ -156,6 +156,9 @@ test("badge photo, brand cards and font coverage in the editor, badges and capti
   // The export with the badges (the photo among them), the looks and the kit passes TikTok's check.
   const row = await exportForTikTok(page);
   await expect(row.getByTestId("framing")).toContainText("audiogram (");
+  // The export says, from when it was asked for, which of the clip's characters the kit's font lacks.
+  await expect(row.getByTestId("font-note")).toContainText("cannot draw");
+  await expect(row.getByTestId("font-note")).toContainText("drawn in a fallback font");
   const probe = await downloadVideo(page, row, testInfo.outputDir);
   expect(probe).toMatchObject({ width: 1080, height: 1920, codec: "h264" });
   // The export froze the kit and the looks; the file is the cut clip plus both cards (1.5 s + 1 s).

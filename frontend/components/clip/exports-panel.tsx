@@ -155,6 +155,11 @@ function ExportRow({ initial, job: startJob, name, poll, onDeleted }: RowProps) 
       </div>
       <FormError message={error} />
       {running && job && <JobProgress job={job} />}
+      {typeof exp.settings.font_note === "string" && (
+        <p className="small muted" data-testid="font-note">
+          {exp.settings.font_note}
+        </p>
+      )}
       {exp.status === "failed" && <FormError message={exp.error || job?.error || "The render failed."} />}
       {exp.status === "done" && (
         <>
