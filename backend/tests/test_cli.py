@@ -124,7 +124,9 @@ def test_transcribe_command_writes_the_transcript(tmp_path: Path, fmt: str) -> N
         import json
 
         data = json.loads(text)
-        assert set(data) == {"duration", "language", "speakers", "segments"}
+        assert set(data) == {"duration", "language", "speakers", "segments", "turns"}
+        labels = {s["label"] for s in data["speakers"]}
+        assert data["turns"] and all(a < b and who in labels for a, b, who in data["turns"])
         assert data["segments"][0]["words"][0].keys() == {"start", "end", "word", "probability", "filler"}
 
 

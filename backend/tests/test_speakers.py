@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -247,3 +248,21 @@ def test_a_long_recording_clusters_a_sample(
     accuracy, _mapping = speaker_accuracy(conv.turns, list(relabelled.words))
     assert len(relabelled.speakers) == 3
     assert accuracy >= MIN_SPEAKER_ACCURACY
+
+
+def test_a_few_seconds_of_one_voice_are_one_speaker(tmp_path: Path) -> None:
+    """A 3 s sentence makes too few windows for the silhouette: one speaker without a hint, the
+    hint still obeyed."""
+    import subprocess
+
+    from spaceclip.config import Settings
+    from spaceclip.services.speech.transcribe import transcribe
+
+    wav = tmp_path / "hello.wav"
+    text = "Welcome to the show. Today we talk about small business."
+    subprocess.run(["espeak-ng", "-w", str(wav), text], check=True, timeout=60)
+    settings = Settings(data_dir=tmp_path / "data", whisper_model="tiny.en", whisper_language=None, _env_file=None)  # type: ignore[call-arg]
+    transcript = transcribe(wav, settings)
+    samples = load_audio(wav)
+    assert [s.label for s in sp.assign_speakers(transcript, samples).speakers] == ["Speaker 1"]
+    assert len(sp.assign_speakers(transcript, samples, num_speakers=2).speakers) == 2

@@ -63,6 +63,10 @@ WORD_PAD_S = 0.1  # around words, when the VAD hears nothing
 WORD_JOIN_S = 0.3
 MAX_SPEAKERS = 12  # the most a hint may ask for
 MAX_FOUND = 8  # the most found without a hint
+#: Less speech than this (s) is one speaker unless the count is given: a few seconds of one voice
+#: make too few windows for the silhouette to tell a split voice from two people (a 3 s espeak-ng
+#: sentence split into four "speakers" with 0.31-0.37 silhouettes).
+MIN_SPLIT_SPEECH_S = 5.0
 MAX_CLUSTERED = 1500  # windows clustered at most (about 5 min of speech); the others follow the centroids
 VAD_THRESHOLD = 0.35
 VAD_MIN_SILENCE_MS = 300
@@ -358,6 +362,8 @@ def diarize(audio: Audio, words: Sequence[Word], *, num_speakers: int | None = N
     windows = [span for spans in per_region for span in spans]
     raw = _embed(audio, windows)
     hint = None if num_speakers is None else max(1, min(num_speakers, MAX_SPEAKERS))
+    if hint is None and sum(hi - lo for lo, hi in regions) < MIN_SPLIT_SPEECH_S:
+        hint = 1
     picked = spread_regions([len(spans) for spans in per_region], MAX_CLUSTERED)
     grid = sc.Grid.build(regions, windows, FRAME_S)
     if len(picked) == len(regions):
