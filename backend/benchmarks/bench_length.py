@@ -155,6 +155,8 @@ def build_episode(minutes: float, out_wav: Path, seed: int = 11) -> list[dict[st
     with tempfile.TemporaryDirectory(prefix="bench-length-voices-") as tmp:
         for script_path in sorted((BACKEND / "tests" / "data").glob("*.json")):
             script = load_script(script_path)
+            if "turns" not in script:  # not a conversation script (e.g. episode_segments.json)
+                continue
             for turn in script["turns"]:
                 voice = script["voices"][turn["speaker"]]
                 pool.append((voice, turn["text"], synthesize(voice, turn["text"], Path(tmp), len(pool))))
