@@ -371,16 +371,17 @@ def voice_track(transcript: Transcript, start: float, end: float) -> list[tuple[
     word's span under its speaker (a segment without word times: its whole span), touching spans of
     one speaker joined.
     """
-    spans: list[tuple[float, float, str]] = []
+    spans: list[tuple[float, float, str | None]] = []
     if transcript.turns:
         spans = [(t.start, t.end, t.speaker) for t in transcript.turns]
-    for seg in () if transcript.turns else transcript.segments:
-        for w in seg.words or (seg,):
-            who = getattr(w, "speaker", None) or seg.speaker
-            if who is not None:
-                spans.append((w.start, w.end, who))
+    else:
+        for seg in transcript.segments:
+            if seg.words:
+                spans += [(w.start, w.end, w.speaker or seg.speaker) for w in seg.words]
+            else:
+                spans.append((seg.start, seg.end, seg.speaker))
     track: list[tuple[float, float, str]] = []
-    for lo, hi, name in sorted(spans):
+    for lo, hi, name in sorted((a, b, n) for a, b, n in spans if n is not None):
         a, b = round(max(lo, start) - start, 3), round(min(hi, end) - start, 3)
         if b <= a:
             continue
