@@ -283,28 +283,23 @@ def font_coverage(db: Session, storage: Storage, owner_id: str, text: str) -> Fo
     )
 
 
-#: How many characters an export's font note names.
-NOTE_NAMED = 12
-
-
 def export_font_note(look: BrandLook | None, storage: Storage, text: str) -> str | None:
     """What an export tells the creator, when it is asked for, about the characters of its clip's
     ``text`` (captions, title, speakers' names) the brand font cannot draw; None without a brand
     font or when it has them all. Those characters are drawn in a fallback font (SpaceClip's own, or
     the installed font the captions fall back to)."""
-    from spaceclip.services.render.glyphs import missing_chars
+    from spaceclip.services.render.glyphs import missing_chars, named_chars
 
     if look is None or look.font is None:
         return None
     missing = missing_chars(text, storage.resolve(look.font))
     if not missing:
         return None
-    shown = ", ".join(f"{c} (U+{ord(c):04X})" for c in missing[:NOTE_NAMED])
-    more = f" and {len(missing) - NOTE_NAMED} more" if len(missing) > NOTE_NAMED else ""
+    shown = named_chars(missing)
     family = look.font_family or "Your brand font"
-    log.info("Brand font %s lacks %d characters of an export's text: %s%s", family, len(missing), shown, more)
+    log.info("Brand font %s lacks %d characters of an export's text: %s", family, len(missing), shown)
     return (
-        f"{family} cannot draw {shown}{more} in this clip's captions, title or speaker names; they are "
+        f"{family} cannot draw {shown} in this clip's captions, title or speaker names; they are "
         "drawn in a fallback font. To keep one look, upload a font that has them, or edit the text."
     )
 

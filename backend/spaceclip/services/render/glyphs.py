@@ -41,6 +41,7 @@ __all__ = [
     "caption_fallbacks",
     "font_codepoints",
     "missing_chars",
+    "named_chars",
     "needs_glyph",
     "parse_charset",
     "parse_fc_fonts",
@@ -180,7 +181,8 @@ def assign_fallbacks(
     return drawn, tuple(undrawn)
 
 
-def _named(chars: Sequence[str]) -> str:
+def named_chars(chars: Sequence[str]) -> str:
+    """``chars`` for a message: each with its code point, the first :data:`NAMED_CHARS`, then how many more."""
     shown = ", ".join(f"{c} (U+{ord(c):04X})" for c in chars[:NAMED_CHARS])
     more = len(chars) - NAMED_CHARS
     return shown + (f" and {more} more" if more > 0 else "")
@@ -203,10 +205,10 @@ def caption_fallbacks(text: str, font: Path, *, timeout_s: float) -> dict[str, P
     for char, system_font in drawn.items():
         by_font.setdefault(f"{system_font.family} ({system_font.file})", []).append(char)
     for name, chars in by_font.items():
-        log.info("Captions: %s is not in %s; libass draws it from %s", _named(chars), font.name, name)
+        log.info("Captions: %s is not in %s; libass draws it from %s", named_chars(chars), font.name, name)
     if undrawn:
         raise GlyphsMissing(
-            f"The captions contain characters no font on this server can draw: {_named(undrawn)}. "
+            f"The captions contain characters no font on this server can draw: {named_chars(undrawn)}. "
             "Install a font that has them (Chinese, Japanese, Korean: apt-get install fonts-noto-cjk; "
             "most other scripts: fonts-noto-core; emoji: the black-and-white fonts-symbola, as colour "
             "emoji cannot be burned in), or edit the transcript to remove them, then export again.",

@@ -52,7 +52,7 @@ from spaceclip.services.media.process import (
     tier_timeout,
 )
 from spaceclip.services.render import brand as brand_kit
-from spaceclip.services.render import loudness
+from spaceclip.services.render import glyphs, loudness
 from spaceclip.services.render.check import check_export
 from spaceclip.services.render.command import (
     AUDIO_OUT,
@@ -179,10 +179,6 @@ def picture_fallbacks(text: str, font: Path | None) -> dict[str, Path]:
     return {**own, **glyphs.caption_fallbacks(rest, bundled, timeout_s=BADGE_FONT_TIMEOUT_S)}
 
 
-def _named_chars(chars: Sequence[str]) -> str:
-    return ", ".join(f"{c} (U+{ord(c):04X})" for c in chars[:12])
-
-
 def _speakers_heard(spec: ClipSpec) -> list[Any]:
     """The transcript's speakers heard in the whole clip (not the window being drawn); all when none is."""
     assert spec.transcript is not None
@@ -208,7 +204,7 @@ def _badges(spec: ClipSpec) -> list[Any]:
     try:
         fallback = tuple(picture_fallbacks(names, font).items())
     except GlyphsMissing as exc:
-        shown = _named_chars(exc.chars)
+        shown = glyphs.named_chars(exc.chars)
         raise GlyphsMissing(
             f"The speakers' names on the badges contain characters no font on this server can draw: {shown}. "
             "Rename the speaker in the Speakers panel, or install a font that has them, then export again.",
@@ -236,7 +232,7 @@ def _audiogram_text_fallbacks(spec: ClipSpec) -> dict[str, Path]:
     except GlyphsMissing as exc:
         raise GlyphsMissing(
             f"The clip's title or speakers' names contain characters no font on this server can draw: "
-            f"{_named_chars(exc.chars)}. Edit the title or rename the speaker in the Speakers panel, or "
+            f"{glyphs.named_chars(exc.chars)}. Edit the title or rename the speaker in the Speakers panel, or "
             "install a font that has them, then export again.",
             chars=exc.chars,
         ) from exc
